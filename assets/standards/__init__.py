@@ -1,0 +1,1 @@
+"""Data files (package so that setuptools ships the JSON)."""

@@ -1,0 +1,86 @@
+"""RuleSet: a versioned catalog plus interpretations, judging indicators by id.
+
+Limits are parsed once per (limit text, unit) and kept, so a rule set judges many values
+cheaply. The verdict records the rule-set version, the indicator and every interpretation
+that changed the judgement.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from rules.interpretation import Interpretation, effective_interpretations
+from rules.judge import judge
+from rules.limits import Limit, parse_limit
+from rules.verdict import Verdict
+
+_EFFECT_TEXT = {
+    "method": "判定方法改为 {}",
+    "interval": "修约间隔改为 {}",
+    "limit": "限值改为 {}",
+    "applicable": "该指标不适用",
+}
+
+
+class RuleSet:
+    """`version` (e.g. "2025.3"), a rules.catalog.Catalog and interpretations.
+
+    judge_indicator() looks up an indicator, applies the interpretations in force on the
+    inspection date, and judges.
+    """
+
+    def __init__(self, version: str, catalog, interpretations: tuple[Interpretation, ...] = ()):
+        self.version = version
+        self.catalog = catalog
+        self.interpretations = tuple(interpretations)
+        self._limits: dict[tuple[str, str | None], Limit] = {}
+
+    def limit(self, text: str, unit: str | None) -> Limit:
+        """Return the parsed limit (cached); raises LimitParseError."""
+        key = (text, unit)
+        found = self._limits.get(key)
+        if found is None:
+            found = self._limits[key] = parse_limit(text, unit)
+        return found
+
+    def judge_indicator(self, indicator_id: str, value, unit: str | None, *, on: date | None = None,
+                        product_class: str | None = None) -> Verdict:
+        """Return the Verdict of `value` (in `unit`) for the indicator `indicator_id`.
+
+        `on` is the inspection date (default today) choosing the interpretations in force;
+        `product_class` ("A", "B", "C") outside the indicator's classes, or an interpretation
+        making it not applicable, gives an inconclusive verdict with applicable=False.
+        Raises UnknownIndicator, LimitParseError, ValueParseError (see rules.judge.judge).
+        """
+        indicator = self.catalog.indicator(indicator_id)
+        on = on or date.today()
+        header = ("指标：{}（{} 第{}条），规则版本 {}",
+                  (indicator.name, indicator.edition_id, indicator.clause, self.version))
+        limit_text, method, interval = indicator.limit, indicator.method or "full", indicator.interval
+        used: list[Interpretation] = []
+        notes: list = []
+        applicable = True
+        for item in effective_interpretations(self.interpretations, indicator, on):
+            (key, change), = item.effect.items()
+            used.append(item)
+            notes.append(("适用解释 {} 第{}版（{}，{} 起）：" + _EFFECT_TEXT[key],
+                          (item.id, item.version, item.ref, item.effective, change)))
+            if key == "method":
+                method = change
+            elif key == "interval":
+                interval = change
+            elif key == "limit":
+                limit_text = change
+            else:
+                applicable = False
+        ids = tuple(i.id for i in used)
+        if product_class and indicator.classes and product_class not in indicator.classes:
+            applicable = False
+            notes.append(("产品类别 {} 不在该指标适用的类别 {} 内", (product_class, "、".join(indicator.classes))))
+        if not applicable:
+            return Verdict("inconclusive", None, (header, *notes), method, limit_text, self.version,
+                           (indicator.id,), ids, "该指标不适用 (indicator not applicable)", applicable=False)
+        limit = self.limit(limit_text, indicator.unit)
+        verdict = judge(value, limit, method=method, interval=interval, value_unit=unit,
+                        limit_unit=indicator.unit)
+        return Verdict(verdict.outcome, verdict.compared_value, (header, *notes, *verdict._steps),
+                       method, limit_text, self.version, (indicator.id,), ids, verdict.reason)

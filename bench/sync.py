@@ -1,0 +1,138 @@
+"""Sync benchmarks, each beside a baseline measured in the same run (medians of N runs).
+
+    .venv/bin/python bench/sync.py [--runs 3] [--indicators 20000] [--db URL]
+
+(a) first sync of the synthetic catalog into an empty device  vs  a raw SQLite copy of the
+    same rows (read from the server DB, executemany into a fresh file);
+(b) push of 1,000 inspections × 5 findings  vs  one plain POST of the same bytes to an
+    echo endpoint;
+(c) incremental pull of 100 changes.
+A real server runs as a subprocess on loopback (SQLite in a temp dir unless --db).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import requests
+import sqlalchemy as sa
+
+from sync.client import SyncReport
+from tests.integration.helpers import client_for, enrol_device, fill_outbox
+from tests.integration.server_process import ServerProcess
+
+
+def raw_copy(db_url: str, target: Path) -> float:
+    """Seconds to read the catalog change rows from the server DB and write them raw."""
+    t0 = time.perf_counter()
+    engine = sa.create_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text(
+            "SELECT entity, entity_id, version, data FROM changes WHERE scope_path IS NULL ORDER BY seq")).all()
+    engine.dispose()
+    out = sqlite3.connect(target)
+    out.execute("CREATE TABLE catalog (entity TEXT, id TEXT, version INTEGER, data TEXT, PRIMARY KEY (entity, id))")
+    with out:
+        out.executemany("INSERT OR REPLACE INTO catalog VALUES (?, ?, ?, ?)",
+                        [(e, i, v, d if isinstance(d, str) else json.dumps(d, ensure_ascii=False))
+                         for e, i, v, d in rows])
+    out.close()
+    return time.perf_counter() - t0
+
+
+def echo_server():
+    """Start a trivial WSGI echo endpoint in a thread; return (url, server)."""
+    from werkzeug.serving import make_server
+
+    def app(environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        body = environ["wsgi.input"].read(length)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [json.dumps({"received": len(body)}).encode()]
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{httpd.server_port}/echo", httpd
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--indicators", type=int, default=20000)
+    parser.add_argument("--db", default=None, help="server DATABASE_URL (default: SQLite in a temp dir)")
+    parser.add_argument("--profile", choices=("a", "b", "c"), help="cProfile one measurement")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="gbfield-bench-"))
+    db_url = args.db or f"sqlite:///{work / 'server.db'}"
+    t0 = time.perf_counter()
+    server = ServerProcess(db_url, work, catalog=f"synthetic:{args.indicators}").start(timeout=600)
+    print(f"server up with {args.indicators} synthetic indicators in {time.perf_counter() - t0:.1f} s ({db_url})")
+    try:
+        a, a_base, b, b_base, c = [], [], [], [], []
+        a_rows = 0
+        for run in range(args.runs):
+            store = enrol_device(server.url, "li", work / f"first{run}.sqlite")
+            client = client_for(store, pull_limit=5000)
+            t = time.perf_counter()
+            report = client.sync()
+            a.append(time.perf_counter() - t)
+            assert report.ok, report.errors
+            a_rows = report.pulled
+            a_base.append(raw_copy(db_url, work / f"raw{run}.sqlite"))
+
+        echo_url, echo = echo_server()
+        session = requests.Session()
+        for run in range(args.runs):
+            store = enrol_device(server.url, "wang", work / f"push{run}.sqlite")
+            client = client_for(store, push_batch=500, check_digest=False)
+            assert client.sync().ok
+            fill_outbox(store, inspections=1000, findings=5)
+            items = store.sendable(100_000)
+            body = json.dumps({"items": items}, ensure_ascii=False).encode("utf-8")
+            t = time.perf_counter()
+            session.post(echo_url, data=body, headers={"Content-Type": "application/json"}).raise_for_status()
+            b_base.append(time.perf_counter() - t)
+            report = SyncReport()
+            t = time.perf_counter()
+            client.push(report)
+            b.append(time.perf_counter() - t)
+            assert report.applied == 6000 and not store.outbox(), report
+        echo.shutdown()
+
+        reader = enrol_device(server.url, "chen", work / "reader.sqlite")
+        reader_client = client_for(reader, check_digest=False)
+        writer = enrol_device(server.url, "chen", work / "writer.sqlite")
+        writer_client = client_for(writer, check_digest=False)
+        assert reader_client.sync().ok and writer_client.sync().ok
+        for run in range(args.runs):
+            fill_outbox(writer, inspections=100, findings=0)
+            assert writer_client.sync().applied == 100
+            report = SyncReport()
+            t = time.perf_counter()
+            reader_client.pull(report)
+            c.append(time.perf_counter() - t)
+            assert report.pulled == 100, report
+
+        med = statistics.median
+        print(f"(a) first sync, {a_rows} changes: {med(a):.3f} s   raw SQLite copy {med(a_base):.3f} s   "
+              f"ratio {med(a) / med(a_base):.2f}x   (target < 2 s and ≤ 3x)")
+        print(f"(b) push 1000 inspections x 5 findings: {med(b):.3f} s   plain POST of the same "
+              f"{len(body) / 1e6:.1f} MB {med(b_base):.3f} s   ratio {med(b) / med(b_base):.1f}x   (target < 3 s)")
+        print(f"(c) incremental pull of 100 changes: {med(c):.4f} s   (target < 0.05 s)")
+        print("runs:", json.dumps({"a": a, "a_raw": a_base, "b": b, "b_post": b_base, "c": c}))
+    finally:
+        server.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

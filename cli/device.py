@@ -1,0 +1,168 @@
+"""`gbfield device enroll | sync | status`: drive the tablet's sync engine without the UI."""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sys
+from pathlib import Path
+
+from cli.main import UsageError
+
+
+def default_store() -> str:
+    """Return the device store path: $GBFIELD_DEVICE_STORE or ~/.local/share/gbfield/device.sqlite."""
+    return os.environ.get("GBFIELD_DEVICE_STORE") or str(
+        Path.home() / ".local" / "share" / "gbfield" / "device.sqlite")
+
+
+def register(subparsers) -> None:
+    """Add the `device` command group to the `gbfield` parser."""
+    parser = subparsers.add_parser("device", help="device (tablet) sync engine: enroll, sync, status")
+    sub = parser.add_subparsers(dest="device_command", metavar="ACTION")
+
+    enroll = sub.add_parser("enroll", help="enrol this device with a one-time code")
+    enroll.add_argument("target", metavar="PAYLOAD_OR_URL",
+                        help="the QR payload gbfield-enrol:v1?server=…&code=… or the server URL")
+    enroll.add_argument("--code", help="the enrolment code (when a URL is given)")
+    enroll.add_argument("--label", default=platform.node() or "gbfield-cli", help="device label")
+    enroll.add_argument("--store", default=None, help="device store file (default: %(default)s)")
+    enroll.set_defaults(func=cmd_enroll)
+
+    sync = sub.add_parser("sync", help="push the outbox, pull changes, check drift")
+    sync.add_argument("--store", default=None)
+    sync.add_argument("--batch", type=int, default=200, help="push batch size")
+    sync.add_argument("--page", type=int, default=1000, help="pull page size")
+    sync.add_argument("--no-digest", action="store_true", help="skip the drift check")
+    sync.add_argument("--quiet", action="store_true", help="no progress bar")
+    sync.set_defaults(func=cmd_sync)
+
+    status = sub.add_parser("status", help="cursor, counts and outbox of this device")
+    status.add_argument("--store", default=None)
+    status.add_argument("--json", action="store_true", help="print JSON")
+    status.set_defaults(func=cmd_status)
+    parser.set_defaults(func=lambda args: parser.print_help() or 2)
+
+
+def _open_store(path: str | None, must_exist: bool = True):
+    from sync.client import LocalStore
+
+    path = path or default_store()
+    if must_exist and not Path(path).exists():
+        raise UsageError(f"设备数据库不存在 / no device store at {path}: run `gbfield device enroll` first")
+    return LocalStore(path)
+
+
+def cmd_enroll(args) -> int:
+    """Enrol: exchange the one-time code for a device token; save it in the store."""
+    from sync.client import HttpTransport
+    from sync.client.errors import SyncError
+    from sync.protocol import ProtocolError, parse_enrol_payload
+
+    target = args.target.strip()
+    try:
+        if target.startswith("gbfield-enrol:"):
+            server, code = parse_enrol_payload(target)
+            code = args.code or code
+        else:
+            if not target.startswith(("http://", "https://")):
+                raise UsageError(f"不是服务器地址或登记二维码 / not a URL or enrolment payload: {target!r}")
+            if not args.code:
+                raise UsageError("缺少登记码 / --code is required with a server URL")
+            server, code = target.rstrip("/"), args.code
+    except ProtocolError as exc:
+        raise UsageError(str(exc)) from exc
+    store = _open_store(args.store, must_exist=False)
+    try:
+        transport = HttpTransport(server)
+        try:
+            answer = transport.enrol(code, args.label, f"cli/{platform.system().lower()}")
+        except SyncError as exc:
+            print(f"登记失败 / enrolment failed: {exc}", file=sys.stderr)
+            return 1
+        store.save_credentials({"server_url": server, "device_id": answer.get("device_id"),
+                                "token": answer.get("token"), "user": answer.get("user")})
+        user = (answer.get("user") or {}).get("username", "?")
+        print(f"已登记 / enrolled: device {answer.get('device_id')} for {user} at {server}")
+        print(f"store: {store.path}")
+        return 0
+    finally:
+        store.close()
+
+
+def _progress_bar(stream=sys.stderr):
+    state = {"shown": False}
+
+    def progress(stage: str, done: int, remaining: int) -> None:
+        total = done + remaining
+        if stage != "pull" or (total < 2000 and not state["shown"]):
+            return
+        state["shown"] = True
+        width = 30
+        filled = int(width * done / total) if total else width
+        stream.write(f"\r拉取 pulling [{'#' * filled}{'.' * (width - filled)}] {done}/{total}")
+        if remaining == 0:
+            stream.write("\n")
+        stream.flush()
+    return progress
+
+
+def cmd_sync(args) -> int:
+    """Run one sync; print the report. Exit 1 when the run ended with errors."""
+    from sync.client import HttpTransport, SyncClient
+
+    store = _open_store(args.store)
+    try:
+        creds = store.credentials()
+        if not creds:
+            raise UsageError("本设备尚未登记 / this device is not enrolled: run `gbfield device enroll`")
+        if args.batch < 1 or args.page < 1:
+            raise UsageError("--batch and --page must be ≥ 1")
+        transport = HttpTransport(creds["server_url"], creds["token"])
+        client = SyncClient(store, transport, push_batch=args.batch, pull_limit=args.page,
+                            check_digest=not args.no_digest)
+        report = client.sync(progress=None if args.quiet else _progress_bar())
+        transport.close()
+        print(report.summary())
+        counts = store.outbox_counts()
+        if counts["conflict"] or counts["rejected"]:
+            print(f"待处理 needs attention: {counts['conflict']} conflict(s), "
+                  f"{counts['rejected']} rejected — see `gbfield device status`")
+        return 0 if report.ok else 1
+    finally:
+        store.close()
+
+
+def cmd_status(args) -> int:
+    """Print the cursor, record counts and the outbox (with reasons for conflicts/rejections)."""
+    store = _open_store(args.store)
+    try:
+        creds = store.credentials() or {}
+        status = {
+            "store": store.path,
+            "server_url": creds.get("server_url"),
+            "device_id": creds.get("device_id"),
+            "user": (creds.get("user") or {}).get("username"),
+            "cursor": store.cursor,
+            "counts": store.counts(),
+            "outbox": store.outbox_counts(),
+            "attention": [{"mutation_id": i["mutation_id"], "entity": i["entity"], "id": i["id"],
+                           "state": i["state"], "reason": i["last_error"], "error": i["error_code"],
+                           "server_version": i["server_version"]}
+                          for i in store.outbox() if i["state"] != "pending"],
+        }
+        if args.json:
+            print(json.dumps(status, ensure_ascii=False, indent=2))
+            return 0
+        print(f"设备 device: {status['device_id'] or '未登记 not enrolled'}  用户 user: {status['user']}")
+        print(f"服务器 server: {status['server_url']}")
+        print(f"游标 cursor: {status['cursor']}")
+        for key, n in sorted(status["counts"].items()):
+            print(f"  {key}: {n}")
+        ob = status["outbox"]
+        print(f"待上传 outbox: {ob['pending']} pending, {ob['conflict']} conflict, {ob['rejected']} rejected")
+        for item in status["attention"]:
+            print(f"  [{item['state']}] {item['entity']} {item['id']}: {item['reason']}")
+        return 0
+    finally:
+        store.close()

@@ -1,0 +1,242 @@
+"""The sync engine: push the outbox, pull pages, check drift — and report what happened.
+
+States of one `SyncClient.sync()` run: PUSHING (batches of the outbox until nothing is
+sendable) → PULLING (pages until `has_more` is false; 410 → drop and re-pull from 0) →
+CHECKING (digest of the cached catalog; mismatches re-pulled) → DONE. A retryable failure
+is retried with backoff; when retries run out the run stops with the error in the report
+and every unacknowledged item stays in the outbox for the next run.
+"""
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sync.client.errors import (
+    ClientTooOld,
+    CredentialsError,
+    RequestRejected,
+    ResyncRequired,
+    SyncError,
+    TransportError,
+)
+from sync.client.retry import RetryPolicy
+from sync.client.store import LocalStore
+from sync.client.transport import Transport
+from sync.protocol import (
+    CATALOG_ENTITIES,
+    DEFAULT_PULL_LIMIT,
+    ItemStatus,
+    ProtocolError,
+    PullPage,
+    PushResponse,
+)
+
+#: progress(stage, done, remaining): stage is "push" or "pull"
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class SyncReport:
+    """What one sync run did. `ok` is False when `errors` is not empty."""
+
+    pulled: int = 0
+    pushed: int = 0
+    applied: int = 0
+    duplicates: int = 0
+    conflicts: int = 0
+    rejected: int = 0
+    errors: list[str] = field(default_factory=list)
+    resynced: list[str] = field(default_factory=list)
+    rejudged: int = 0
+    cursor: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        """True when the run finished without an error."""
+        return not self.errors
+
+    def summary(self) -> str:
+        """Return a one-line human summary (Chinese first)."""
+        text = (f"拉取 pulled {self.pulled}, 推送 pushed {self.pushed} (applied {self.applied}, "
+                f"duplicate {self.duplicates}, conflict {self.conflicts}, rejected {self.rejected}), "
+                f"cursor {self.cursor}, {self.seconds:.2f} s")
+        if self.resynced:
+            text += f", 重新同步 resynced {','.join(self.resynced)}"
+        if self.errors:
+            text += f", 错误 errors: {'; '.join(self.errors)}"
+        return text
+
+
+class SyncClient:
+    """Runs sync rounds between a LocalStore and a Transport."""
+
+    def __init__(self, store: LocalStore, transport: Transport, *, retry: RetryPolicy | None = None,
+                 push_batch: int = 200, pull_limit: int = DEFAULT_PULL_LIMIT,
+                 check_digest: bool = True, max_resyncs: int = 2, max_rounds: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic):
+        self.store = store
+        self.transport = transport
+        self.retry = retry or RetryPolicy()
+        self.push_batch = push_batch
+        self.pull_limit = pull_limit
+        self.check_digest = check_digest
+        self.max_resyncs = max_resyncs
+        self.max_rounds = max_rounds
+        self.clock = clock
+
+    def sync(self, progress: Progress | None = None) -> SyncReport:
+        """Push, then pull, then check drift; return a SyncReport (never raises TransportError:
+        failures land in `report.errors`; unacknowledged items stay in the outbox)."""
+        report = SyncReport()
+        started = self.clock()
+        sent_before = getattr(self.transport, "requests_sent", 0)
+        try:
+            self.push(report, progress)
+            self.pull(report, progress)
+            if self.check_digest:
+                self.check_drift(report, progress)
+        except CredentialsError as exc:
+            report.errors.append(f"设备凭证无效，请重新登记 / device credentials refused: {exc}")
+        except ClientTooOld as exc:
+            report.errors.append(str(exc))
+        except (TransportError, ProtocolError) as exc:
+            report.errors.append(f"同步中断，稍后重试 / sync interrupted: {exc}")
+        report.cursor = self.store.cursor
+        report.requests = getattr(self.transport, "requests_sent", 0) - sent_before
+        report.seconds = self.clock() - started
+        return report
+
+    # ---- push ----------------------------------------------------------------------
+
+    def push(self, report: SyncReport, progress: Progress | None = None) -> None:
+        """Send sendable outbox items batch by batch until none is left; counts into `report`.
+
+        Raises TransportError when retries run out (the batch stays in the outbox).
+        """
+        total = self.store.outbox_counts()["pending"]
+        for _ in range(self.max_rounds):
+            batch = self.store.sendable(self.push_batch)
+            if not batch:
+                return
+            ids = [item["mutation_id"] for item in batch]
+            self.store.mark_attempt(ids)
+            try:
+                raw = self.retry.call(lambda: self.transport.push(batch))
+                answer = PushResponse.from_json(raw, expected=ids)
+            except RequestRejected as exc:
+                # the whole batch was refused (e.g. 400 validation_failed): find the bad item
+                # by sending one at a time, so the others still go through
+                if len(batch) > 1:
+                    self._push_singly(batch, report)
+                    continue
+                self.store.note_error(ids, str(exc))
+                self.store.apply_results([_rejected(ids[0], exc)])
+                report.rejected += 1
+                continue
+            except TransportError as exc:
+                self.store.note_error(ids, str(exc))
+                raise
+            self._count(answer, report)
+            self.store.apply_results(answer.results)
+            self.store.save_rejudged(answer.rejudged)
+            if progress:
+                progress("push", report.pushed, max(total - report.pushed, 0))
+        raise SyncError("push did not finish within the round limit")
+
+    def _push_singly(self, batch: list[dict], report: SyncReport) -> None:
+        for item in batch:
+            mid = item["mutation_id"]
+            try:
+                raw = self.retry.call(lambda item=item: self.transport.push([item]))
+                answer = PushResponse.from_json(raw, expected=[mid])
+            except RequestRejected as exc:
+                self.store.apply_results([_rejected(mid, exc)])
+                report.rejected += 1
+                continue
+            self._count(answer, report)
+            self.store.apply_results(answer.results)
+            self.store.save_rejudged(answer.rejudged)
+
+    @staticmethod
+    def _count(answer: PushResponse, report: SyncReport) -> None:
+        for r in answer.results:
+            report.pushed += 1
+            if r.status == ItemStatus.APPLIED:
+                report.applied += 1
+            elif r.status == ItemStatus.DUPLICATE:
+                report.duplicates += 1
+            elif r.status == ItemStatus.CONFLICT:
+                report.conflicts += 1
+            else:
+                report.rejected += 1
+        report.rejudged += len(answer.rejudged)
+
+    # ---- pull ----------------------------------------------------------------------
+
+    def pull(self, report: SyncReport, progress: Progress | None = None,
+             entities: tuple[str, ...] | None = None) -> None:
+        """Pull pages from the saved cursor until `has_more` is false, each stored with its
+        cursor in one transaction. On 410 drop the named entities and start again from 0.
+
+        With `entities`, pulls only those from 0 (a drift re-pull) without moving the cursor.
+        Raises TransportError when retries run out (the cursor stays at the last stored page).
+        """
+        resyncs = 0
+        since = 0 if entities else self.store.cursor
+        horizon = None if entities else self.store.get_state("horizon")
+        for _ in range(self.max_rounds):
+            try:
+                raw = self.retry.call(lambda: self.transport.pull(since, self.pull_limit, entities,
+                                                                  horizon if since else None))
+            except ResyncRequired as exc:
+                resyncs += 1
+                if resyncs > self.max_resyncs:
+                    raise
+                dropped = exc.entities or ("all",)
+                report.resynced.extend(dropped)
+                self.store.drop_entities(exc.entities)
+                since, horizon = 0, None
+                continue
+            page = PullPage.from_json(raw, since=since)
+            if page.horizon is not None:
+                # served, hence not stale by the server's rule: this horizon is now safe
+                horizon = page.horizon
+            if entities:
+                report.pulled += self.store.apply_page(page.changes, self.store.cursor)
+            else:
+                report.pulled += self.store.apply_page(page.changes, page.cursor, horizon)
+            since = page.cursor
+            if progress:
+                progress("pull", report.pulled, page.remaining)
+            if not page.has_more:
+                return
+        raise SyncError("pull did not finish within the round limit")
+
+    def check_drift(self, report: SyncReport, progress: Progress | None = None) -> None:
+        """Send the catalog digest; re-pull mismatched entities from 0 with `entities=`.
+
+        A server that does not offer the digest (404) is tolerated. Raises TransportError
+        when retries run out.
+        """
+        digests = self.store.catalog_digests(CATALOG_ENTITIES)
+        try:
+            raw = self.retry.call(lambda: self.transport.digest(digests))
+        except RequestRejected as exc:
+            if exc.status == 404:
+                return
+            raise
+        mismatched = tuple(e for e in (raw.get("mismatched") or []) if e in CATALOG_ENTITIES)
+        if not mismatched:
+            return
+        report.resynced.extend(mismatched)
+        self.store.drop_catalog_entities(mismatched)
+        self.pull(report, progress, entities=mismatched)
+
+
+def _rejected(mutation_id: str, exc: SyncError):
+    from sync.protocol import PushResult
+
+    return PushResult(mutation_id, ItemStatus.REJECTED, error=exc.code, message=str(exc))

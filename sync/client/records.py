@@ -1,0 +1,179 @@
+"""The tablet's local API for its own records: every call writes the record and its outbox
+item in one transaction, with a device-made UUID, so nothing waits for a network."""
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sync.client.errors import SyncError
+from sync.client.store import LocalStore
+from sync.protocol import RECORD_FIELDS
+
+#: judge(indicator_id, measured, unit, on=date|None, product_class=str|None) -> Verdict|dict|None
+Judge = Callable[..., Any]
+
+
+def ruleset_judge(ruleset: Any) -> Judge:
+    """Return a Judge calling `rules.ruleset.RuleSet.judge_indicator` (provisional verdicts)."""
+    def judge(indicator_id, measured, unit, *, on=None, product_class=None):
+        return ruleset.judge_indicator(indicator_id, measured, unit, on=on, product_class=product_class)
+    return judge
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _pushable(entity: str, data: dict[str, Any]) -> dict[str, Any]:
+    shape = RECORD_FIELDS[entity]
+    keys = set(shape["required"]) | set(shape["optional"])
+    keys.discard("status")  # the server decides the workflow status
+    return {k: v for k, v in data.items() if k in keys}
+
+
+class DeviceRecords:
+    """Create and correct inspections, findings and questions on the device."""
+
+    def __init__(self, store: LocalStore, judge: Judge | None = None):
+        self.store = store
+        self.judge = judge
+
+    def _write(self, entity: str, ident: str, base_version: int | None, data: dict[str, Any]) -> str:
+        mutation_id = str(uuid.uuid4())
+        with self.store.transaction() as conn:
+            self.store.enqueue(conn, mutation_id, entity, ident, base_version, data)
+        return mutation_id
+
+    def create_inspection(self, inspected_on: date | str, **fields: Any) -> str:
+        """Create an inspection offline; return its UUID. Unknown fields raise SyncError."""
+        ident = str(uuid.uuid4())
+        data = {"id": ident, "inspected_on": str(inspected_on), "device_created_at": _now(), **fields}
+        self._check_fields("inspection", data)
+        self._write("inspection", ident, 0, _pushable("inspection", data))
+        return ident
+
+    def edit_inspection(self, inspection_id: str, **changes: Any) -> str:
+        """Queue an edit of an inspection (base = version the device holds); return the
+        mutation id. Raises SyncError for an unknown inspection or unknown fields."""
+        rec = self.store.record("inspection", inspection_id)
+        if rec is None:
+            raise SyncError(f"检查记录不存在 / unknown inspection {inspection_id}", code="not_found")
+        data = {**rec["data"], **changes, "id": inspection_id}
+        self._check_fields("inspection", {k: v for k, v in changes.items()})
+        return self._write("inspection", inspection_id, rec["version"], _pushable("inspection", data))
+
+    def add_finding(self, inspection_id: str, indicator_id: str, measured: str,
+                    unit: str | None = None, *, note: str | None = None,
+                    photos: list[str] | tuple[str, ...] = (), product_class: str | None = None) -> str:
+        """Record a measured value as revision 1 of a new finding with the provisional
+        verdict (when a judge is set); return the finding's UUID. Raises SyncError when the
+        inspection is unknown or `measured` is not a string."""
+        if self.store.record("inspection", inspection_id) is None:
+            raise SyncError(f"检查记录不存在 / unknown inspection {inspection_id}", code="not_found")
+        ident = str(uuid.uuid4())
+        data = self._finding(ident, inspection_id, 1, indicator_id, measured, unit, note, photos,
+                             product_class)
+        self._write("finding", ident, 0, data)
+        return ident
+
+    def correct_finding(self, finding_id: str, measured: str, unit: str | None = None, *,
+                        note: str | None = None, photos: list[str] | None = None,
+                        product_class: str | None = None) -> int:
+        """Append revision n+1 of a finding (base_version n); return the new revision number.
+        Raises SyncError for an unknown finding."""
+        revisions = self.store.finding_revisions(finding_id)
+        if not revisions:
+            raise SyncError(f"检测结果不存在 / unknown finding {finding_id}", code="not_found")
+        last = revisions[-1]
+        revision = int(last["revision"]) + 1
+        data = self._finding(finding_id, last["inspection_id"], revision, last["indicator_id"],
+                             measured, unit if unit is not None else last.get("unit"), note,
+                             photos if photos is not None else last.get("photos") or [], product_class)
+        self._write("finding", finding_id, revision - 1, data)
+        return revision
+
+    def ask_question(self, text: str, *, inspection_id: str | None = None,
+                     indicator_id: str | None = None, edition_id: str | None = None,
+                     clause: str | None = None) -> str:
+        """Queue an interpretation question; return its UUID. Raises SyncError on empty text."""
+        if not text or not text.strip():
+            raise SyncError("问题内容不能为空 / the question is empty", code="validation_failed")
+        ident = str(uuid.uuid4())
+        data = {"id": ident, "text": text.strip(), "inspection_id": inspection_id,
+                "indicator_id": indicator_id, "edition_id": edition_id, "clause": clause,
+                "device_created_at": _now()}
+        self._write("question", ident, 0, {k: v for k, v in data.items() if v is not None})
+        return ident
+
+    # ---- conflicts and rejections: the officer decides --------------------------------
+
+    def resolve_conflict(self, mutation_id: str, keep: str = "mine") -> str | None:
+        """Settle a conflicted outbox item. keep="mine" re-queues the device's data on the
+        server's version (returns the new mutation id); keep="server" takes the server's
+        record and discards the item (returns None). Raises SyncError for an unknown item."""
+        item = self._item(mutation_id, "conflict")
+        with self.store.transaction() as conn:
+            if keep == "server":
+                self.store.remove_outbox_item(conn, mutation_id)
+                if item["server_current"] is not None:
+                    conn.execute("UPDATE records SET data = server_data WHERE entity = ? AND id = ? "
+                                 "AND server_data IS NOT NULL", (item["entity"], item["id"]))
+                return None
+            data = dict(item["data"])
+            base = item["server_version"] or 0
+            if item["entity"] == "finding":
+                data["revision"] = base + 1
+            new_id = str(uuid.uuid4())
+            self.store.requeue(conn, mutation_id, new_id, base, data)
+            return new_id
+
+    def retry_rejected(self, mutation_id: str, **changes: Any) -> str:
+        """Re-queue a rejected item with corrected fields as a new mutation; return its id."""
+        item = self._item(mutation_id, "rejected")
+        data = {**item["data"], **changes}
+        new_id = str(uuid.uuid4())
+        with self.store.transaction() as conn:
+            self.store.requeue(conn, mutation_id, new_id, item["base_version"], data)
+        return new_id
+
+    # ---- helpers ---------------------------------------------------------------------
+
+    def _item(self, mutation_id: str, state: str) -> dict[str, Any]:
+        for item in self.store.outbox(state):
+            if item["mutation_id"] == mutation_id:
+                return item
+        raise SyncError(f"没有该待处理项 / no {state} outbox item {mutation_id}", code="not_found")
+
+    @staticmethod
+    def _check_fields(entity: str, data: dict[str, Any]) -> None:
+        shape = RECORD_FIELDS[entity]
+        unknown = set(data) - set(shape["required"]) - set(shape["optional"])
+        if unknown:
+            raise SyncError(f"未知字段 / unknown fields: {', '.join(sorted(unknown))}",
+                            code="validation_failed")
+
+    def _finding(self, ident, inspection_id, revision, indicator_id, measured, unit, note, photos,
+                 product_class) -> dict[str, Any]:
+        if not isinstance(measured, str):
+            raise SyncError("测量值必须是文本 / measured values travel as strings", code="validation_failed")
+        verdict, ruleset_version = None, None
+        if self.judge is not None:
+            inspection = self.store.record("inspection", inspection_id)["data"]
+            try:
+                on = date.fromisoformat(inspection.get("inspected_on"))
+            except (TypeError, ValueError):
+                on = None
+            try:
+                found = self.judge(indicator_id, measured, unit, on=on,
+                                   product_class=product_class or inspection.get("product_class"))
+            except Exception as exc:  # a verdict is optional on the device: never block entry
+                found = {"outcome": "inconclusive", "reason": f"{type(exc).__name__}: {exc}"}
+            if found is not None:
+                verdict = found.to_dict() if hasattr(found, "to_dict") else dict(found)
+                ruleset_version = verdict.get("ruleset_version")
+        return {"id": ident, "inspection_id": inspection_id, "revision": revision,
+                "indicator_id": indicator_id, "measured": measured, "unit": unit,
+                "device_verdict": verdict, "ruleset_version": ruleset_version, "note": note,
+                "photos": list(photos or []), "device_created_at": _now()}

@@ -1,0 +1,84 @@
+"""Helpers for client↔server tests: log in, enrol a device, inspect the server database."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import requests
+import sqlalchemy as sa
+
+from sync.client import DeviceRecords, HttpTransport, LocalStore, RetryPolicy, SyncClient
+from sync.protocol import PROTOCOL_HEADER
+from tests.integration.serve_app import PASSWORD
+
+H = {PROTOCOL_HEADER: "1"}
+
+
+def login(url: str, username: str) -> str:
+    """Return a user token for a demo user."""
+    r = requests.post(f"{url}/api/v1/auth/login", json={"username": username, "password": PASSWORD},
+                      headers=H, timeout=10)
+    r.raise_for_status()
+    return r.json()["token"]
+
+
+def enrolment_payload(url: str, username: str, supervisor: str = "zhao") -> str:
+    """Return a fresh QR payload for `username`, created by a supervisor."""
+    token = login(url, supervisor)
+    r = requests.post(f"{url}/api/v1/devices/enrolments", json={"username": username},
+                      headers={**H, "Authorization": f"Bearer {token}"}, timeout=10)
+    r.raise_for_status()
+    return r.json()["payload"]
+
+
+def enrol_device(url: str, username: str, store_path: Path) -> LocalStore:
+    """Return a LocalStore enrolled for `username` (credentials saved)."""
+    from sync.protocol import parse_enrol_payload
+
+    server, code = parse_enrol_payload(enrolment_payload(url, username))
+    answer = HttpTransport(url).enrol(code, f"test-{username}", "test")
+    store = LocalStore(store_path)
+    store.save_credentials({"server_url": url, "device_id": answer["device_id"],
+                            "token": answer["token"], "user": answer["user"]})
+    return store
+
+
+def client_for(store: LocalStore, url: str | None = None, **kw) -> SyncClient:
+    """Return a SyncClient over HTTP with a fast retry policy (for tests)."""
+    creds = store.credentials()
+    retry = kw.pop("retry", None) or RetryPolicy(max_attempts=5, base_delay=0.05, max_delay=0.5, max_total=20)
+    transport = HttpTransport(url or creds["server_url"], creds["token"], timeout=(3, 30))
+    return SyncClient(store, transport, retry=retry, **kw)
+
+
+def first_indicators(store: LocalStore, n: int = 5) -> list[str]:
+    """Return `n` indicator ids from the device's catalog cache (after a sync)."""
+    return [r[0] for r in store.db.execute(
+        "SELECT id FROM catalog WHERE entity = 'indicator' ORDER BY id LIMIT ?", (n,))]
+
+
+def fill_outbox(store: LocalStore, inspections: int, findings: int) -> tuple[list[str], list[str]]:
+    """Create inspections with findings offline; return (inspection ids, finding ids)."""
+    records = DeviceRecords(store)
+    indicators = first_indicators(store, findings) or ["missing"]
+    iids, fids = [], []
+    for k in range(inspections):
+        iid = records.create_inspection("2024-05-20", company_name=f"测试企业{k}")
+        iids.append(iid)
+        for f in range(findings):
+            fids.append(records.add_finding(iid, indicators[f % len(indicators)], f"{k % 50}.{f}", None))
+    return iids, fids
+
+
+def server_rows(db_url: str) -> dict[str, list[tuple]]:
+    """Return the server's inspection ids and finding (id, revision) pairs, straight from its DB."""
+    engine = sa.create_engine(db_url)
+    try:
+        with engine.connect() as conn:
+            return {
+                "inspections": [tuple(r) for r in conn.execute(sa.text("SELECT id FROM inspections"))],
+                "findings": [tuple(r) for r in conn.execute(sa.text("SELECT id, revision FROM findings"))],
+                "mutations": [tuple(r) for r in conn.execute(sa.text(
+                    "SELECT mutation_id FROM processed_mutations"))],
+            }
+    finally:
+        engine.dispose()

@@ -1,0 +1,186 @@
+"""SyncClient against the in-memory FakeServer: acknowledgement, retries, paging, resync."""
+import pytest
+
+from sync.client.errors import CredentialsError, RequestRejected, RetryableError
+from sync.protocol import digest_lines
+
+
+def seed_catalog(server, n):
+    for k in range(n):
+        server.write("indicator", f"ind-{k:03d}", {"id": f"ind-{k:03d}", "limit": "≤20"})
+
+
+def make_inspections(records, n, findings=2):
+    ids = []
+    for k in range(n):
+        iid = records.create_inspection("2024-05-20", company_name=f"公司{k}")
+        for f in range(findings):
+            records.add_finding(iid, "ind-000", f"{k}.{f}", "mg/kg")
+        ids.append(iid)
+    return ids
+
+
+def test_first_sync_pulls_every_page_and_saves_cursor(client, server, store):
+    seed_catalog(server, 10)
+    pages = []
+    report = client.sync(progress=lambda stage, done, rem: pages.append((stage, done, rem)))
+    assert report.ok and report.pulled == 10 and report.cursor == 10
+    assert store.counts()["catalog.indicator"] == 10
+    assert [p[2] for p in pages] == [6, 2, 0]  # pages of 4 with `remaining` reported
+
+
+def test_push_acknowledges_items_and_empties_outbox(client, server, store, records):
+    seed_catalog(server, 1)
+    make_inspections(records, 3)
+    report = client.sync()
+    assert report.ok, report.errors
+    assert (report.pushed, report.applied, report.duplicates) == (9, 9, 0)
+    assert store.outbox() == []
+    assert len(server.live("finding")) == 6
+    # the pull after the push brings the server's view (status set by the server)
+    assert all(r["data"]["status"] == "submitted" for r in store.records("inspection").values())
+
+
+def test_lost_push_answer_is_resent_with_same_mutation_ids_and_answered_duplicate(client, server, store, records):
+    make_inspections(records, 1, findings=0)
+    server.fail("push", "after")  # applied on the server, the answer never arrives
+    report = client.sync()
+    assert report.ok and report.duplicates == 1 and report.applied == 0
+    assert server.applied_count == 1 and store.outbox() == []
+
+
+def test_retries_use_exponential_backoff(client, server, clock, records):
+    make_inspections(records, 1, findings=0)
+    for _ in range(3):
+        server.fail("push")
+    report = client.sync()
+    assert report.ok
+    assert clock.sleeps == [0.5, 1.0, 2.0]
+
+
+def test_retries_run_out_keeps_everything_in_outbox(client, server, store, records):
+    make_inspections(records, 2, findings=1)
+    for _ in range(10):
+        server.fail("push")
+    report = client.sync()
+    assert not report.ok and "sync interrupted" in report.errors[0]
+    pending = store.outbox("pending")
+    assert len(pending) == 4
+    assert [i["attempts"] for i in pending] == [1, 1, 1, 0]  # one batch of 3 was tried
+    assert all(i["last_error"] for i in pending[:3])
+    assert server.applied_count == 0
+    server.faults.clear()
+    assert client.sync().ok and store.outbox() == [] and server.applied_count == 4
+
+
+def test_interrupted_pull_resumes_from_last_stored_page(client, server, store):
+    seed_catalog(server, 12)
+    server.fail("pull")  # page 1 ok below, then failures on page 2 beyond the retry budget
+    client.retry.max_attempts = 1
+    report = client.sync()
+    assert not report.ok and store.cursor == 0
+    # a fault in the middle: let one page through then fail
+    server.faults.clear()
+    calls = {"n": 0}
+    real_pull = server.pull
+
+    def flaky(since, limit, entities=None, horizon=None):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RetryableError("cut")
+        return real_pull(since, limit, entities, horizon)
+    server.pull = flaky
+    report = client.sync()
+    assert not report.ok and store.cursor == 4
+    report = client.sync()
+    assert report.ok and store.cursor == 12 and report.pulled == 8
+
+
+def test_conflict_is_kept_with_server_record_and_resolved_by_officer(client, server, store, records):
+    iid = make_inspections(records, 1, findings=0)[0]
+    assert client.sync().ok
+    server.write("inspection", iid, {"id": iid, "inspected_on": "2024-05-20", "status": "returned"})
+    records.edit_inspection(iid, note="现场补充")  # based on version 1, server is at 2
+    # keep the conflict from being overwritten by pulling: the push happens first
+    report = client.sync()
+    assert report.conflicts == 1
+    [item] = store.outbox("conflict")
+    assert item["server_version"] == 2 and item["server_current"]["status"] == "returned"
+    assert store.record("inspection", iid)["data"]["note"] == "现场补充"  # officer's edit still shown
+    new_id = records.resolve_conflict(item["mutation_id"], keep="mine")
+    report = client.sync()
+    assert report.ok and report.applied == 1 and store.outbox() == []
+    assert server.current[("inspection", iid)]["data"]["note"] == "现场补充"
+    assert new_id != item["mutation_id"]
+
+
+def test_rejected_item_stays_with_reason_and_blocks_later_edits_of_that_record(client, server, store, records):
+    iid = make_inspections(records, 1, findings=0)[0]
+    fid = records.add_finding(iid, "ind-000", "reject-me")
+    records.correct_finding(fid, "1.5")
+    report = client.sync()
+    assert report.rejected == 1
+    states = [(i["state"], i["data"]["revision"]) for i in store.outbox()]
+    assert states == [("rejected", 1), ("pending", 2)]
+    assert store.outbox("rejected")[0]["last_error"] == "测量值无法识别"
+    records.retry_rejected(store.outbox("rejected")[0]["mutation_id"], measured="1.4")
+    report = client.sync()
+    assert report.ok and store.outbox() == []
+    assert server.current[("finding", fid)]["data"]["measured"] == "1.5"
+
+
+def test_queued_edits_of_one_record_get_base_from_previous_ack(client, server, store, records):
+    iid = records.create_inspection("2024-05-20")
+    records.edit_inspection(iid, note="a")
+    records.edit_inspection(iid, note="b")
+    assert [i["base_version"] for i in store.outbox()] == [0, None, None]
+    report = client.sync()
+    assert report.ok and report.applied == 3 and report.conflicts == 0
+    assert server.current[("inspection", iid)]["version"] == 3
+    assert server.current[("inspection", iid)]["data"]["note"] == "b"
+
+
+def test_resync_required_drops_and_repulls_but_keeps_unacknowledged(client, server, store, records):
+    seed_catalog(server, 5)
+    assert client.sync().ok  # cursor 5
+    server.write("indicator", "ind-000", None, op="delete")  # seq 6
+    seed_catalog(server, 0)
+    for k in range(5, 12):
+        server.write("indicator", f"ind-{k:03d}", {"id": f"ind-{k:03d}"})
+    server.purge("indicator", "ind-000")  # horizon 6 > cursor 5: this device missed a tombstone
+    records.create_inspection("2024-05-20")
+    client.retry.max_attempts = 1
+    server.fail("push")  # the push fails: the inspection must survive the reset
+    client.sync()
+    server.faults.clear()
+    report = client.sync()
+    # a single resync, though the re-pull pages (limit 4) pass below the horizon again
+    assert report.ok and report.resynced == ["all"], report
+    assert store.counts()["catalog.indicator"] == 11
+    assert store.catalog_row("indicator", "ind-000") is None
+    assert len(store.records("inspection")) == 1
+
+
+def test_drift_check_repulls_mismatched_entity(client, server, store):
+    seed_catalog(server, 6)
+    assert client.sync().ok
+    store.db.execute("DELETE FROM catalog WHERE id = 'ind-002'")
+    store.db.execute("UPDATE catalog SET version = 9 WHERE id = 'ind-003'")
+    report = client.sync()
+    assert report.resynced == ["indicator"]
+    rows = store.db.execute("SELECT id, version FROM catalog WHERE entity = 'indicator'").fetchall()
+    assert digest_lines(rows) == digest_lines((i, v["version"]) for i, v in server.live("indicator").items())
+
+
+@pytest.mark.parametrize("exc, text", [
+    (CredentialsError("401 device_revoked", code="device_revoked", status=401), "重新登记"),
+    (RequestRejected("400 bad", status=400), "rejected"),
+])
+def test_fatal_answers_end_the_run_with_a_message(client, server, store, records, exc, text):
+    make_inspections(records, 1, findings=0)
+    server.fail("push", exc=exc)
+    report = client.sync()
+    if isinstance(exc, CredentialsError):
+        assert not report.ok and text in report.errors[0] and len(store.outbox("pending")) == 1
+    else:  # a 400 for a one-item batch rejects that item, kept with the reason
+        assert store.outbox("rejected")[0]["last_error"].startswith("400")

@@ -17,6 +17,8 @@ COMMAND_MODULES = (
     "cli.server",      # serve, db, users, scheduler ...
     "cli.device",      # device enroll|sync|status
     "cli.evidence",    # evidence verify
+    "cli.scheduler",   # scheduler [--once]
+    "cli.interpretations",  # interpretations list|publish
 )
 
 

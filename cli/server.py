@@ -1,0 +1,129 @@
+"""`gbfield serve`, `gbfield db upgrade`, `gbfield users create`, `gbfield catalog import`."""
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+
+from cli.main import UsageError
+
+
+def register(subparsers) -> None:
+    """Add the server commands to the `gbfield` parser."""
+    s = subparsers.add_parser("serve", help="run the sync server (migrates the database first)",
+                              description="Upgrade the database, optionally load demo data, and serve "
+                                          "the API (threaded werkzeug server). DATABASE_URL selects the database.")
+    s.add_argument("--demo", action="store_true", help="load demo users, catalog, products and inspections")
+    s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    s.add_argument("--port", type=int, default=5000, help="port (default 5000; 0 = any free port)")
+    s.set_defaults(func=run_serve)
+
+    d = subparsers.add_parser("db", help="database migrations")
+    dsub = d.add_subparsers(dest="db_command", metavar="ACTION")
+    up = dsub.add_parser("upgrade", help="apply every migration (alembic upgrade head)")
+    up.set_defaults(func=run_db_upgrade)
+
+    u = subparsers.add_parser("users", help="manage users")
+    usub = u.add_subparsers(dest="users_command", metavar="ACTION")
+    c = usub.add_parser("create", help="create a user")
+    c.add_argument("username")
+    c.add_argument("--role", required=True, choices=("inspector", "supervisor", "expert", "admin"))
+    c.add_argument("--jurisdiction", required=True, help="6-digit administrative division code, e.g. 110105")
+    c.add_argument("--password-stdin", action="store_true", help="read the password from stdin (else prompt)")
+    c.set_defaults(func=run_users_create)
+
+    k = subparsers.add_parser("catalog", help="the server's standards catalog")
+    ksub = k.add_subparsers(dest="catalog_command", metavar="ACTION")
+    i = ksub.add_parser("import", help="import the packaged catalog (as changes devices pull)")
+    i.add_argument("--synthetic", type=int, metavar="N", help="add a synthetic catalog of N indicators (load tests)")
+    i.set_defaults(func=run_catalog_import)
+
+
+def _app():
+    from server import create_app
+    return create_app()
+
+
+def upgrade_database(app) -> None:
+    """Run `alembic upgrade head` on the app's database."""
+    from flask_migrate import upgrade
+
+    from server import MIGRATIONS_DIR
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIR)
+
+
+def run_db_upgrade(args) -> int:
+    """Apply the migrations; returns 0."""
+    app = _app()
+    upgrade_database(app)
+    print(f"database upgraded: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
+    return 0
+
+
+def run_serve(args) -> int:
+    """Migrate, load demo data when asked, then serve until interrupted."""
+    from werkzeug.serving import make_server
+
+    app = _app()
+    upgrade_database(app)
+    if args.demo:
+        from server.services.demo import USERS, load_demo
+        with app.app_context():
+            summary = load_demo()
+        print(f"demo data loaded; users (password for all: {summary['password']}):")
+        for username, role, code, name in USERS:
+            print(f"  {username:15} {role:10} {code}  {name}")
+    server = make_server(args.host, args.port, app, threaded=True)
+    print(f"gbfield server on http://{args.host}:{server.server_port}  "
+          f"(API /api/v1, docs /api/v1/docs)", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def run_users_create(args) -> int:
+    """Create a user; raises UsageError for an empty password or invalid input."""
+    from server.errors import DomainError
+    from server.extensions import db
+    from server.services.accounts import create_user
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = getpass.getpass("password: ")
+    if not password:
+        raise UsageError("empty password")
+    app = _app()
+    with app.app_context():
+        try:
+            user = create_user(args.username, password, args.role, args.jurisdiction)
+        except DomainError as exc:
+            raise UsageError(exc.message) from exc
+        db.session.commit()
+        print(f"created {user.username} ({user.role}, {user.jurisdiction_code})")
+    return 0
+
+
+def run_catalog_import(args) -> int:
+    """Import the packaged (and optional synthetic) catalog; prints the summary as JSON."""
+    import assets
+    from rules.catalog import Catalog
+    from server.extensions import db
+    from server.services.catalog_import import import_catalog
+
+    catalog = assets.load_catalog()
+    if args.synthetic:
+        from assets.synthetic import generate
+        real = json.loads(assets.canonical_json(catalog))
+        catalog = Catalog.from_dicts(real + generate(min(500, args.synthetic), args.synthetic))
+    app = _app()
+    with app.app_context():
+        summary = import_catalog(catalog, source="gbfield catalog import")
+        db.session.commit()
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0

@@ -1,0 +1,51 @@
+"""Configuration read from the environment (12-factor), with defaults for the embedded setup.
+
+`load_config(instance_path)` returns a dict for `app.config.update`. Every key has a default
+so `gbfield serve` works with no environment at all (SQLite + blobs under the instance folder).
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def load_config(instance_path: str) -> dict:
+    """Return the configuration dict for an app whose instance folder is `instance_path`.
+
+    Raises ValueError when a numeric variable is not an integer.
+    """
+    instance = Path(instance_path)
+    db_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'gbfield.db'}"
+    if db_url.startswith("postgres://"):  # Heroku-style URLs
+        db_url = "postgresql+psycopg://" + db_url[len("postgres://"):]
+    elif db_url.startswith("postgresql://"):
+        db_url = "postgresql+psycopg://" + db_url[len("postgresql://"):]
+    return {
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        "GBFIELD_BLOB_DIR": os.environ.get("GBFIELD_BLOB_DIR") or str(instance / "blobs"),
+        # What enrolment QR codes tell devices to talk to; None = the request's host URL.
+        "GBFIELD_PUBLIC_URL": os.environ.get("GBFIELD_PUBLIC_URL") or None,
+        "GBFIELD_USER_TOKEN_TTL_HOURS": _int("GBFIELD_USER_TOKEN_TTL_HOURS", 12),
+        "GBFIELD_DEVICE_TOKEN_TTL_DAYS": _int("GBFIELD_DEVICE_TOKEN_TTL_DAYS", 365),
+        "GBFIELD_ENROLMENT_TTL_MINUTES": _int("GBFIELD_ENROLMENT_TTL_MINUTES", 15),
+        "GBFIELD_TOMBSTONE_RETENTION_DAYS": _int("GBFIELD_TOMBSTONE_RETENTION_DAYS", 90),
+        "GBFIELD_PASSWORD_PROFILE": "default",   # argon2id RFC 9106 low-memory
+        "GBFIELD_SQLITE_BUSY_TIMEOUT_MS": _int("GBFIELD_SQLITE_BUSY_TIMEOUT_MS", 30000),
+        # flask-smorest / OpenAPI
+        "API_TITLE": "gbfield sync API",
+        "API_VERSION": "1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "OPENAPI_SWAGGER_UI_PATH": "docs",
+        "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs/static/",   # served locally, never a CDN
+        "JSON_SORT_KEYS": False,
+    }

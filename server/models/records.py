@@ -1,0 +1,95 @@
+"""What officers produce: inspections, append-only finding revisions, flags, reviews,
+interpretation questions."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.extensions import db
+from server.models._types import Json, Timestamp
+
+
+class Inspection(db.Model):
+    __tablename__ = "inspections"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    jurisdiction_path: Mapped[str] = mapped_column(String(200), index=True)
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    device_id: Mapped[str | None] = mapped_column(String(36))
+    inspected_on: Mapped[date] = mapped_column(Date)
+    company_name: Mapped[str | None] = mapped_column(String(200))
+    credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    has_disagreement: Mapped[bool] = mapped_column(default=False)
+    data: Mapped[dict] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class Finding(db.Model):
+    """One revision of a finding; revisions are never updated, a correction is n+1."""
+
+    __tablename__ = "findings"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    revision: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    indicator_id: Mapped[str] = mapped_column(String(200))
+    measured: Mapped[str] = mapped_column(String(60))
+    unit: Mapped[str | None] = mapped_column(String(30))
+    device_outcome: Mapped[str | None] = mapped_column(String(20))
+    device_ruleset_version: Mapped[str | None] = mapped_column(String(40))
+    server_outcome: Mapped[str | None] = mapped_column(String(20))
+    server_ruleset_version: Mapped[str | None] = mapped_column(String(40))
+    server_verdict: Mapped[dict | None] = mapped_column(Json)
+    disagrees: Mapped[bool] = mapped_column(default=False)
+    data: Mapped[dict] = mapped_column(Json)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class Flag(db.Model):
+    """A disagreement between the tablet's verdict and the server's re-judgement."""
+
+    __tablename__ = "flags"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    finding_id: Mapped[str] = mapped_column(String(36), index=True)
+    revision: Mapped[int]
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    data: Mapped[dict] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    resolved_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class Review(db.Model):
+    __tablename__ = "reviews"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    inspection_version: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class Question(db.Model):
+    """An interpretation question from an officer (issue 6 adds answers and routing)."""
+
+    __tablename__ = "questions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(default=1)
+    asked_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    jurisdiction_path: Mapped[str] = mapped_column(String(200))
+    inspection_id: Mapped[str | None] = mapped_column(String(36))
+    indicator_id: Mapped[str | None] = mapped_column(String(200))
+    edition_id: Mapped[str | None] = mapped_column(String(80))
+    clause: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    data: Mapped[dict] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+Index("ix_findings_inspection_revision", Finding.inspection_id, Finding.id, Finding.revision)

@@ -1,0 +1,47 @@
+"""Pull, push and digest (docs/protocol.md)."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from server.auth import current_principal, require_role
+from server.schemas.sync import (
+    DigestRequestSchema,
+    DigestResponseSchema,
+    PullArgsSchema,
+    PullPageSchema,
+    PushRequestSchema,
+    PushResponseSchema,
+)
+from server.services import pull as pull_service
+from server.services import push as push_service
+
+blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Device sync")
+
+
+@blp.route("/pull")
+@require_role()
+@blp.arguments(PullArgsSchema, location="query")
+@blp.response(200, PullPageSchema)
+def pull(args):
+    """One page of changes after `since` that the caller may see (410 resync_required
+    when `since` is below the tombstone horizon)."""
+    entities = pull_service.parse_entities(args.get("entities"))
+    return pull_service.pull(current_principal(), args["since"], args["limit"], entities)
+
+
+@blp.route("/push", methods=["POST"])
+@require_role()
+@blp.arguments(PushRequestSchema)
+@blp.response(200, PushResponseSchema)
+def push(body):
+    """Apply device writes; one result per item (applied, duplicate, conflict, rejected)."""
+    return push_service.push(current_principal(), body)
+
+
+@blp.route("/digest", methods=["POST"])
+@require_role()
+@blp.arguments(DigestRequestSchema)
+@blp.response(200, DigestResponseSchema)
+def digest(body):
+    """Compare per-entity digests of what the device holds; names the entities to re-pull."""
+    return {"mismatched": pull_service.compare_digests(current_principal(), body["digests"])}

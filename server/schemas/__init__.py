@@ -1,0 +1,1 @@
+"""marshmallow schemas of the API (request loading and response documentation)."""

@@ -1,0 +1,59 @@
+"""Schemas of pull, push and digest (the wire shapes are checked by sync.protocol)."""
+from __future__ import annotations
+
+import marshmallow as ma
+
+from sync.protocol import DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT
+
+
+class PullArgsSchema(ma.Schema):
+    since = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    limit = ma.fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=ma.validate.Range(min=1, max=MAX_PULL_LIMIT))
+    entities = ma.fields.String(load_default=None, metadata={"description": "comma-separated entity names"})
+
+
+class ChangeSchema(ma.Schema):
+    seq = ma.fields.Integer()
+    entity = ma.fields.String()
+    id = ma.fields.String()
+    op = ma.fields.String(metadata={"description": "upsert | delete"})
+    version = ma.fields.Integer()
+    data = ma.fields.Raw(allow_none=True)
+
+
+class PullPageSchema(ma.Schema):
+    cursor = ma.fields.Integer()
+    has_more = ma.fields.Boolean()
+    remaining = ma.fields.Integer()
+    changes = ma.fields.List(ma.fields.Nested(ChangeSchema))
+
+
+class PushItemSchema(ma.Schema):
+    class Meta:
+        unknown = ma.INCLUDE
+
+    mutation_id = ma.fields.String()
+    entity = ma.fields.String()
+    id = ma.fields.String()
+    base_version = ma.fields.Integer()
+    data = ma.fields.Dict()
+
+
+class PushRequestSchema(ma.Schema):
+    """`{items: [...]}`; each item is checked by sync.protocol and answered on its own."""
+
+    items = ma.fields.List(ma.fields.Raw(), required=True,
+                           metadata={"description": "PushItem objects (mutation_id, entity, id, base_version, data)"})
+
+
+class PushResponseSchema(ma.Schema):
+    results = ma.fields.List(ma.fields.Dict())
+    rejudged = ma.fields.List(ma.fields.Dict())
+
+
+class DigestRequestSchema(ma.Schema):
+    digests = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), required=True)
+
+
+class DigestResponseSchema(ma.Schema):
+    mismatched = ma.fields.List(ma.fields.String())

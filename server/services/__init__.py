@@ -1,0 +1,1 @@
+"""Domain operations: no request objects; they raise server.errors.DomainError subclasses."""

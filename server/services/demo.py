@@ -1,0 +1,141 @@
+"""Demo data: jurisdictions, users with documented passwords, the real catalog, products
+and a few inspections. Idempotent: running it twice changes nothing the second time."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from server import clock
+from server.auth import Principal
+from server.extensions import db
+from server.models.accounts import Jurisdiction, User
+from server.models.catalog import Product
+from server.models.records import Inspection
+from server.services import accounts
+from server.services.catalog_import import content_hash, import_catalog
+from server.services.changes import record_change
+from sync.protocol import OP_UPSERT
+
+#: (code, name, parent)
+JURISDICTIONS = (
+    ("110000", "北京市", None),
+    ("110100", "北京市市辖区", "110000"),
+    ("110105", "朝阳区", "110100"),
+    ("110108", "海淀区", "110100"),
+    ("310000", "上海市", None),
+    ("310100", "上海市市辖区", "310000"),
+    ("310115", "浦东新区", "310100"),
+)
+
+#: (username, role, jurisdiction, display name). Every demo password is DEMO_PASSWORD.
+USERS = (
+    ("admin", "admin", "110000", "系统管理员"),
+    ("sup_chaoyang", "supervisor", "110105", "朝阳区科室负责人"),
+    ("sup_haidian", "supervisor", "110108", "海淀区科室负责人"),
+    ("sup_pudong", "supervisor", "310115", "浦东新区科室负责人"),
+    ("insp_chaoyang", "inspector", "110105", "朝阳区执法人员 张三"),
+    ("insp_haidian", "inspector", "110108", "海淀区执法人员 李四"),
+    ("insp_pudong", "inspector", "310115", "浦东新区执法人员 王五"),
+    ("expert", "expert", "110000", "技术委员会专家"),
+)
+DEMO_PASSWORD = "gbfield-demo"
+
+#: Products: GTINs with China prefixes (690–699) and valid check digits; companies with
+#: valid 统一社会信用代码 check characters (made up, not real companies).
+PRODUCTS = (
+    ("06901234567892", "婴儿纯棉连体衣", "infant-textile", "A", "北京示例婴童服饰有限公司", "91110105MA01ABCD00",
+     ["GB 18401", "GB 31701"]),
+    ("06920000000012", "电动自行车 TDT-01", None, None, "上海示例电动车有限公司", "91310115MA1K000018",
+     ["GB 17761"]),
+    ("06937000000027", "儿童塑料积木", None, None, "北京示例玩具有限公司", "91110108MA00XYW001", ["GB 6675.4"]),
+)
+
+
+def _valid_credit(stem17: str) -> str:
+    from stdnum.cn import uscc
+    return stem17 + uscc.calc_check_digit(stem17)
+
+
+def seed_jurisdictions() -> None:
+    """Create the demo jurisdiction tree (idempotent)."""
+    for code, name, parent in JURISDICTIONS:
+        accounts.ensure_jurisdiction(code, name, parent)
+
+
+def seed_users(password: str = DEMO_PASSWORD) -> dict[str, User]:
+    """Create the demo users (idempotent); returns them by username."""
+    out = {}
+    for username, role, code, name in USERS:
+        user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        if user is None:
+            user = accounts.create_user(username, password, role, code, display_name=name)
+        out[username] = user
+    return out
+
+
+def seed_products() -> int:
+    """Create the demo products with change rows (idempotent); returns how many were added."""
+    added = 0
+    for gtin, name, category, pclass, company, credit, standards in PRODUCTS:
+        if db.session.get(Product, gtin) is not None:
+            continue
+        credit = _valid_credit(credit[:17])
+        data = {"gtin": gtin, "name": name, "category": category, "product_class": pclass,
+                "company_name": company, "credit_code": credit, "standards": standards}
+        db.session.add(Product(gtin=gtin, name=name, category=category, product_class=pclass,
+                               company_name=company, credit_code=credit, version=1,
+                               content_hash=content_hash(data), data=data, updated_at=clock.now()))
+        record_change("product", gtin, OP_UPSERT, 1, data)
+        added += 1
+    return added
+
+
+DEMO_INSPECTIONS = (
+    ("5f0c1a2e-0000-4000-8000-000000000001", "insp_chaoyang", "06901234567892",
+     [("GB 18401-2010/4.1/formaldehyde/A", "15", "mg/kg", "pass"),
+      ("GB 18401-2010/4.1/formaldehyde/A", "24", "mg/kg", "pass")]),   # the second disagrees on purpose
+    ("5f0c1a2e-0000-4000-8000-000000000002", "insp_pudong", "06920000000012",
+     [("GB 17761-2018/4.1/max-speed", "24.6", "km/h", "pass")]),
+)
+
+
+def seed_inspections(users: dict[str, User]) -> int:
+    """Push the demo inspections through the push service (idempotent); returns how many."""
+    from server.services.push import push
+
+    count = 0
+    for n, (ident, username, gtin, findings) in enumerate(DEMO_INSPECTIONS):
+        if db.session.get(Inspection, ident) is not None:
+            continue
+        user = users[username]
+        path = db.session.get(Jurisdiction, user.jurisdiction_code).path
+        principal = Principal(user.id, user.username, user.role, user.jurisdiction_code, path, None, "demo")
+        product = db.session.get(Product, gtin)
+        data = {"id": ident, "inspected_on": date(2025, 6, 10 + n).isoformat(),
+                "jurisdiction": user.jurisdiction_code, "company_name": product.company_name,
+                "credit_code": product.credit_code, "address": "示例地址", "gtin": gtin,
+                "product_name": product.name, "product_class": product.product_class, "batch": "B2025-06",
+                "findings": [{"id": f"{ident[:-3]}{n}{k:02d}", "revision": 1, "indicator_id": ind,
+                              "measured": measured, "unit": unit,
+                              "device_verdict": {"outcome": outcome}, "ruleset_version": None}
+                             for k, (ind, measured, unit, outcome) in enumerate(findings)]}
+        push(principal, {"items": [{"mutation_id": f"{ident[:-3]}9{n}{n}", "entity": "inspection",
+                                    "id": ident, "base_version": 0, "data": data}]})
+        count += 1
+    return count
+
+
+def load_demo(*, with_inspections: bool = True) -> dict:
+    """Load every piece of demo data (idempotent, commits); returns a summary."""
+    import assets
+
+    seed_jurisdictions()
+    users = seed_users()
+    summary = import_catalog(assets.load_catalog(), source="assets (demo)", effective_from=date(2000, 1, 1))
+    products = seed_products()
+    db.session.commit()
+    inspections = seed_inspections(users) if with_inspections else 0
+    db.session.commit()
+    return {"catalog": summary, "products": products, "inspections": inspections,
+            "users": [u[0] for u in USERS], "password": DEMO_PASSWORD}

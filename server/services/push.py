@@ -1,0 +1,370 @@
+"""Push: apply a batch of device writes item by item, each in its own SAVEPOINT.
+
+The batch commits ONCE, before the answer is built; if that commit fails nothing is
+acknowledged (503) and the client's retry is answered `duplicate` for what did land. An
+item answered `applied` therefore stays applied whatever happens to later items.
+Only applied items are remembered in `processed_mutations`; rejected and conflicting
+items change nothing and are judged again if resent.
+"""
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from server import clock
+from server.auth import Principal
+from server.errors import DomainError, ItemRejected, Unavailable, ValidationFailed
+from server.extensions import db
+from server.models.accounts import Jurisdiction, User
+from server.models.catalog import Indicator
+from server.models.records import Finding, Flag, Inspection, Question
+from server.models.sync_log import ProcessedMutation
+from server.services import validation as check
+from server.services.changes import savepoint
+from server.services.records import emit, finding_json, flag_json, inspection_json, question_json
+from server.services.rejudge import Judge
+from sync.protocol import MAX_PUSH_ITEMS, ErrorCode, ItemStatus, ProtocolError, PushItem, item_hash
+
+log = logging.getLogger(__name__)
+LOCKED = ("approved", "rejected")
+WRITER_ROLES = ("inspector", "supervisor", "admin")
+
+
+class ItemConflict(DomainError):
+    """The item was made on a version the server no longer has."""
+
+    code, status = ErrorCode.CONFLICT, 409
+
+    def __init__(self, message: str, server_version: int, current: dict | None):
+        super().__init__(message)
+        self.server_version = server_version
+        self.current = current
+
+
+class _Batch:
+    """Per-request state: caller, caches, rejudgements."""
+
+    def __init__(self, principal: Principal, raw_items: list) -> None:
+        self.principal = principal
+        self.judge = Judge()
+        self.rejudged: list[dict] = []
+        self.paths: dict[str, str | None] = {}
+        self.usernames: dict[int, str] = {}
+        ids = set()
+        for raw in raw_items:
+            data = raw.get("data") if isinstance(raw, dict) else None
+            if not isinstance(data, dict):
+                continue
+            if raw.get("entity") == "finding":
+                ids.add(data.get("indicator_id"))
+            for f in data.get("findings") or () if raw.get("entity") == "inspection" else ():
+                if isinstance(f, dict):
+                    ids.add(f.get("indicator_id"))
+        ids.discard(None)
+        self.known_indicators = set(db.session.execute(
+            select(Indicator.id).where(Indicator.id.in_([i for i in ids if isinstance(i, str)]))).scalars()) \
+            if ids else set()
+
+    def path_of(self, code: str) -> str | None:
+        if code not in self.paths:
+            self.paths[code] = db.session.execute(
+                select(Jurisdiction.path).where(Jurisdiction.code == code)).scalar()
+        return self.paths[code]
+
+    def username(self, user_id: int) -> str:
+        if user_id not in self.usernames:
+            self.usernames[user_id] = db.session.execute(
+                select(User.username).where(User.id == user_id)).scalar()
+        return self.usernames[user_id]
+
+
+def push(principal: Principal, body: Any) -> dict:
+    """Apply a push body `{items: [...]}`; returns `{results, rejudged}` (one result per item).
+
+    Raises ValidationFailed for a body without an item list, ProtocolError
+    (payload_too_large) for more than MAX_PUSH_ITEMS items, Unavailable (503) when the
+    final commit fails.
+    """
+    if not isinstance(body, dict) or not isinstance(body.get("items"), list):
+        raise ValidationFailed("请求体必须包含 items 列表 / body must be {items: [...]}",
+                               details={"items": ["must be a list"]})
+    raw_items = body["items"]
+    if len(raw_items) > MAX_PUSH_ITEMS:
+        raise ProtocolError(f"一次最多推送 {MAX_PUSH_ITEMS} 条 / too many items: {len(raw_items)}",
+                            code=ErrorCode.PAYLOAD_TOO_LARGE)
+    batch = _Batch(principal, raw_items)
+    mids = [r.get("mutation_id") for r in raw_items if isinstance(r, dict) and isinstance(r.get("mutation_id"), str)]
+    seen = {pm.mutation_id: pm for pm in db.session.execute(
+        select(ProcessedMutation).where(ProcessedMutation.mutation_id.in_(mids))).scalars()} if mids else {}
+    results = [_one(batch, raw, n, seen) for n, raw in enumerate(raw_items)]
+    try:
+        db.session.commit()
+    except (OperationalError, IntegrityError, DBAPIError) as exc:
+        db.session.rollback()
+        log.warning("push commit failed: %s", exc)
+        raise Unavailable("服务器暂时无法保存，请稍后重试 / could not store the batch, retry later") from exc
+    return {"results": results, "rejudged": batch.rejudged}
+
+
+def _one(batch: _Batch, raw: Any, n: int, seen: dict) -> dict:
+    mid = raw.get("mutation_id") if isinstance(raw, dict) else None
+    try:
+        item = PushItem.from_json(raw)
+    except ProtocolError as exc:
+        return {"mutation_id": mid if isinstance(mid, str) else "", "status": ItemStatus.REJECTED,
+                "id": raw.get("id") if isinstance(raw, dict) else None,
+                "error": ErrorCode.VALIDATION_FAILED, "message": f"数据格式错误 / {exc.message}",
+                "details": exc.details}
+    digest = item_hash(item)
+    for attempt in (1, 2):
+        known = seen.get(item.mutation_id)
+        if known is not None:
+            return _replay(item, known, digest)
+        rejudged_mark = len(batch.rejudged)
+        try:
+            with savepoint():
+                result = _apply(batch, item)
+                pm = ProcessedMutation(mutation_id=item.mutation_id, device_id=batch.principal.device_id,
+                                       user_id=batch.principal.user_id, item_hash=digest, result=result,
+                                       created_at=clock.now())
+                db.session.add(pm)
+            seen[item.mutation_id] = pm
+            return result
+        except ItemRejected as exc:
+            del batch.rejudged[rejudged_mark:]
+            return {"mutation_id": item.mutation_id, "status": ItemStatus.REJECTED, "id": item.id,
+                    "error": exc.code, "message": exc.message, "details": exc.details}
+        except ItemConflict as exc:
+            del batch.rejudged[rejudged_mark:]
+            return {"mutation_id": item.mutation_id, "status": ItemStatus.CONFLICT, "id": item.id,
+                    "server_version": exc.server_version, "current": exc.current, "message": exc.message}
+        except IntegrityError as exc:
+            log.info("push item %s hit an integrity error: %s", item.mutation_id, exc.orig)
+            # a concurrent request stored the same mutation or record first: look again
+            del batch.rejudged[rejudged_mark:]
+            found = db.session.get(ProcessedMutation, item.mutation_id)
+            if found is not None:
+                seen[item.mutation_id] = found
+            elif attempt == 2:
+                return {"mutation_id": item.mutation_id, "status": ItemStatus.CONFLICT, "id": item.id,
+                        "server_version": None, "current": None,
+                        "message": "并发写入冲突，请重新同步 / concurrent write, pull and retry"}
+    raise AssertionError("unreachable")
+
+
+def _replay(item: PushItem, known: ProcessedMutation, digest: str) -> dict:
+    if known.item_hash == digest:
+        return {**known.result, "status": ItemStatus.DUPLICATE}
+    return {"mutation_id": item.mutation_id, "status": ItemStatus.CONFLICT, "id": item.id,
+            "server_version": known.result.get("version"), "current": None,
+            "message": "同一变更编号的内容不同 / same mutation id with different content"}
+
+
+def _apply(batch: _Batch, item: PushItem) -> dict:
+    role = batch.principal.role
+    if item.entity == "question":
+        version = _apply_question(batch, item)
+    elif role not in WRITER_ROLES:
+        raise ItemRejected(f"角色 {role} 不能提交检查记录 / role {role} cannot push {item.entity}",
+                           code=ErrorCode.FORBIDDEN)
+    elif item.entity == "inspection":
+        version = _apply_inspection(batch, item)
+    else:
+        version = _apply_finding(batch, item.data, item.base_version, None)
+    return {"mutation_id": item.mutation_id, "status": ItemStatus.APPLIED, "id": item.id, "version": version}
+
+
+# ---- inspections -------------------------------------------------------------------------
+
+def _clean_inspection(batch: _Batch, data: dict) -> tuple[dict, str, str]:
+    principal = batch.principal
+    clean = {k: v for k, v in data.items() if k != "findings"}
+    code = data.get("jurisdiction") or principal.jurisdiction_code
+    path = batch.path_of(str(code))
+    if path is None:
+        raise ItemRejected(f"未知辖区：{code} / unknown jurisdiction", code="unknown_jurisdiction",
+                           details={"data.jurisdiction": ["unknown"]})
+    if not principal.in_subtree(path):
+        raise ItemRejected(f"辖区 {code} 不在本人辖区内 / jurisdiction {code} is outside yours",
+                           code="outside_jurisdiction", details={"data.jurisdiction": ["outside"]})
+    clean["jurisdiction"] = code
+    check.check_date(data["inspected_on"], "data.inspected_on")
+    if data.get("credit_code"):
+        clean["credit_code"] = check.check_credit_code(data["credit_code"], "data.credit_code")
+    if data.get("gtin"):
+        check.check_gtin(data["gtin"], "data.gtin")
+    products = data.get("products")
+    if products is not None:
+        if not isinstance(products, list):
+            raise ItemRejected("products 必须是列表 / products must be a list", code=ErrorCode.VALIDATION_FAILED)
+        for n, prod in enumerate(products):
+            if not isinstance(prod, dict):
+                raise ItemRejected(f"第{n + 1}个产品格式错误 / product {n + 1} malformed",
+                                   code=ErrorCode.VALIDATION_FAILED)
+            if prod.get("gtin"):
+                check.check_gtin(prod["gtin"], f"data.products.{n}.gtin")
+    if "photos" in data:
+        clean["photos"] = check.check_photos(data["photos"], "data.photos")
+    if data.get("position") is not None:
+        clean["position"] = check.check_position(data["position"], "data.position")
+    return clean, str(code), path
+
+
+def _apply_inspection(batch: _Batch, item: PushItem) -> int:
+    principal = batch.principal
+    data, code, path = _clean_inspection(batch, item.data)
+    findings = item.data.get("findings") or []
+    if not isinstance(findings, list):
+        raise ItemRejected("findings 必须是列表 / findings must be a list", code=ErrorCode.VALIDATION_FAILED)
+    now = clock.now()
+    existing = db.session.execute(select(Inspection).where(Inspection.id == item.id)
+                                  .with_for_update()).scalar_one_or_none()
+    if existing is None:
+        if item.base_version != 0:
+            raise ItemConflict("服务器上没有这条检查记录 / the server has no such inspection", 0, None)
+        status = "draft" if data.get("status") == "draft" else "submitted"
+        data["inspector"] = batch.username(principal.user_id)
+        row = Inspection(id=item.id, version=1, status=status, jurisdiction_code=code, jurisdiction_path=path,
+                         inspector_id=principal.user_id, device_id=principal.device_id,
+                         inspected_on=check.check_date(data["inspected_on"], "data.inspected_on"),
+                         company_name=data.get("company_name"), credit_code=data.get("credit_code"),
+                         has_disagreement=False, data=data, created_at=now, updated_at=now)
+        db.session.add(row)
+        if findings:
+            db.session.flush()  # findings reference it (no ORM relationship orders them)
+    else:
+        row = existing
+        _check_can_edit(batch, row)
+        if item.base_version != row.version:
+            raise ItemConflict(f"检查记录已被修改（服务器版本 {row.version}）/ inspection changed on the server",
+                               row.version, inspection_json(row))
+        data["inspector"] = row.data.get("inspector")
+        row.version += 1
+        if row.status == "returned":
+            row.status = "resubmitted"
+        elif row.status == "draft" and data.get("status") != "draft":
+            row.status = "submitted"
+        row.jurisdiction_code, row.jurisdiction_path = code, path
+        row.inspected_on = check.check_date(data["inspected_on"], "data.inspected_on")
+        row.company_name, row.credit_code = data.get("company_name"), data.get("credit_code")
+        row.data = data
+        row.updated_at = now
+    emit("inspection", row.id, row.version, inspection_json(row), row)
+    for n, f in enumerate(findings):
+        if not isinstance(f, dict):
+            raise ItemRejected(f"第{n + 1}条检测结果格式错误 / finding {n + 1} malformed",
+                               code=ErrorCode.VALIDATION_FAILED)
+        f = {**f, "inspection_id": row.id}
+        f.setdefault("revision", 1)
+        from sync.protocol import validate_record
+        errors = validate_record("finding", f, prefix=f"data.findings.{n}")
+        if errors:
+            first = next(iter(errors.items()))
+            raise ItemRejected(f"第{n + 1}条检测结果格式错误 / finding {n + 1}: {first[0]} {first[1][0]}",
+                               code=ErrorCode.VALIDATION_FAILED, details=errors)
+        _apply_finding(batch, f, f["revision"] - 1, row)
+    return row.version
+
+
+def _check_can_edit(batch: _Batch, row: Inspection) -> None:
+    principal = batch.principal
+    if not principal.in_subtree(row.jurisdiction_path):
+        raise ItemRejected("该检查记录不在本人辖区内 / inspection outside your jurisdiction",
+                           code=ErrorCode.FORBIDDEN)
+    if principal.role == "inspector" and row.inspector_id != principal.user_id:
+        raise ItemRejected("只能修改本人的检查记录 / you can edit only your own inspections",
+                           code=ErrorCode.FORBIDDEN)
+    if row.status in LOCKED:
+        raise ItemRejected(f"检查记录已{'通过审核' if row.status == 'approved' else '被驳回'}，不能再修改 / "
+                           f"inspection is {row.status} and locked", code=ErrorCode.INSPECTION_LOCKED)
+
+
+# ---- findings ----------------------------------------------------------------------------
+
+def _apply_finding(batch: _Batch, data: dict, base_version: int, inspection: Inspection | None) -> int:
+    if inspection is None:
+        inspection = db.session.execute(select(Inspection).where(Inspection.id == data["inspection_id"])
+                                        .with_for_update()).scalar_one_or_none()
+        if inspection is None:
+            raise ItemRejected("检测结果所属的检查记录不存在，请先同步检查记录 / unknown inspection",
+                               code=ErrorCode.UNKNOWN_INSPECTION)
+        _check_can_edit(batch, inspection)
+    revision = int(data["revision"])
+    latest = db.session.execute(select(Finding).where(Finding.id == data["id"])
+                                .order_by(Finding.revision.desc()).limit(1)).scalar_one_or_none() \
+        if inspection.version > 1 or revision > 1 else None
+    if latest is not None and latest.inspection_id != inspection.id:
+        raise ItemRejected("检测结果编号属于另一条检查记录 / finding id belongs to another inspection",
+                           code=ErrorCode.VALIDATION_FAILED)
+    latest_rev = latest.revision if latest is not None else 0
+    if revision != latest_rev + 1 or base_version != latest_rev:
+        raise ItemConflict(f"检测结果已有第{latest_rev}版 / finding is at revision {latest_rev}",
+                           latest_rev, finding_json(latest) if latest is not None else None)
+    indicator_id = data["indicator_id"]
+    if indicator_id not in batch.known_indicators:
+        raise ItemRejected(f"未知指标：{indicator_id}，请更新标准库 / unknown indicator",
+                           code=ErrorCode.UNKNOWN_INDICATOR)
+    photos = check.check_photos(data.get("photos"), "data.photos")
+    device_verdict = data.get("device_verdict") if isinstance(data.get("device_verdict"), dict) else None
+    device_outcome = device_verdict.get("outcome") if device_verdict else None
+    product_class = data.get("product_class") or inspection.data.get("product_class")
+    server = batch.judge.judge(indicator_id, data["measured"], data.get("unit"),
+                               on=inspection.inspected_on, product_class=product_class)
+    disagrees = device_outcome is not None and server.outcome is not None and device_outcome != server.outcome
+    now = clock.now()
+    stored = {k: v for k, v in data.items() if k not in ("server_verdict", "disagrees")}
+    stored["photos"] = photos
+    row = Finding(id=data["id"], revision=revision, inspection_id=inspection.id, indicator_id=indicator_id,
+                  measured=data["measured"], unit=data.get("unit"), device_outcome=device_outcome,
+                  device_ruleset_version=data.get("ruleset_version"), server_outcome=server.outcome,
+                  server_ruleset_version=server.ruleset_version, server_verdict=server.verdict,
+                  disagrees=disagrees, data=stored, author_id=batch.principal.user_id, created_at=now)
+    db.session.add(row)
+    emit("finding", row.id, revision, finding_json(row), inspection)
+    entry = {"finding_id": row.id, "revision": revision, "inspection_id": inspection.id,
+             "server_verdict": server.verdict, "ruleset_version": server.ruleset_version,
+             "device_outcome": device_outcome, "disagrees": disagrees}
+    batch.rejudged.append(entry)
+    if disagrees:
+        flag = Flag(id=str(uuid.uuid4()), finding_id=row.id, revision=revision, inspection_id=inspection.id,
+                    data={"device_verdict": device_verdict, "server_verdict": server.verdict,
+                          "indicator_id": indicator_id, "measured": data["measured"], "unit": data.get("unit"),
+                          "device_ruleset_version": data.get("ruleset_version"),
+                          "server_ruleset_version": server.ruleset_version},
+                    created_at=now)
+        db.session.add(flag)
+        inspection.has_disagreement = True
+        emit("flag", flag.id, 1, flag_json(flag), inspection)
+        entry["flag_id"] = flag.id
+    return revision
+
+
+# ---- questions ---------------------------------------------------------------------------
+
+def _apply_question(batch: _Batch, item: PushItem) -> int:
+    principal = batch.principal
+    data = dict(item.data)
+    existing = db.session.get(Question, item.id)
+    if existing is not None:
+        raise ItemConflict("问题已提交 / question already exists", existing.version, question_json(existing))
+    if item.base_version != 0:
+        raise ItemConflict("服务器上没有这个问题 / the server has no such question", 0, None)
+    if not str(data.get("text", "")).strip():
+        raise ItemRejected("问题内容不能为空 / question text is empty", code=ErrorCode.VALIDATION_FAILED)
+    row = Question(id=item.id, version=1, asked_by=principal.user_id, jurisdiction_path=principal.jurisdiction_path,
+                   inspection_id=data.get("inspection_id"), indicator_id=data.get("indicator_id"),
+                   edition_id=data.get("edition_id"), clause=data.get("clause"), text=str(data["text"]),
+                   status="open", data=data, created_at=clock.now())
+    db.session.add(row)
+    emit("question", row.id, 1, question_json(row), scope_path=principal.jurisdiction_path, owner=principal.user_id)
+    return 1
+
+
+def finding_count(inspection_id: str) -> int:
+    """Return how many finding revisions an inspection has (for tests and the console)."""
+    return int(db.session.execute(select(func.count()).select_from(Finding)
+                                  .where(Finding.inspection_id == inspection_id)).scalar())

@@ -2,8 +2,23 @@
 #   pg_start   -> exports PG_URL (postgresql+psycopg://postgres@127.0.0.1:PORT/gbfield_test)
 #   pg_stop
 # initdb refuses to run as root, so the cluster runs as the `postgres` user in a temp dir.
-PG_PORT="${PG_PORT:-54329}"
+# PG_PORT may be set; otherwise the first free port from 54329 up is used.
+_pg_free_port() {
+  python3 - "$1" <<'PY'
+import socket, sys
+port = int(sys.argv[1])
+for candidate in range(port, port + 200):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", candidate))
+        except OSError:
+            continue
+        print(candidate)
+        break
+PY
+}
 pg_start() {
+  PG_PORT="${PG_PORT:-$(_pg_free_port 54329)}"
   local bin; bin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   PG_BIN="$bin"
   PG_DIR=$(mktemp -d /tmp/gbfield-pg.XXXXXX); chown postgres: "$PG_DIR"

@@ -39,6 +39,13 @@ def load_config(instance_path: str) -> dict:
         "GBFIELD_TOMBSTONE_RETENTION_DAYS": _int("GBFIELD_TOMBSTONE_RETENTION_DAYS", 90),
         "GBFIELD_PASSWORD_PROFILE": "default",   # argon2id RFC 9106 low-memory
         "GBFIELD_SQLITE_BUSY_TIMEOUT_MS": _int("GBFIELD_SQLITE_BUSY_TIMEOUT_MS", 30000),
+        # Evidence photos (docs/photos.md); blob-store settings (GBFIELD_BLOB_STORE, GBFIELD_S3_*)
+        # are read by server.blobs from the config, else the environment.
+        "GBFIELD_PHOTO_MAX_BYTES": _int("GBFIELD_PHOTO_MAX_BYTES", 25 * 1024 * 1024),
+        "GBFIELD_PHOTO_MAX_PIXELS": _int("GBFIELD_PHOTO_MAX_PIXELS", 50_000_000),
+        "GBFIELD_UPLOAD_EXPIRY_HOURS": _int("GBFIELD_UPLOAD_EXPIRY_HOURS", 24),
+        "GBFIELD_PHOTO_DERIVATIVES": os.environ.get("GBFIELD_PHOTO_DERIVATIVES") or "lazy",
+        "GBFIELD_UPLOAD_STAGING_DIR": os.environ.get("GBFIELD_UPLOAD_STAGING_DIR") or None,
         # flask-smorest / OpenAPI
         "API_TITLE": "gbfield sync API",
         "API_VERSION": "1",

@@ -13,6 +13,8 @@ BLUEPRINT_MODULES = (
     "server.resources.devices",
     "server.resources.sync",
     "server.resources.inspections",
+    "server.uploads.routes",
+    "server.photos.routes",
 )
 
 

@@ -8,9 +8,11 @@ from sqlalchemy import select
 from server import clock
 from server.auth import Principal, require_subtree
 from server.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from server.evidence.service import append_event
 from server.extensions import db
 from server.models.accounts import User
 from server.models.records import Finding, Flag, Inspection, Review
+from server.photos.service import inspection_photo_status
 from server.services.records import emit, finding_json, flag_json, inspection_json, review_json
 from sync.protocol import INSPECTION_STATUSES, REVIEW_OUTCOMES
 
@@ -65,7 +67,8 @@ def get_inspection(principal: Principal, inspection_id: str) -> dict:
     reviews = db.session.execute(select(Review).where(Review.inspection_id == row.id)
                                  .order_by(Review.created_at)).scalars()
     return {**inspection_json(row, name), "findings": [finding_json(f) for f in findings],
-            "flags": [flag_json(f) for f in flags], "reviews": [review_json(r) for r in reviews]}
+            "flags": [flag_json(f) for f in flags], "reviews": [review_json(r) for r in reviews],
+            "photo_status": inspection_photo_status(row.id)}
 
 
 def review_inspection(principal: Principal, inspection_id: str, outcome: str, comment: str = "") -> dict:
@@ -95,5 +98,7 @@ def review_inspection(principal: Principal, inspection_id: str, outcome: str, co
     name = db.session.get(User, row.inspector_id).username
     emit("review", review.id, 1, review_json(review), row)
     emit("inspection", row.id, row.version, inspection_json(row, name), row)
+    append_event("reviewed", actor=principal.username, record_type="inspection", record_id=row.id,
+                 details={"outcome": outcome, "version": row.version})
     db.session.commit()
     return review_json(review)

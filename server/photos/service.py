@@ -1,0 +1,160 @@
+"""Photos as evidence: storing a verified upload, arrival checks, reading versions.
+
+A photo is stored only after every byte arrived, its SHA-256 equals the declared id and
+Pillow decoded it; then the original goes to the BlobStore, the ``photos`` row and the
+``uploaded`` evidence event are written in one transaction. A rejected file leaves
+nothing behind.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from server import clock
+from server.auth import Principal
+from server.errors import ValidationFailed
+from server.evidence import service as evidence
+from server.extensions import db
+from server.models.photos import Photo
+from server.photos import imaging
+from server.photos.errors import PhotoHashMismatch, PhotoNotFound
+from server.photos.storage import DERIVED_KINDS, blob_key, blob_store, is_sha256, settings
+
+_CHECK_LIMIT = 1000
+
+
+def _clean_hashes(hashes: Iterable[str]) -> list[str]:
+    cleaned = []
+    for value in hashes:
+        value = str(value).strip().lower()
+        if not is_sha256(value):
+            raise ValidationFailed(f"不是 SHA-256：{value[:70]!r} / not a SHA-256 hex",
+                                   details={"hashes": [f"not a SHA-256 hex: {value[:70]}"]})
+        cleaned.append(value)
+    return cleaned
+
+
+def photos_present(hashes: Iterable[str]) -> set[str]:
+    """Return the subset of ``hashes`` whose photos have arrived. Raises ValidationFailed."""
+    wanted = sorted(set(_clean_hashes(hashes)))
+    if len(wanted) > _CHECK_LIMIT:
+        raise ValidationFailed(f"一次最多查询 {_CHECK_LIMIT} 张 / at most {_CHECK_LIMIT} hashes per check")
+    if not wanted:
+        return set()
+    return set(db.session.execute(select(Photo.sha256).where(Photo.sha256.in_(wanted))).scalars())
+
+
+def photos_missing(hashes: Iterable[str]) -> set[str]:
+    """Return the subset of ``hashes`` whose photos have NOT arrived. Raises ValidationFailed."""
+    cleaned = set(_clean_hashes(hashes))
+    present: set[str] = set()
+    ordered = sorted(cleaned)
+    for start in range(0, len(ordered), _CHECK_LIMIT):
+        present |= photos_present(ordered[start:start + _CHECK_LIMIT])
+    return cleaned - present
+
+
+def store_photo(data: bytes, declared_sha256: str, principal: Principal, *, filename: str | None = None,
+                source_path: str | None = None) -> Photo:
+    """Verify and store a complete upload; return its Photo (the existing one if it had arrived).
+    With ``source_path`` (a local file holding ``data``) a folder store moves the file in
+    instead of writing the bytes again.
+
+    Raises PhotoHashMismatch (422), PhotoTooLarge (413), UnsupportedImageFormat (415),
+    TooManyPixels / CorruptImage (422); BlobStoreError if the store fails (then no row)."""
+    actual = hashlib.sha256(data).hexdigest()
+    if actual != declared_sha256:
+        raise PhotoHashMismatch(
+            f"照片内容与声明的 SHA-256 不符 / the photo's bytes do not match its declared SHA-256 "
+            f"(declared {declared_sha256}, got {actual})", details={"declared": declared_sha256, "actual": actual})
+    existing = db.session.get(Photo, actual)
+    if existing is not None:
+        return existing
+    config = settings()
+    verified = imaging.verify_image(data, config.limits)
+    store = blob_store()
+    derived = imaging.derive(data) if config.derivatives == "eager" else {}
+    for kind, payload in derived.items():
+        store.put(blob_key(kind, actual), payload, content_type="image/jpeg")
+    if source_path is not None and hasattr(store, "put_file"):
+        store.put_file(blob_key("original", actual), source_path)
+    else:
+        store.put(blob_key("original", actual), data, content_type=verified.mime)
+    photo = Photo(sha256=actual, size=len(data), mime=verified.mime, width=verified.width, height=verified.height,
+                  exif=verified.metadata, original_sha256=verified.metadata.get("original_sha256"),
+                  uploader_id=principal.user_id, device_id=principal.device_id,
+                  jurisdiction_path=principal.jurisdiction_path, derivatives_ready=bool(derived),
+                  arrived_at=clock.now())
+    db.session.add(photo)
+    details = {"size": len(data), "mime": verified.mime, "width": verified.width, "height": verified.height}
+    if photo.original_sha256:
+        details["original_sha256"] = photo.original_sha256
+    if filename:
+        details["filename"] = filename[:200]
+    evidence.append_event("uploaded", actor=_actor(principal), photo_sha256=actual, details=details)
+    return photo
+
+
+def _actor(principal: Principal) -> str:
+    return f"{principal.username}@{principal.device_id}" if principal.device_id else principal.username
+
+
+def get_photo(principal: Principal | None, sha256: str, *, original: bool) -> Photo:
+    """Return the Photo the caller may read. The original needs a caller whose jurisdiction
+    subtree holds the photo; derivatives need any authenticated caller; the public copy
+    (``principal`` None) anyone. Raises PhotoNotFound (also for an original outside the
+    caller's subtree: its existence is not revealed)."""
+    photo = db.session.get(Photo, sha256) if is_sha256(sha256) else None
+    if photo is None:
+        raise PhotoNotFound(f"照片不存在 / no such photo {sha256[:70]}")
+    if original and (principal is None or not principal.in_subtree(photo.jurisdiction_path)):
+        raise PhotoNotFound(f"照片不存在 / no such photo {sha256[:70]}")
+    return photo
+
+
+def ensure_derivatives(photo: Photo) -> None:
+    """Make the thumbnail, screen and public versions if any is missing from the store
+    (no database write, so it is safe in a GET). Raises CorruptImage / BlobStoreError."""
+    store = blob_store()
+    if all(store.exists(blob_key(kind, photo.sha256)) for kind in DERIVED_KINDS):
+        return
+    for kind, payload in imaging.derive(store.get(blob_key("original", photo.sha256))).items():
+        store.put(blob_key(kind, photo.sha256), payload, content_type="image/jpeg")
+
+
+def photo_json(photo: Photo) -> dict:
+    """Return the JSON description of a photo (metadata included: callers are authorised)."""
+    return {"sha256": photo.sha256, "size": photo.size, "mime": photo.mime, "width": photo.width,
+            "height": photo.height, "exif": photo.exif, "original_sha256": photo.original_sha256,
+            "arrived_at": clock.as_utc(photo.arrived_at).isoformat(), "derivatives_ready": photo.derivatives_ready}
+
+
+def inspection_photo_status(inspection_id: str) -> dict:
+    """Return ``{"referenced": [...], "missing": [...], "complete": bool}`` for the photos
+    referenced by the latest revision of each finding of an inspection (and by the
+    inspection's own ``data["photos"]``, if any)."""
+    from server.models.records import Finding, Inspection
+
+    referenced: set[str] = set()
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is not None:
+        referenced |= {p for p in (inspection.data or {}).get("photos") or () if is_sha256(p)}
+    latest: dict[str, tuple[int, list]] = {}
+    for finding_id, revision, data in db.session.execute(
+            select(Finding.id, Finding.revision, Finding.data).where(Finding.inspection_id == inspection_id)):
+        if finding_id not in latest or revision > latest[finding_id][0]:
+            latest[finding_id] = (revision, (data or {}).get("photos") or [])
+    for _, photos in latest.values():
+        referenced |= {p for p in photos if is_sha256(p)}
+    missing = photos_missing(referenced) if referenced else set()
+    return {"referenced": sorted(referenced), "missing": sorted(missing), "complete": not missing}
+
+
+def record_attached(photos: Iterable[str], *, record_type: str, record_id: str, actor: str) -> None:
+    """Append one ``attached`` evidence event per photo a pushed record references (call from
+    the push service, in the item's transaction). Raises ValidationFailed for a bad hash."""
+    for sha256 in sorted(set(_clean_hashes(photos))):
+        evidence.append_event("attached", actor=actor, photo_sha256=sha256, record_type=record_type,
+                              record_id=record_id, details={"arrived": db.session.get(Photo, sha256) is not None})

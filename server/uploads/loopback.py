@@ -1,0 +1,97 @@
+"""Running the photo server on loopback for tests, bench/photos.py and demos.
+
+``serve(app)`` runs a real HTTP server (werkzeug, threaded) on 127.0.0.1 with a free port
+in a thread; ``device_token(username)`` issues a device token the way enrolment does
+(a Device row and a Token row), for tools that cannot scan a QR code.
+"""
+from __future__ import annotations
+
+import secrets
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+from werkzeug.serving import WSGIRequestHandler, make_server
+
+from server import clock
+from server.auth import hash_token
+from server.extensions import db
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs) -> None:  # no access log lines in tests and bench
+        pass
+
+
+@contextmanager
+def serve(app, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve ``app`` on ``host`` and a free port until the block ends; yield its base URL."""
+    server = make_server(host, 0, app, threaded=True, request_handler=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+def device_token(username: str, *, label: str = "loopback", ttl_days: int = 30) -> tuple[str, str]:
+    """Create a device for ``username`` and return (device_id, token). Commits.
+
+    Raises LookupError for an unknown user. Needs an app context."""
+    from server.models.accounts import Device, Token, User
+
+    user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
+    if user is None:
+        raise LookupError(f"unknown user {username}")
+    now = clock.now()
+    device = Device(id=str(uuid.uuid4()), user_id=user.id, label=label, platform="loopback", enrolled_at=now)
+    db.session.add(device)
+    db.session.flush()
+    token = secrets.token_urlsafe(32)
+    db.session.add(Token(token_hash=hash_token(token), user_id=user.id, device_id=device.id,
+                         created_at=now, expires_at=now + timedelta(days=ttl_days)))
+    db.session.commit()
+    return device.id, token
+
+
+#: (username, role, jurisdiction) of the accounts make_app creates
+LOOPBACK_USERS = (("insp_chaoyang", "inspector", "110105"), ("insp_pudong", "inspector", "310115"),
+                  ("sup_chaoyang", "supervisor", "110105"), ("admin", "admin", "110000"))
+
+
+def make_app(folder, db_url: str | None = None, **overrides):
+    """Return an app for loopback use: SQLite in ``folder`` (unless ``db_url``), blobs in
+    ``folder/blobs``, the demo jurisdictions and LOOPBACK_USERS (no passwords: use
+    ``device_token``), the upload and photo endpoints registered."""
+    import os
+
+    from server import create_app
+    from server.models.accounts import User
+    from server.services import demo
+    from server.uploads import init_app as init_uploads
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url or f"sqlite:///{os.path.join(folder, 'photos.db')}",
+                      "GBFIELD_BLOB_DIR": os.path.join(folder, "blobs"), **overrides})
+    init_uploads(app)
+    with app.app_context():
+        db.create_all()
+        demo.seed_jurisdictions()
+        for username, role, code in LOOPBACK_USERS:
+            if db.session.execute(db.select(User.id).where(User.username == username)).first() is None:
+                db.session.add(User(username=username, password_hash="!", role=role, jurisdiction_code=code,
+                                    created_at=clock.now()))
+        db.session.commit()
+    return app
+
+
+def dispose(app) -> None:
+    """Close the app's database connections."""
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()

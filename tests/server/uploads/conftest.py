@@ -1,0 +1,28 @@
+"""A light photo server for the upload tests (server.uploads.loopback): SQLite file,
+folder blobs, demo jurisdictions, users without passwords, device tokens issued directly,
+and a live HTTP server on loopback for the real clients (tuspy, sync.client.uploads)."""
+from __future__ import annotations
+
+import pytest
+
+from server.uploads import loopback
+
+
+@pytest.fixture
+def photo_app(tmp_path):
+    app = loopback.make_app(tmp_path, TESTING=True, GBFIELD_BLOB_FSYNC="0")
+    yield app
+    loopback.dispose(app)
+
+
+@pytest.fixture
+def tokens(photo_app):
+    """Device tokens by username (one device each)."""
+    with photo_app.app_context():
+        return {name: loopback.device_token(name)[1] for name, _, _ in loopback.LOOPBACK_USERS}
+
+
+@pytest.fixture
+def live_url(photo_app):
+    with loopback.serve(photo_app) as url:
+        yield url

@@ -127,7 +127,7 @@ def parse_any(text: str, *, strict: bool = True) -> ParsedCode:
     convenience alphas (gtin, lot, ser …) in Digital Link paths, with `warnings`.
     Raises a CodeError subclass saying what is wrong (UnrecognisedCodeError if no form fits).
     """
-    raw = text.strip().strip("\r\n")
+    raw = text.strip(" \t\r\n\f\v")   # not str.strip(): it would eat a leading GS (FNC1)
     if not raw:
         raise UnrecognisedCodeError("内容为空 (empty input)")
     lenient = not strict

@@ -54,6 +54,9 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     from server.resources import register_blueprints
     register_blueprints(api)
 
+    from server.resolver import bp as resolver_bp   # public GS1-style pages at the site root
+    app.register_blueprint(resolver_bp)
+
     import swagger_ui_bundle
 
     @app.route("/api/v1/docs/static/<path:filename>")

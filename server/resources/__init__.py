@@ -15,6 +15,7 @@ BLUEPRINT_MODULES = (
     "server.resources.inspections",
     "server.uploads.routes",
     "server.photos.routes",
+    "server.registry.resources",
 )
 
 

@@ -6,16 +6,13 @@ from datetime import date
 
 from sqlalchemy import select
 
-from server import clock
 from server.auth import Principal
 from server.extensions import db
 from server.models.accounts import Jurisdiction, User
 from server.models.catalog import Product
 from server.models.records import Inspection
 from server.services import accounts
-from server.services.catalog_import import content_hash, import_catalog
-from server.services.changes import record_change
-from sync.protocol import OP_UPSERT
+from server.services.catalog_import import import_catalog
 
 #: (code, name, parent)
 JURISDICTIONS = (
@@ -43,20 +40,6 @@ DEMO_PASSWORD = "gbfield-demo"
 
 #: Products: GTINs with China prefixes (690–699) and valid check digits; companies with
 #: valid 统一社会信用代码 check characters (made up, not real companies).
-PRODUCTS = (
-    ("06901234567892", "婴儿纯棉连体衣", "infant-textile", "A", "北京示例婴童服饰有限公司", "91110105MA01ABCD00",
-     ["GB 18401", "GB 31701"]),
-    ("06920000000012", "电动自行车 TDT-01", None, None, "上海示例电动车有限公司", "91310115MA1K000018",
-     ["GB 17761"]),
-    ("06937000000027", "儿童塑料积木", None, None, "北京示例玩具有限公司", "91110108MA00XYW001", ["GB 6675.4"]),
-)
-
-
-def _valid_credit(stem17: str) -> str:
-    from stdnum.cn import uscc
-    return stem17 + uscc.calc_check_digit(stem17)
-
-
 def seed_jurisdictions() -> None:
     """Create the demo jurisdiction tree (idempotent)."""
     for code, name, parent in JURISDICTIONS:
@@ -75,20 +58,15 @@ def seed_users(password: str = DEMO_PASSWORD) -> dict[str, User]:
 
 
 def seed_products() -> int:
-    """Create the demo products with change rows (idempotent); returns how many were added."""
-    added = 0
-    for gtin, name, category, pclass, company, credit, standards in PRODUCTS:
-        if db.session.get(Product, gtin) is not None:
-            continue
-        credit = _valid_credit(credit[:17])
-        data = {"gtin": gtin, "name": name, "category": category, "product_class": pclass,
-                "company_name": company, "credit_code": credit, "standards": standards}
-        db.session.add(Product(gtin=gtin, name=name, category=category, product_class=pclass,
-                               company_name=company, credit_code=credit, version=1,
-                               content_hash=content_hash(data), data=data, updated_at=clock.now()))
-        record_change("product", gtin, OP_UPSERT, 1, data)
-        added += 1
-    return added
+    """Import the demo product registry (assets/registry/demo_products.csv) through the
+    registry's CSV import (idempotent); returns how many products were added or changed.
+
+    Raises ValidationFailed when the shipped CSV is unusable (a packaging bug)."""
+    from assets.registry import DEMO_CSV
+    from server.registry.service import import_csv
+
+    report = import_csv(None, DEMO_CSV.read_bytes(), source="demo")
+    return report["added"] + report["changed"]
 
 
 DEMO_INSPECTIONS = (

@@ -132,3 +132,10 @@ def test_unrecognised_message_is_chinese_first():
 def test_ean13_modules_structure():
     pattern = modules("6901234567892")
     assert len(pattern) == 95 and pattern[:3] == "101" and pattern[45:50] == "01010" and pattern[-3:] == "101"
+
+
+def test_leading_group_separator_is_read_as_fnc1_not_whitespace():
+    """Scanners may emit FNC1 as a leading GS (0x1D); str.strip() would eat it."""
+    parsed = parse_any("\x1d01069012345678921012345")
+    assert parsed.gtin == "06901234567892"
+    assert dict(parsed.ais) == {"01": "06901234567892", "10": "12345"}

@@ -1,0 +1,316 @@
+"""Reading and checking registry rows (CSV or JSON) against the standards catalog.
+
+A row is checked column by column; every problem becomes `RowError(column, reason)` with
+a Chinese-first reason an administrator can act on. A row with any error is rejected as a
+whole; the others become product records (`data` as devices pull them):
+
+    {"gtin": "06901234567892", "name": "婴儿纯棉连体衣", "kind": "儿童服装",
+     "category": "infant", "product_class": "A",
+     "company_name": "北京示例婴童服饰有限公司", "credit_code": "91110105MA01ABCD00",
+     "standards": [{"standard": "GB 18401", "edition": null, "category": "infant", "classes": ["A"]}, …]}
+
+The `standards` cell lists entries separated by ";" (also "；", "," "，" "、"); each is a
+standard number with an optional "@category" (the standard's own category id) and
+":class" (A/B/C), e.g. `GB 18401@infant:A; GB 31701`, `GB 17761-2024@lead-acid`.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+
+from codes import CodeError, gtin14, parse_standard_number
+from rules.catalog import Catalog, Edition, Standard
+from rules.errors import RulesError
+
+#: column -> accepted header names (English as written by `gbfield`, Chinese as people write them)
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "gtin": ("gtin", "商品条码", "条码", "条形码"),
+    "name": ("name", "商品名称", "产品名称", "名称"),
+    "kind": ("kind", "品类"),
+    "category": ("category", "适用范围", "产品范围"),
+    "product_class": ("product_class", "class", "安全类别", "类别"),
+    "company_name": ("company_name", "company", "企业名称", "生产企业", "生产者"),
+    "credit_code": ("credit_code", "统一社会信用代码", "信用代码"),
+    "standards": ("standards", "执行标准", "标准"),
+}
+REQUIRED_COLUMNS = ("gtin", "name", "standards")
+COLUMN_LABELS = {"gtin": "商品条码", "name": "商品名称", "kind": "品类", "category": "适用范围",
+                 "product_class": "安全类别", "company_name": "企业名称", "credit_code": "统一社会信用代码",
+                 "standards": "执行标准"}
+MAX_NAME = 200
+_SPLIT = re.compile(r"[;；,，、\n]+")
+_CATEGORY = re.compile(r"@\s*([A-Za-z0-9_-]+)")
+_CLASS = re.compile(r"[:：]\s*([A-Za-z0-9]+)\s*类?")
+_SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
+class HeaderError(ValueError):
+    """The CSV header lacks a required column (message in Chinese)."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    column: str
+    reason: str
+
+    def to_dict(self) -> dict[str, str]:
+        """Return {column, column_label, reason}."""
+        return {"column": self.column, "column_label": COLUMN_LABELS.get(self.column, self.column),
+                "reason": self.reason}
+
+
+@dataclass
+class CheckedRow:
+    row: int                      # spreadsheet row number (header = 1)
+    raw: dict[str, str]
+    data: dict[str, Any] | None = None
+    errors: list[RowError] = field(default_factory=list)
+
+
+def decode_csv(content: bytes | str) -> str:
+    """Return the text of a CSV file: UTF-8 (with or without BOM), else GB18030 (what
+    Excel on a Chinese Windows saves). Raises HeaderError if neither decodes."""
+    if isinstance(content, str):
+        return content.lstrip("\ufeff")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return content.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise HeaderError("文件编码无法识别：请保存为 UTF-8 或 GB18030 编码的 CSV (unknown encoding)")
+
+
+def read_csv(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
+    """Return ([(row number, {column: value})], ignored header names) of a CSV text.
+
+    Raises HeaderError when the file is empty or a required column is missing.
+    """
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if not header or not any(h.strip() for h in header):
+        raise HeaderError("CSV 文件为空或没有表头 (empty file or no header)")
+    aliases = {alias.lower(): column for column, names in COLUMNS.items() for alias in names}
+    mapping: dict[int, str] = {}
+    ignored = []
+    for index, name in enumerate(header):
+        column = aliases.get(name.strip().lower())
+        if column and column not in mapping.values():
+            mapping[index] = column
+        elif name.strip():
+            ignored.append(name.strip())
+    missing = [c for c in REQUIRED_COLUMNS if c not in mapping.values()]
+    if missing:
+        labels = "、".join(f"{c}（{COLUMN_LABELS[c]}）" for c in missing)
+        raise HeaderError(f"CSV 表头缺少必需的列：{labels} (missing required columns: {', '.join(missing)})")
+    rows = []
+    for number, cells in enumerate(reader, start=2):
+        if not any(cell.strip() for cell in cells):
+            continue
+        rows.append((number, {column: (cells[i].strip() if i < len(cells) else "")
+                              for i, column in mapping.items()}))
+    return rows, ignored
+
+
+def check_credit_code(value: str) -> str:
+    """Return the normalised 统一社会信用代码 (GB 32100-2015); raises ValueError with a
+    Chinese reason (length, characters, or the check character expected)."""
+    code = value.strip().upper().replace(" ", "")
+    try:
+        return uscc.validate(code)
+    except InvalidLength as exc:
+        raise ValueError(f"统一社会信用代码应为18位，实为{len(code)}位：{value} (must have 18 characters)") from exc
+    except InvalidChecksum as exc:
+        expected = uscc.calc_check_digit(code[:17])
+        raise ValueError(f"统一社会信用代码校验码错误：应为 {expected}，实为 {code[17]}（GB 32100-2015）：{value} "
+                         f"(check character should be {expected})") from exc
+    except (InvalidFormat, ValidationError) as exc:
+        raise ValueError(f"统一社会信用代码含不允许的字符（不使用 I、O、Z、S、V）或格式错误：{value} "
+                         f"(invalid characters or format)") from exc
+
+
+def _check_gtin(value: str) -> str:
+    if not value:
+        raise ValueError("缺少商品条码 (GTIN is required)")
+    if _SCIENTIFIC.match(value):
+        raise ValueError(f"商品条码被表格软件改成了科学计数法（{value}）：请把该列设为“文本”后重新导出 "
+                         f"(the spreadsheet turned the GTIN into scientific notation)")
+    try:
+        return gtin14(value)
+    except CodeError as exc:
+        raise ValueError(exc.message) from exc
+
+
+def _categories(std: Standard, edition: Edition | None) -> dict[str, str]:
+    editions = (edition,) if edition else std.editions
+    return {c.id: c.name for e in editions for c in e.categories}
+
+
+def _classes(std: Standard, edition: Edition | None) -> list[str]:
+    editions = (edition,) if edition else std.editions
+    return list(dict.fromkeys(c.id for e in editions for c in e.classes))
+
+
+def _required_class(std: Standard, edition: Edition | None, category: str | None) -> str | None:
+    for e in ((edition,) if edition else std.editions):
+        found = e.category(category) if category else None
+        if found and found.required_class:
+            return found.required_class
+    return None
+
+
+def parse_standards_cell(cell: str, catalog: Catalog, *, category: str | None,
+                         product_class: str | None) -> tuple[list[dict[str, Any]], list[RowError]]:
+    """Return (resolved standard entries, errors) for a `standards` cell.
+
+    Each entry is {standard, edition, category, classes}: the category / class written in
+    the entry, else the product's when the standard knows it, else the category's
+    required class. Errors name the unknown standard, edition, category or class.
+    """
+    entries, errors = [], []
+    seen = set()
+    class_used = False
+    for part in (p.strip() for p in _SPLIT.split(cell or "")):
+        if not part:
+            continue
+        cat_m, cls_m = _CATEGORY.search(part), _CLASS.search(part)
+        number = part
+        for m in sorted((m for m in (cat_m, cls_m) if m), key=lambda m: m.start(), reverse=True):
+            number = number[:m.start()] + number[m.end():]
+        try:
+            ref = parse_standard_number(number.strip())
+            std = catalog.standard(ref.standard)
+            edition = std.edition(ref.edition) if ref.edition else None
+        except CodeError as exc:
+            errors.append(RowError("standards", f"标准编号无法识别：{part!r}（应如 GB 18401 或 GB 18401-2010） ({exc.message})"))
+            continue
+        except RulesError as exc:
+            errors.append(RowError("standards", _unknown_standard_reason(part, exc, catalog)))
+            continue
+        if std.code in seen:
+            errors.append(RowError("standards", f"标准 {std.code} 重复列出 (listed twice)"))
+            continue
+        seen.add(std.code)
+        known_categories = _categories(std, edition)
+        entry_category = cat_m.group(1) if cat_m else None
+        if entry_category and entry_category not in known_categories:
+            choices = "、".join(known_categories) or "无"
+            errors.append(RowError("standards", f"{std.code} 没有适用范围 {entry_category!r}（可选：{choices}） "
+                                                f"(unknown category)"))
+            continue
+        resolved_category = entry_category or (category if category in known_categories else None)
+        known_classes = _classes(std, edition)
+        wanted_class = cls_m.group(1).upper() if cls_m else None
+        column = "standards"
+        if wanted_class is None and product_class and known_classes:
+            wanted_class, column = product_class, "product_class"
+        if wanted_class is not None:
+            if not known_classes:
+                errors.append(RowError(column, f"{std.code} 不分安全类别，不能指定 {wanted_class} 类 "
+                                               f"(standard has no classes)"))
+                continue
+            if wanted_class not in known_classes:
+                errors.append(RowError(column, f"{std.code} 没有 {wanted_class} 类（可选：{'、'.join(known_classes)}） "
+                                               f"(unknown class)"))
+                continue
+            class_used = True
+        required = _required_class(std, edition, resolved_category)
+        if wanted_class and required and known_classes.index(wanted_class) > known_classes.index(required):
+            name = known_categories.get(resolved_category, resolved_category)
+            errors.append(RowError(column, f"{std.code}：{name}至少应符合 {required} 类，填写的是 {wanted_class} 类 "
+                                           f"(category requires class {required})"))
+            continue
+        classes = [wanted_class] if wanted_class else ([required] if required else [])
+        entries.append({"standard": std.code, "edition": edition.id if edition else None,
+                        "category": resolved_category, "classes": classes})
+    if not entries and not errors:
+        errors.append(RowError("standards", "缺少执行标准：至少填写一个标准编号，如 GB 18401 (at least one standard)"))
+    if product_class and not class_used and not errors:
+        errors.append(RowError("product_class", f"安全类别 {product_class} 不适用：所列标准均不分类别 "
+                                                f"(none of the standards has classes)"))
+    return entries, errors
+
+
+def _unknown_standard_reason(part: str, exc: RulesError, catalog: Catalog) -> str:
+    suggestions = getattr(exc, "suggestions", ())
+    hint = f"；是否要找：{'、'.join(suggestions)}" if suggestions else ""
+    if exc.__class__.__name__ == "UnknownEdition":
+        try:
+            std = catalog.standard(part.split("-")[0])
+            hint = f"（已有版本：{'、'.join(e.id for e in std.editions)}）"
+        except RulesError:
+            pass
+        return f"标准库中没有该版本：{part}{hint} (unknown edition)"
+    return f"标准库中没有该标准：{part}{hint} (unknown standard)"
+
+
+def check_row(row: int, raw: Mapping[str, str], catalog: Catalog) -> CheckedRow:
+    """Check one row; return a CheckedRow with `data` (the product record) or `errors`."""
+    out = CheckedRow(row=row, raw=dict(raw))
+    values = {k: (str(v).strip() if v is not None else "") for k, v in raw.items()}
+    gtin = None
+    try:
+        gtin = _check_gtin(values.get("gtin", ""))
+    except ValueError as exc:
+        out.errors.append(RowError("gtin", str(exc)))
+    name = values.get("name", "")
+    if not name:
+        out.errors.append(RowError("name", "缺少商品名称 (name is required)"))
+    elif len(name) > MAX_NAME:
+        out.errors.append(RowError("name", f"商品名称过长：{len(name)} 字，最多 {MAX_NAME} 字 (name too long)"))
+    credit = values.get("credit_code", "")
+    if credit:
+        try:
+            credit = check_credit_code(credit)
+        except ValueError as exc:
+            out.errors.append(RowError("credit_code", str(exc)))
+    company = values.get("company_name", "")
+    if credit and not company:
+        out.errors.append(RowError("company_name", "填写了统一社会信用代码但缺少企业名称 (company name is required with a credit code)"))
+    if len(company) > MAX_NAME:
+        out.errors.append(RowError("company_name", f"企业名称过长：最多 {MAX_NAME} 字 (company name too long)"))
+    category = values.get("category") or None
+    product_class = (values.get("product_class") or "").upper().removesuffix("类") or None
+    standards, errors = parse_standards_cell(values.get("standards", ""), catalog,
+                                             category=category, product_class=product_class)
+    out.errors.extend(errors)
+    if not out.errors:
+        out.data = {"gtin": gtin, "name": name, "kind": values.get("kind") or None,
+                    "category": category, "product_class": product_class,
+                    "company_name": company or None, "credit_code": credit or None,
+                    "standards": standards}
+    return out
+
+
+def check_rows(rows: Iterable[tuple[int, Mapping[str, str]]], catalog: Catalog) -> list[CheckedRow]:
+    """Check every row, then reject every row of a GTIN that appears on several rows
+    (which one is right cannot be told). Returns the rows in input order."""
+    checked = [check_row(n, raw, catalog) for n, raw in rows]
+    by_gtin: dict[str, list[CheckedRow]] = {}
+    for item in checked:
+        key = item.data["gtin"] if item.data else _gtin_or_none(item.raw.get("gtin", ""))
+        if key:
+            by_gtin.setdefault(key, []).append(item)
+    for gtin, items in by_gtin.items():
+        if len(items) < 2:
+            continue
+        numbers = "、".join(str(i.row) for i in items)
+        numbers_en = ", ".join(str(i.row) for i in items)
+        for item in items:
+            item.errors.append(RowError("gtin", f"商品条码 {gtin} 在第 {numbers} 行重复出现，均未导入：请合并为一行 "
+                                                f"(duplicate GTIN, rows {numbers_en})"))
+            item.data = None
+    return checked
+
+
+def _gtin_or_none(value: str) -> str | None:
+    try:
+        return gtin14(value.strip())
+    except (CodeError, AttributeError):
+        return None

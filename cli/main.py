@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "cli.server",      # serve, db, users, scheduler ...
     "cli.device",      # device enroll|sync|status
     "cli.evidence",    # evidence verify
+    "cli.registry",    # registry import
     "cli.scheduler",   # scheduler [--once]
     "cli.interpretations",  # interpretations list|publish
 )

@@ -74,6 +74,8 @@ def run_serve(args) -> int:
         print(f"demo data loaded; users (password for all: {summary['password']}):")
         for username, role, code, name in USERS:
             print(f"  {username:15} {role:10} {code}  {name}")
+    from server.jobs.scheduler import start_embedded
+    scheduler_stop = start_embedded({})   # only when GBFIELD_EMBED_SCHEDULER is set
     server = make_server(args.host, args.port, app, threaded=True)
     print(f"gbfield server on http://{args.host}:{server.server_port}  "
           f"(API /api/v1, docs /api/v1/docs)", flush=True)
@@ -83,6 +85,8 @@ def run_serve(args) -> int:
         pass
     finally:
         server.server_close()
+        if scheduler_stop is not None:
+            scheduler_stop.set()
     return 0
 
 

@@ -57,6 +57,9 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     from server.resolver import bp as resolver_bp   # public GS1-style pages at the site root
     app.register_blueprint(resolver_bp)
 
+    from server.interpretations import init_app as init_interpretations   # questions, FAQ
+    init_interpretations(app)
+
     import swagger_ui_bundle
 
     @app.route("/api/v1/docs/static/<path:filename>")

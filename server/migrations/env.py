@@ -40,6 +40,15 @@ target_db = current_app.extensions['migrate'].db
 # ... etc.
 
 
+#: tables that other libraries create and own (APScheduler's job store): never autogenerate them.
+EXTERNALLY_MANAGED_TABLES = {"apscheduler_jobs"}
+
+
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave tables owned by other libraries out of autogenerate and compare_metadata."""
+    return not (type_ == "table" and name in EXTERNALLY_MANAGED_TABLES)
+
+
 def get_metadata():
     if hasattr(target_db, 'metadatas'):
         return target_db.metadatas[None]
@@ -60,7 +69,8 @@ def run_migrations_offline():
     """
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
-        url=url, target_metadata=get_metadata(), literal_binds=True
+        url=url, target_metadata=get_metadata(), literal_binds=True,
+        include_object=include_object,
     )
 
     with context.begin_transaction():
@@ -95,6 +105,7 @@ def run_migrations_online():
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            include_object=include_object,
             **conf_args
         )
 

@@ -17,3 +17,5 @@ from server.models.evidence import EvidenceEvent  # noqa: F401  (evidence hash c
 from server.models.photos import Photo  # noqa: F401  (evidence photos)
 from server.models.records import Finding, Flag, Inspection, Question, Review  # noqa: F401
 from server.models.sync_log import Change, ProcessedMutation, SyncState  # noqa: F401
+from server.interpretations import models as interpretation_models  # noqa: F401,E402  (questions, answers, search index)
+from server.jobs import models as job_models  # noqa: F401,E402  (scheduler lease and job runs)

@@ -1,0 +1,79 @@
+"""`gbfield interpretations list|publish`: read and publish official interpretations."""
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+
+
+def register(subparsers) -> None:
+    """Add the interpretations command group to the `gbfield` parser."""
+    p = subparsers.add_parser("interpretations", help="official interpretations (list, publish)")
+    sub = p.add_subparsers(dest="action", metavar="ACTION")
+    ls = sub.add_parser("list", help="list published interpretations")
+    ls.add_argument("--standard", help='standard code, e.g. "GB 18401"')
+    ls.add_argument("--json", action="store_true", help="print JSON")
+    ls.set_defaults(func=run_list)
+    pub = sub.add_parser("publish", help="publish an interpretation from a JSON file")
+    pub.add_argument("file", help='JSON: {title, text, clauses: [{edition_id, clause}], indicator_ids?, '
+                                  'effective, until?, effect: {"method": "rounded"}, id? (new version)}')
+    pub.add_argument("--as", dest="username", required=True, help="the expert or admin publishing it")
+    pub.set_defaults(func=run_publish)
+
+
+def _app():
+    import server.interpretations.models  # noqa: F401
+    from server import create_app
+    return create_app()
+
+
+def run_list(args) -> int:
+    """Print the published interpretations (newest versions)."""
+    from server.interpretations import publishing
+
+    with _app().app_context():
+        items = publishing.list_public(standard=args.standard)
+    if args.json:
+        print(json.dumps(items, ensure_ascii=False, indent=1))
+        return 0
+    for item in items:
+        print(f"{item['id']}  v{item['version']}  {item['edition_id']} 第{item['clause']}条  "
+              f"{item['effective']}  {item['title']}")
+    return 0
+
+
+def run_publish(args) -> int:
+    """Publish the file's interpretation as `--as`; print it and the flags raised."""
+    from cli.main import UsageError
+    from server.auth import Principal
+    from server.errors import DomainError
+    from server.extensions import db
+    from server.interpretations import publishing
+    from server.models.accounts import Jurisdiction, User
+
+    try:
+        with open(args.file, encoding="utf-8") as fh:
+            body = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"无法读取 {args.file}: {exc}") from exc
+    with _app().app_context():
+        user = db.session.query(User).filter_by(username=args.username).one_or_none()
+        if user is None:
+            raise UsageError(f"用户不存在 / unknown user {args.username}")
+        path = db.session.get(Jurisdiction, user.jurisdiction_code).path
+        who = Principal(user.id, user.username, user.role, user.jurisdiction_code, path, None, "cli")
+        try:
+            result = publishing.publish(
+                who, title=body["title"], text=body["text"], clauses=body["clauses"],
+                indicator_ids=body.get("indicator_ids"), effect=body["effect"],
+                effective=date.fromisoformat(body["effective"]),
+                until=date.fromisoformat(body["until"]) if body.get("until") else None,
+                interpretation_id=body.get("id"))
+            db.session.commit()
+        except (KeyError, ValueError) as exc:
+            raise UsageError(f"文件内容不完整 / incomplete file: {exc}") from exc
+        except DomainError as exc:
+            print(f"gbfield interpretations: {exc.message}", file=sys.stderr)
+            return 1
+    print(json.dumps(result, ensure_ascii=False, indent=1, default=str))
+    return 0

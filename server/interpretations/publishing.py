@@ -1,0 +1,222 @@
+"""Publishing official interpretations: versioned, attached to clauses, with an effect that
+rules apply from the effective date.
+
+Publishing version n of an interpretation id: stores an `InterpretationVersion`, marks
+version n-1 superseded (history kept), upserts the pulled catalog row
+(`server.models.catalog.Interpretation`, entity `interpretation`: the newest version plus
+`history`), indexes it for question matching, links the answer/question it came from,
+and re-judges the already-synced findings it affects (server.interpretations.rescan):
+a changed outcome becomes a flag with before and after, never a silent rewrite.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from server import clock
+from server.auth import Principal
+from server.errors import Forbidden, NotFound, ValidationFailed
+from server.extensions import db
+from server.interpretations import rescan, rules_bridge, search
+from server.interpretations.models import Answer, InterpretationVersion
+from server.interpretations.questions import save_question
+from server.models.catalog import Clause, Edition, Indicator, Interpretation
+from server.models.records import Question
+from server.services.catalog_import import content_hash
+from server.services.changes import record_change
+from sync.protocol import OP_UPSERT
+
+
+def version_json(row: InterpretationVersion) -> dict:
+    """Return one version as `rules.interpretation.Interpretation.to_dict()` plus clauses
+    and publication facts (a tablet builds the rules object with `from_dict`)."""
+    return {"id": row.interpretation_id, "version": row.version, "edition_id": row.edition_id,
+            "clause": row.clause, "clauses": list(row.clauses), "indicator_ids": list(row.indicator_ids),
+            "effective": row.effective.isoformat(), "until": row.until.isoformat() if row.until else None,
+            "effect": dict(row.effect), "title": row.title, "text": row.text,
+            "question_id": row.question_id, "answer_id": row.answer_id,
+            "published_at": clock.as_utc(row.published_at).isoformat(),
+            "superseded_at": clock.as_utc(row.superseded_at).isoformat() if row.superseded_at else None}
+
+
+def _versions(interpretation_id: str) -> list[InterpretationVersion]:
+    return list(db.session.execute(select(InterpretationVersion)
+                                   .where(InterpretationVersion.interpretation_id == interpretation_id)
+                                   .order_by(InterpretationVersion.version)).scalars())
+
+
+def _new_id(on: date) -> str:
+    count = db.session.execute(select(func.count(func.distinct(InterpretationVersion.interpretation_id)))).scalar()
+    n = int(count or 0) + 1
+    while db.session.get(Interpretation, f"JS-{on:%Y}-{n:04d}") is not None:
+        n += 1
+    return f"JS-{on:%Y}-{n:04d}"
+
+
+def _check_clauses(clauses: list[dict], indicator_ids: list[str]) -> list[str]:
+    """Validate clauses and indicators; return the indicator ids the rules object needs
+    (explicit ids; all of the clauses' indicators when several clauses; else [])."""
+    if not clauses:
+        raise ValidationFailed("至少要关联一个条款 / attach at least one clause", details={"clauses": ["required"]})
+    for n, c in enumerate(clauses):
+        if db.session.get(Edition, c.get("edition_id") or "") is None:
+            raise ValidationFailed(f"未知标准版本：{c.get('edition_id')} / unknown edition",
+                                   details={f"clauses.{n}.edition_id": ["unknown"]})
+        if db.session.get(Clause, (c["edition_id"], str(c.get("clause") or ""))) is None:
+            raise ValidationFailed(f"{c['edition_id']} 没有第{c.get('clause')}条 / unknown clause",
+                                   details={f"clauses.{n}.clause": ["unknown"]})
+    pairs = {(c["edition_id"], str(c["clause"])) for c in clauses}
+    if indicator_ids:
+        found = {r.id: (r.edition_id, r.clause) for r in db.session.execute(
+            select(Indicator.id, Indicator.edition_id, Indicator.clause).where(Indicator.id.in_(indicator_ids)))}
+        for ident in indicator_ids:
+            if ident not in found:
+                raise ValidationFailed(f"未知指标：{ident} / unknown indicator", details={"indicator_ids": [ident]})
+            if found[ident] not in pairs:
+                raise ValidationFailed(f"指标 {ident} 不属于所关联的条款 / indicator outside the clauses",
+                                       details={"indicator_ids": [ident]})
+        return list(indicator_ids)
+    if len(pairs) == 1:
+        return []
+    ids = []
+    for edition_id, number in sorted(pairs):
+        ids += db.session.execute(select(Indicator.id).where(Indicator.edition_id == edition_id,
+                                                             Indicator.clause == number)
+                                  .order_by(Indicator.id)).scalars().all()
+    return ids
+
+
+def _check_effect(rules_obj, indicator_ids: list[str]) -> None:
+    from rules.errors import RulesError
+    from rules.limits import parse_limit
+
+    (key, value), = rules_obj.effect.items()
+    if key != "limit":
+        return
+    units = db.session.execute(select(Indicator.data).where(Indicator.id.in_(indicator_ids))).scalars() \
+        if indicator_ids else [None]
+    for data in units:
+        try:
+            parse_limit(value, (data or {}).get("unit"))
+        except RulesError as exc:
+            raise ValidationFailed(f"解释中的限值无法识别 / unreadable limit: {exc}",
+                                   details={"effect.limit": [str(exc)]}) from exc
+
+
+def publish(principal: Principal, *, title: str, text: str, effect: dict, effective: date,
+            clauses: list[dict], indicator_ids: list[str] | None = None, until: date | None = None,
+            interpretation_id: str | None = None, answer_id: str | None = None) -> dict:
+    """Publish a new interpretation (or version n+1 of `interpretation_id`).
+
+    Returns {"interpretation": <pull data>, "flags": [<flag dicts of re-judged findings>]}.
+    Raises Forbidden (not expert/admin), NotFound (unknown interpretation/answer),
+    ValidationFailed (unknown clause/indicator, bad effect, unreadable limit, empty text).
+    """
+    from rules.errors import InterpretationError
+    from rules.interpretation import Interpretation as RulesInterpretation
+
+    if principal.role not in ("expert", "admin"):
+        raise Forbidden("只有专家可以发布解释 / only experts publish interpretations")
+    if not (title or "").strip() or not (text or "").strip():
+        raise ValidationFailed("标题和正文不能为空 / title and text are required",
+                               details={"title": ["required"], "text": ["required"]})
+    clauses = [{"edition_id": c["edition_id"], "clause": str(c["clause"])} for c in clauses]
+    ids = _check_clauses(clauses, list(indicator_ids or []))
+    now = clock.now()
+    history = _versions(interpretation_id) if interpretation_id else []
+    if interpretation_id and not history:
+        raise NotFound(f"解释 {interpretation_id} 不存在 / no such interpretation")
+    ident = interpretation_id or _new_id(now.date())
+    version = history[-1].version + 1 if history else 1
+    try:
+        rules_obj = RulesInterpretation(id=ident, version=version, edition_id=clauses[0]["edition_id"],
+                                        clause=clauses[0]["clause"], indicator_ids=tuple(ids), effective=effective,
+                                        effect=effect, until=until, title=title.strip(), text=text.strip())
+    except InterpretationError as exc:
+        raise ValidationFailed(str(exc), details={"effect": [str(exc)]}) from exc
+    _check_effect(rules_obj, ids or _clause_indicators(clauses[0]))
+    answer = db.session.get(Answer, answer_id) if answer_id else None
+    if answer_id and answer is None:
+        raise NotFound("答复不存在 / no such answer")
+    for old in history:
+        if old.superseded_at is None:
+            old.superseded_at = now
+    row = InterpretationVersion(interpretation_id=ident, version=version, edition_id=rules_obj.edition_id,
+                                clause=rules_obj.clause, clauses=clauses, indicator_ids=ids, effective=effective,
+                                until=until, effect=dict(effect), title=rules_obj.title, text=rules_obj.text,
+                                question_id=answer.question_id if answer else None,
+                                answer_id=answer.id if answer else None, published_by=principal.user_id,
+                                published_at=now)
+    db.session.add(row)
+    db.session.flush()
+    data = _upsert_catalog_row(ident, [*history, row], now)
+    search.index_document("interpretation", ident, row.title, f"{row.text}\n{_clause_words(clauses)}")
+    if answer is not None:
+        _link_answer(answer, ident)
+    rules_bridge.forget_revision()
+    flags = rescan.flag_changed_verdicts(rules_obj, exclude_new=(ident, version))
+    return {"interpretation": data, "flags": flags}
+
+
+def _clause_indicators(clause: dict) -> list[str]:
+    return db.session.execute(select(Indicator.id).where(Indicator.edition_id == clause["edition_id"],
+                                                         Indicator.clause == clause["clause"])).scalars().all()
+
+
+def _clause_words(clauses: list[dict]) -> str:
+    parts = []
+    for c in clauses:
+        row = db.session.get(Clause, (c["edition_id"], c["clause"]))
+        parts.append(f"{c['edition_id']} 第{c['clause']}条 {row.title if row else ''}")
+    return "\n".join(parts)
+
+
+def _upsert_catalog_row(ident: str, versions: list[InterpretationVersion], now) -> dict:
+    newest = versions[-1]
+    data = {**version_json(newest), "history": [version_json(v) for v in versions[:-1]]}
+    row = db.session.get(Interpretation, ident)
+    if row is None:
+        row = Interpretation(id=ident, version=newest.version)
+        db.session.add(row)
+    row.version = newest.version
+    row.edition_id, row.clause, row.effective = newest.edition_id, newest.clause, newest.effective
+    row.published_at, row.updated_at, row.deleted_at = now, now, None
+    row.data, row.content_hash = data, content_hash(data)
+    record_change("interpretation", ident, OP_UPSERT, newest.version, data)
+    return data
+
+
+def _link_answer(answer: Answer, ident: str) -> None:
+    answer.interpretation_id = ident
+    question = db.session.get(Question, answer.question_id)
+    if question is None:
+        return
+    answers = [{**a, "interpretation_id": ident} if a.get("id") == answer.id else a
+               for a in question.data.get("answers", [])]
+    save_question(question, answers=answers, interpretation_id=ident)
+
+
+def list_public(*, standard: str | None = None, edition_id: str | None = None,
+                clause: str | None = None) -> list[dict]:
+    """Return the newest version of every published interpretation (public), ordered by
+    edition, clause, id; filter by standard code, edition, clause."""
+    stmt = select(Interpretation).where(Interpretation.deleted_at.is_(None))
+    if edition_id:
+        stmt = stmt.where(Interpretation.edition_id == edition_id)
+    if standard:
+        stmt = stmt.join(Edition, Edition.id == Interpretation.edition_id).where(Edition.standard_code == standard)
+    if clause:
+        stmt = stmt.where(Interpretation.clause == clause)
+    rows = db.session.execute(stmt.order_by(Interpretation.edition_id, Interpretation.clause,
+                                            Interpretation.id)).scalars()
+    return [r.data for r in rows]
+
+
+def get_public(interpretation_id: str) -> dict:
+    """Return the pulled data of one interpretation (newest version + history).
+    Raises NotFound."""
+    row = db.session.get(Interpretation, interpretation_id)
+    if row is None or row.deleted_at is not None:
+        raise NotFound("解释不存在 / no such interpretation")
+    return row.data

@@ -1,0 +1,7 @@
+"""Scheduled jobs (APScheduler 3) running in exactly one process (docs/interpretations.md).
+
+Every job is a plain module-level function `job(now, *, config)` in `server.jobs.tasks`
+(config: the app config overrides, picklable; the job builds its own app context).
+`server.jobs.scheduler` runs them behind a database lease (`server.jobs.lease`): only the
+lease holder's scheduler runs, and each (job, due slot) is claimed once in `job_runs`.
+"""

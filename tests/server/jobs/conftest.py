@@ -1,0 +1,33 @@
+"""Fixtures: a seeded, wired app on SQLite/PostgreSQL and the job `config` naming its database."""
+from __future__ import annotations
+
+import pytest
+from server_testkit import Api
+
+from server.extensions import db
+from tests.server.interpretations.wiring import make_wired_app
+
+
+@pytest.fixture
+def app(db_url, monkeypatch):
+    app = make_wired_app(db_url, monkeypatch)
+    yield app
+    from server.jobs.context import dispose_apps
+    dispose_apps()
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture
+def api(app):
+    return Api(app)
+
+
+@pytest.fixture
+def config(app, tmp_path):
+    """What a job receives: create_app overrides (its own app, same database)."""
+    return {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "TESTING": True,
+            "GBFIELD_BLOB_DIR": str(tmp_path / "blobs"), "GBFIELD_RECHECK_DAYS": 30,
+            "GBFIELD_QUESTION_ESCALATE_HOURS": 48}

@@ -23,13 +23,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "integration"))  # its helper modules, imported by basename
 
 import requests
 import sqlalchemy as sa
+from device_kit import client_for, enrol_device, fill_outbox
+from server_process import ServerProcess
 
 from sync.client import SyncReport
-from tests.integration.helpers import client_for, enrol_device, fill_outbox
-from tests.integration.server_process import ServerProcess
+from sync.protocol import MAX_PULL_LIMIT
 
 
 def raw_copy(db_url: str, target: Path) -> float:
@@ -81,7 +83,7 @@ def main() -> int:
         a_rows = 0
         for run in range(args.runs):
             store = enrol_device(server.url, "li", work / f"first{run}.sqlite")
-            client = client_for(store, pull_limit=5000)
+            client = client_for(store, pull_limit=MAX_PULL_LIMIT)
             t = time.perf_counter()
             report = client.sync()
             a.append(time.perf_counter() - t)

@@ -24,7 +24,7 @@ API_PREFIX = "/api/v1"
 
 #: Page sizes for pull: the default when `limit` is absent and the largest a server serves.
 DEFAULT_PULL_LIMIT = 1000
-MAX_PULL_LIMIT = 5000
+MAX_PULL_LIMIT = 10000
 #: Largest number of items in one push batch (more answers 413 payload_too_large).
 MAX_PUSH_ITEMS = 500
 
@@ -446,27 +446,10 @@ class PullPage:
         """Return a PullPage; raises ProtocolError when malformed, when sequences are not
         strictly increasing, or (given `since`) when the cursor moves backwards or a change
         is at or below `since`."""
-        obj = _require(obj, "body")
-        errors: dict[str, list[str]] = {}
-        _check(errors, _is_int(obj.get("cursor")) and obj["cursor"] >= 0, "cursor", "must be an integer ≥ 0")
-        _check(errors, isinstance(obj.get("has_more"), bool), "has_more", "must be a boolean")
-        rem = obj.get("remaining", 0)
-        _check(errors, _is_int(rem) and rem >= 0, "remaining", "must be an integer ≥ 0")
-        _check(errors, isinstance(obj.get("changes"), list), "changes", "must be a list")
-        hz = obj.get("horizon")
-        _check(errors, hz is None or (_is_int(hz) and hz >= 0), "horizon", "must be an integer ≥ 0")
-        _raise_if(errors, "invalid pull page")
-        changes = tuple(Change.from_json(c, prefix=f"changes.{n}.") for n, c in enumerate(obj["changes"]))
-        last = since if since is not None else 0
-        for change in changes:
-            if change.seq <= last:
-                raise ProtocolError(f"pull page out of order: seq {change.seq} after {last}")
-            last = change.seq
-        if changes and obj["cursor"] < changes[-1].seq:
-            raise ProtocolError("pull cursor is below the last change served")
-        if since is not None and obj["cursor"] < since:
-            raise ProtocolError(f"pull cursor moved backwards: {obj['cursor']} < {since}")
-        return cls(obj["cursor"], obj["has_more"], rem, changes, hz)
+        obj = check_pull_page(obj, since)
+        changes = tuple(Change(c["seq"], c["entity"], c["id"], c["op"], c["version"],
+                               dict(c["data"]) if c["op"] == OP_UPSERT else None) for c in obj["changes"])
+        return cls(obj["cursor"], obj["has_more"], obj.get("remaining", 0), changes, obj.get("horizon"))
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON object of the page."""
@@ -475,6 +458,51 @@ class PullPage:
         if self.horizon is not None:
             out["horizon"] = self.horizon
         return out
+
+
+def check_pull_page(obj: Any, since: int | None = None) -> Mapping[str, Any]:
+    """Return the raw page `obj` after checking it like `PullPage.from_json` (without
+    building a Change per row: the device stores big pages straight from the JSON).
+
+    Raises ProtocolError when malformed, when sequences are not strictly increasing, or
+    (given `since`) when the cursor moves backwards or a change is at or below `since`.
+    """
+    obj = _require(obj, "body")
+    errors: dict[str, list[str]] = {}
+    _check(errors, _is_int(obj.get("cursor")) and obj["cursor"] >= 0, "cursor", "must be an integer ≥ 0")
+    _check(errors, isinstance(obj.get("has_more"), bool), "has_more", "must be a boolean")
+    rem = obj.get("remaining", 0)
+    _check(errors, _is_int(rem) and rem >= 0, "remaining", "must be an integer ≥ 0")
+    _check(errors, isinstance(obj.get("changes"), list), "changes", "must be a list")
+    hz = obj.get("horizon")
+    _check(errors, hz is None or (_is_int(hz) and hz >= 0), "horizon", "must be an integer ≥ 0")
+    _raise_if(errors, "invalid pull page")
+    last = since if since is not None else 0
+    entities, upsert, delete = _ENTITY_SET, OP_UPSERT, OP_DELETE
+    for n, c in enumerate(obj["changes"]):
+        # the fast path: exact types, no per-row allocation; anything odd gets the full check
+        try:
+            seq, op, data = c["seq"], c["op"], c["data"]
+            ok = (type(seq) is int and seq > last and c["entity"] in entities and type(c["id"]) is str
+                  and c["id"] != "" and type(c["version"]) is int
+                  and ((op == upsert and type(data) is dict) or op == delete))
+        except (KeyError, TypeError):
+            ok = False
+        if not ok:
+            change = Change.from_json(c, prefix=f"changes.{n}.")
+            if change.seq <= last:
+                raise ProtocolError(f"pull page out of order: seq {change.seq} after {last}")
+            seq = change.seq
+        last = seq
+    changes = obj["changes"]
+    if changes and obj["cursor"] < changes[-1]["seq"]:
+        raise ProtocolError("pull cursor is below the last change served")
+    if since is not None and obj["cursor"] < since:
+        raise ProtocolError(f"pull cursor moved backwards: {obj['cursor']} < {since}")
+    return obj
+
+
+_ENTITY_SET = frozenset(ALL_ENTITIES)
 
 
 def pull_is_stale(since: int, horizon: int, client_horizon: int | None = None) -> bool:

@@ -1,6 +1,7 @@
 """Pull, push and digest (docs/protocol.md)."""
 from __future__ import annotations
 
+from flask import Response
 from flask_smorest import Blueprint
 
 from server.auth import current_principal, require_role
@@ -24,9 +25,14 @@ blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Device
 @blp.response(200, PullPageSchema)
 def pull(args):
     """One page of changes after `since` that the caller may see (410 resync_required
-    when `since` is below the tombstone horizon)."""
+    when the cursor is stale: `sync.protocol.pull_is_stale(since, horizon, client horizon)`).
+
+    The page is answered as pre-serialised JSON (stored `data` spliced in as is); its
+    shape is PullPageSchema."""
     entities = pull_service.parse_entities(args.get("entities"))
-    return pull_service.pull(current_principal(), args["since"], args["limit"], entities)
+    text = pull_service.pull_json(current_principal(), args["since"], args["limit"], entities,
+                                  args.get("horizon"))
+    return Response(text, status=200, mimetype="application/json")
 
 
 @blp.route("/push", methods=["POST"])

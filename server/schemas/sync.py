@@ -10,6 +10,8 @@ class PullArgsSchema(ma.Schema):
     since = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
     limit = ma.fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=ma.validate.Range(min=1, max=MAX_PULL_LIMIT))
     entities = ma.fields.String(load_default=None, metadata={"description": "comma-separated entity names"})
+    horizon = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0),
+                                metadata={"description": "the `horizon` of the client's previous page"})
 
 
 class ChangeSchema(ma.Schema):
@@ -25,6 +27,7 @@ class PullPageSchema(ma.Schema):
     cursor = ma.fields.Integer()
     has_more = ma.fields.Boolean()
     remaining = ma.fields.Integer()
+    horizon = ma.fields.Integer(metadata={"description": "largest purged tombstone seq (0: none)"})
     changes = ma.fields.List(ma.fields.Nested(ChangeSchema))
 
 

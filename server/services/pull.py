@@ -1,16 +1,25 @@
 """Pull (deltas from the server-owned cursor), drift digests and the tombstone horizon."""
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_, select, true
+import orjson
+from sqlalchemy import Text, cast, delete, func, or_, select, true
 
 from server.auth import Principal
 from server.errors import ResyncRequired, ValidationFailed
 from server.extensions import db
 from server.models.sync_log import Change, SyncState
-from sync.protocol import ALL_ENTITIES, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, OP_DELETE, digest_lines
+from sync.protocol import (
+    ALL_ENTITIES,
+    DEFAULT_PULL_LIMIT,
+    MAX_PULL_LIMIT,
+    OP_DELETE,
+    digest_lines,
+    pull_is_stale,
+)
 
 HORIZON_KEY = "tombstone_horizon"
 
@@ -46,13 +55,9 @@ def horizon() -> int:
     return int(row.value) if row else 0
 
 
-def pull(principal: Principal, since: int = 0, limit: int | None = None,
-         entities: Iterable[str] = ()) -> dict:
-    """Return one pull page `{cursor, has_more, remaining, changes}` for `principal`.
-
-    Raises ValidationFailed for a bad since/limit, ResyncRequired (410) when `since` is
-    below the tombstone horizon (since=0, a first sync, is always served).
-    """
+def _page(principal: Principal, since: int, limit: int | None, entities: Iterable[str],
+          client_horizon: int | None) -> tuple[dict, list]:
+    """Return (page fields without changes, change rows with `data` as stored JSON text)."""
     limit = DEFAULT_PULL_LIMIT if limit is None else limit
     if since < 0:
         raise ValidationFailed("since 必须 ≥ 0 / since must be ≥ 0", details={"since": ["must be ≥ 0"]})
@@ -60,14 +65,16 @@ def pull(principal: Principal, since: int = 0, limit: int | None = None,
         raise ValidationFailed(f"limit 必须在 1–{MAX_PULL_LIMIT} 之间 / limit out of range",
                                details={"limit": [f"must be 1..{MAX_PULL_LIMIT}"]})
     entities = tuple(entities)
-    if since > 0 and since < horizon():
+    top = horizon()
+    if pull_is_stale(since, top, client_horizon):
         raise ResyncRequired("数据已过保留期，请从头同步 / cursor below the retention horizon: re-sync from scratch",
-                             details={"horizon": horizon(), "entities": list(entities)})
+                             details={"horizon": top, "entities": list(entities)})
     cond = [visibility(principal)]
     if entities:
         cond.append(Change.entity.in_(entities))
     rows = db.session.execute(
-        select(Change.seq, Change.entity, Change.entity_id, Change.op, Change.version, Change.data)
+        select(Change.seq, Change.entity, Change.entity_id, Change.op, Change.version,
+               cast(Change.data, Text).label("data"))
         .where(Change.seq > since, *cond).order_by(Change.seq).limit(limit + 1)
     ).all()
     has_more = len(rows) > limit
@@ -77,10 +84,35 @@ def pull(principal: Principal, since: int = 0, limit: int | None = None,
     if has_more:
         remaining = int(db.session.execute(
             select(func.count()).select_from(Change).where(Change.seq > cursor, *cond)).scalar())
-    return {"cursor": cursor, "has_more": has_more, "remaining": remaining,
-            "changes": [{"seq": r.seq, "entity": r.entity, "id": r.entity_id, "op": r.op,
-                         "version": r.version, "data": r.data if r.op != OP_DELETE else None}
-                        for r in rows]}
+    return {"cursor": cursor, "has_more": has_more, "remaining": remaining, "horizon": top}, rows
+
+
+def pull(principal: Principal, since: int = 0, limit: int | None = None,
+         entities: Iterable[str] = (), client_horizon: int | None = None) -> dict:
+    """Return one pull page `{cursor, has_more, remaining, horizon, changes}` for `principal`.
+
+    `client_horizon` is the `horizon` the client's previous page reported (`&horizon=`).
+    Raises ValidationFailed for a bad since/limit, ResyncRequired (410) when
+    `sync.protocol.pull_is_stale(since, horizon, client_horizon)` (since=0 is always served).
+    """
+    meta, rows = _page(principal, since, limit, entities, client_horizon)
+    return {**meta, "changes": [{"seq": r.seq, "entity": r.entity, "id": r.entity_id, "op": r.op,
+                                 "version": r.version,
+                                 "data": json.loads(r.data) if r.op != OP_DELETE and r.data else None}
+                                for r in rows]}
+
+
+def pull_json(principal: Principal, since: int = 0, limit: int | None = None,
+              entities: Iterable[str] = (), client_horizon: int | None = None) -> str:
+    """Return the same page as `pull` as JSON text, splicing each change's stored `data`
+    JSON in as is (no decode/encode per row). Raises like `pull`."""
+    meta, rows = _page(principal, since, limit, entities, client_horizon)
+    dumps = orjson.dumps
+    parts = [f'{{"seq":{r.seq},"entity":"{r.entity}","id":{dumps(r.entity_id).decode()},'
+             f'"op":"{r.op}","version":{r.version},'
+             f'"data":{r.data if r.op != OP_DELETE and r.data else "null"}}}' for r in rows]
+    return (f'{{"cursor":{meta["cursor"]},"has_more":{"true" if meta["has_more"] else "false"},'
+            f'"remaining":{meta["remaining"]},"horizon":{meta["horizon"]},"changes":[' + ",".join(parts) + "]}")
 
 
 def live_versions(principal: Principal, entity: str) -> dict[str, int]:

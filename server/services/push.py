@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from datetime import date
+from types import SimpleNamespace
+from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from server import clock
@@ -27,7 +29,15 @@ from server.services import validation as check
 from server.services.changes import savepoint
 from server.services.records import emit, finding_json, flag_json, inspection_json, question_json
 from server.services.rejudge import Judge
-from sync.protocol import MAX_PUSH_ITEMS, ErrorCode, ItemStatus, ProtocolError, PushItem, item_hash
+from sync.protocol import (
+    MAX_PUSH_ITEMS,
+    ErrorCode,
+    ItemStatus,
+    ProtocolError,
+    PushItem,
+    item_hash,
+    validate_record,
+)
 
 log = logging.getLogger(__name__)
 LOCKED = ("approved", "rejected")
@@ -46,28 +56,74 @@ class ItemConflict(DomainError):
 
 
 class _Batch:
-    """Per-request state: caller, caches, rejudgements."""
+    """Per-request state: caller, caches loaded in bulk, rows waiting to be written.
 
-    def __init__(self, principal: Principal, raw_items: list) -> None:
+    Only rows named by the batch are loaded (its inspections, the latest revision of its
+    findings, its indicators): nothing here grows with the catalog or the stored records.
+    Items first check everything, then write; written rows wait in `new_inspections` /
+    `new_rows` until `flush_pending()` (inspections first, findings/flags reference them).
+    """
+
+    def __init__(self, principal: Principal, raw_items: list, *, savepoints: bool) -> None:
         self.principal = principal
+        self.savepoints = savepoints
         self.judge = Judge()
         self.rejudged: list[dict] = []
         self.paths: dict[str, str | None] = {}
         self.usernames: dict[int, str] = {}
-        ids = set()
+        self.new_inspections: list[Inspection] = []
+        self.new_rows: list[tuple[Any, dict | Any]] = []  # (model, column dict) or (None, ORM object)
+        self.questions: set[str] = set()
+        indicator_ids, inspection_ids, finding_ids = set(), set(), set()
         for raw in raw_items:
             data = raw.get("data") if isinstance(raw, dict) else None
             if not isinstance(data, dict):
                 continue
-            if raw.get("entity") == "finding":
-                ids.add(data.get("indicator_id"))
-            for f in data.get("findings") or () if raw.get("entity") == "inspection" else ():
-                if isinstance(f, dict):
-                    ids.add(f.get("indicator_id"))
-        ids.discard(None)
-        self.known_indicators = set(db.session.execute(
-            select(Indicator.id).where(Indicator.id.in_([i for i in ids if isinstance(i, str)]))).scalars()) \
-            if ids else set()
+            entity = raw.get("entity")
+            if entity == "finding":
+                indicator_ids.add(data.get("indicator_id"))
+                inspection_ids.add(data.get("inspection_id"))
+                finding_ids.add(data.get("id"))
+            elif entity == "inspection":
+                inspection_ids.add(raw.get("id"))
+                for f in data.get("findings") or () if isinstance(data.get("findings"), list) else ():
+                    if isinstance(f, dict):
+                        indicator_ids.add(f.get("indicator_id"))
+                        finding_ids.add(f.get("id"))
+        self.known_indicators = set(_in_chunks(select(Indicator.id), Indicator.id, indicator_ids))
+        self._finding_ids = {i for i in finding_ids if isinstance(i, str)}
+        self._inspection_ids = {i for i in inspection_ids if isinstance(i, str)}
+        self.load_caches()
+
+    def load_caches(self) -> None:
+        """(Re)load the batch's inspections (locked FOR UPDATE, in id order) and the latest
+        revision of each of its findings, in bulk."""
+        self.inspections: dict[str, Inspection | None] = dict.fromkeys(self._inspection_ids)
+        for row in _in_chunks(select(Inspection).order_by(Inspection.id).with_for_update(),
+                              Inspection.id, self._inspection_ids):
+            self.inspections[row.id] = row
+        self.finding_revs: dict[str, tuple[int, str]] = {}
+        query = select(Finding.id, func.max(Finding.revision), Finding.inspection_id) \
+            .group_by(Finding.id, Finding.inspection_id)
+        for ident, revision, inspection_id in _in_chunks(query, Finding.id, self._finding_ids, rows=True):
+            if revision > self.finding_revs.get(ident, (0, ""))[0]:
+                self.finding_revs[ident] = (revision, inspection_id)
+
+    def inspection(self, ident: str) -> Inspection | None:
+        """Return the inspection `ident` (this batch's new one, a loaded one, or from the DB)."""
+        if ident not in self.inspections:
+            self.inspections[ident] = db.session.execute(
+                select(Inspection).where(Inspection.id == ident).with_for_update()).scalar_one_or_none()
+        return self.inspections[ident]
+
+    def latest_revision(self, finding_id: str) -> tuple[int, str | None]:
+        """Return (latest stored revision, its inspection id) of a finding ((0, None) if new)."""
+        if finding_id not in self._finding_ids and finding_id not in self.finding_revs:
+            row = db.session.execute(select(func.max(Finding.revision), Finding.inspection_id)
+                                     .where(Finding.id == finding_id)
+                                     .group_by(Finding.inspection_id)).first()
+            self.finding_revs[finding_id] = (row[0], row[1]) if row else (0, None)
+        return self.finding_revs.get(finding_id, (0, None))
 
     def path_of(self, code: str) -> str | None:
         if code not in self.paths:
@@ -81,9 +137,52 @@ class _Batch:
                 select(User.username).where(User.id == user_id)).scalar()
         return self.usernames[user_id]
 
+    def forget_after(self, marks: tuple[int, int, int]) -> None:
+        """Drop what a failed item queued (rejudgements and rows) after `marks`."""
+        del self.rejudged[marks[0]:]
+        del self.new_inspections[marks[1]:]
+        del self.new_rows[marks[2]:]
+
+    def add_row(self, model, values: dict) -> SimpleNamespace:
+        """Queue a bulk INSERT of `values` into `model`; returns an attribute view of it."""
+        self.new_rows.append((model, values))
+        return SimpleNamespace(**values)
+
+    def flush_pending(self) -> None:
+        """Write the rows the applied items made: inspections first (ORM), then the rest
+        as one executemany INSERT per table."""
+        if self.new_inspections:
+            db.session.add_all(self.new_inspections)
+            self.new_inspections = []
+        db.session.flush()
+        by_model: dict[Any, list[dict]] = {}
+        for model, values in self.new_rows:
+            if model is None:
+                db.session.add(values)
+            else:
+                by_model.setdefault(model, []).append(values)
+        self.new_rows = []
+        for model in (Finding, Flag, ProcessedMutation):
+            if by_model.get(model):
+                db.session.execute(insert(model), by_model[model])
+        db.session.flush()
+
+
+def _in_chunks(query, column, values, rows: bool = False, size: int = 900):
+    """Yield the results of `query` filtered by `column IN values`, in chunks."""
+    values = sorted(v for v in values if isinstance(v, str))
+    for k in range(0, len(values), size):
+        result = db.session.execute(query.where(column.in_(values[k:k + size])))
+        yield from (result.all() if rows else result.scalars())
+
 
 def push(principal: Principal, body: Any) -> dict:
     """Apply a push body `{items: [...]}`; returns `{results, rejudged}` (one result per item).
+
+    The batch is first applied with every item checked before it writes and all rows
+    written in one bulk flush; if that flush hits an integrity error (a concurrent request
+    stored the same record or mutation), the transaction is rolled back and the batch is
+    applied again item by item, each in its own SAVEPOINT.
 
     Raises ValidationFailed for a body without an item list, ProtocolError
     (payload_too_large) for more than MAX_PUSH_ITEMS items, Unavailable (503) when the
@@ -96,11 +195,16 @@ def push(principal: Principal, body: Any) -> dict:
     if len(raw_items) > MAX_PUSH_ITEMS:
         raise ProtocolError(f"一次最多推送 {MAX_PUSH_ITEMS} 条 / too many items: {len(raw_items)}",
                             code=ErrorCode.PAYLOAD_TOO_LARGE)
-    batch = _Batch(principal, raw_items)
-    mids = [r.get("mutation_id") for r in raw_items if isinstance(r, dict) and isinstance(r.get("mutation_id"), str)]
-    seen = {pm.mutation_id: pm for pm in db.session.execute(
-        select(ProcessedMutation).where(ProcessedMutation.mutation_id.in_(mids))).scalars()} if mids else {}
-    results = [_one(batch, raw, n, seen) for n, raw in enumerate(raw_items)]
+    try:
+        batch, results = _run(principal, raw_items, savepoints=False)
+    except IntegrityError as exc:
+        log.info("bulk push hit an integrity error, applying item by item: %s", exc.orig)
+        db.session.rollback()
+        batch, results = _run(principal, raw_items, savepoints=True)
+    except (OperationalError, DBAPIError) as exc:
+        db.session.rollback()
+        log.warning("push flush failed: %s", exc)
+        raise Unavailable("服务器暂时无法保存，请稍后重试 / could not store the batch, retry later") from exc
     try:
         db.session.commit()
     except (OperationalError, IntegrityError, DBAPIError) as exc:
@@ -110,7 +214,18 @@ def push(principal: Principal, body: Any) -> dict:
     return {"results": results, "rejudged": batch.rejudged}
 
 
-def _one(batch: _Batch, raw: Any, n: int, seen: dict) -> dict:
+def _run(principal: Principal, raw_items: list, *, savepoints: bool) -> tuple[_Batch, list[dict]]:
+    batch = _Batch(principal, raw_items, savepoints=savepoints)
+    mids = [r.get("mutation_id") for r in raw_items if isinstance(r, dict) and isinstance(r.get("mutation_id"), str)]
+    seen = {pm.mutation_id: pm for pm in _in_chunks(select(ProcessedMutation), ProcessedMutation.mutation_id,
+                                                     set(mids))}
+    with db.session.no_autoflush:
+        results = [_one(batch, raw, seen) for raw in raw_items]
+    batch.flush_pending()
+    return batch, results
+
+
+def _one(batch: _Batch, raw: Any, seen: dict) -> dict:
     mid = raw.get("mutation_id") if isinstance(raw, dict) else None
     try:
         item = PushItem.from_json(raw)
@@ -124,28 +239,31 @@ def _one(batch: _Batch, raw: Any, n: int, seen: dict) -> dict:
         known = seen.get(item.mutation_id)
         if known is not None:
             return _replay(item, known, digest)
-        rejudged_mark = len(batch.rejudged)
+        marks = (len(batch.rejudged), len(batch.new_inspections), len(batch.new_rows))
         try:
-            with savepoint():
-                result = _apply(batch, item)
-                pm = ProcessedMutation(mutation_id=item.mutation_id, device_id=batch.principal.device_id,
-                                       user_id=batch.principal.user_id, item_hash=digest, result=result,
-                                       created_at=clock.now())
-                db.session.add(pm)
+            if batch.savepoints:
+                with savepoint():
+                    result, pm = _apply_and_remember(batch, item, digest)
+                    batch.flush_pending()
+            else:
+                result, pm = _apply_and_remember(batch, item, digest)
             seen[item.mutation_id] = pm
             return result
         except ItemRejected as exc:
-            del batch.rejudged[rejudged_mark:]
+            batch.forget_after(marks)
             return {"mutation_id": item.mutation_id, "status": ItemStatus.REJECTED, "id": item.id,
                     "error": exc.code, "message": exc.message, "details": exc.details}
         except ItemConflict as exc:
-            del batch.rejudged[rejudged_mark:]
+            batch.forget_after(marks)
             return {"mutation_id": item.mutation_id, "status": ItemStatus.CONFLICT, "id": item.id,
                     "server_version": exc.server_version, "current": exc.current, "message": exc.message}
         except IntegrityError as exc:
+            if not batch.savepoints:
+                raise
             log.info("push item %s hit an integrity error: %s", item.mutation_id, exc.orig)
             # a concurrent request stored the same mutation or record first: look again
-            del batch.rejudged[rejudged_mark:]
+            batch.forget_after(marks)
+            batch.load_caches()
             found = db.session.get(ProcessedMutation, item.mutation_id)
             if found is not None:
                 seen[item.mutation_id] = found
@@ -154,6 +272,14 @@ def _one(batch: _Batch, raw: Any, n: int, seen: dict) -> dict:
                         "server_version": None, "current": None,
                         "message": "并发写入冲突，请重新同步 / concurrent write, pull and retry"}
     raise AssertionError("unreachable")
+
+
+def _apply_and_remember(batch: _Batch, item: PushItem, digest: str) -> tuple[dict, Any]:
+    result = _apply(batch, item)
+    pm = batch.add_row(ProcessedMutation, {
+        "mutation_id": item.mutation_id, "device_id": batch.principal.device_id,
+        "user_id": batch.principal.user_id, "item_hash": digest, "result": result, "created_at": clock.now()})
+    return result, pm
 
 
 def _replay(item: PushItem, known: ProcessedMutation, digest: str) -> dict:
@@ -174,7 +300,7 @@ def _apply(batch: _Batch, item: PushItem) -> dict:
     elif item.entity == "inspection":
         version = _apply_inspection(batch, item)
     else:
-        version = _apply_finding(batch, item.data, item.base_version, None)
+        version = _apply_finding_item(batch, item)
     return {"mutation_id": item.mutation_id, "status": ItemStatus.APPLIED, "id": item.id, "version": version}
 
 
@@ -220,28 +346,44 @@ def _apply_inspection(batch: _Batch, item: PushItem) -> int:
     findings = item.data.get("findings") or []
     if not isinstance(findings, list):
         raise ItemRejected("findings 必须是列表 / findings must be a list", code=ErrorCode.VALIDATION_FAILED)
-    now = clock.now()
-    existing = db.session.execute(select(Inspection).where(Inspection.id == item.id)
-                                  .with_for_update()).scalar_one_or_none()
+    inspected_on = check.check_date(data["inspected_on"], "data.inspected_on")
+    existing = batch.inspection(item.id)
     if existing is None:
         if item.base_version != 0:
             raise ItemConflict("服务器上没有这条检查记录 / the server has no such inspection", 0, None)
+    else:
+        _check_can_edit(batch, existing)
+        if item.base_version != existing.version:
+            raise ItemConflict(f"检查记录已被修改（服务器版本 {existing.version}）/ inspection changed on the server",
+                               existing.version, inspection_json(existing))
+    # check every finding before anything is written
+    context = _FindingContext(item.id, inspected_on, data.get("product_class"))
+    prepared, revisions = [], {}
+    for n, f in enumerate(findings):
+        if not isinstance(f, dict):
+            raise ItemRejected(f"第{n + 1}条检测结果格式错误 / finding {n + 1} malformed",
+                               code=ErrorCode.VALIDATION_FAILED)
+        f = {**f, "inspection_id": item.id}
+        f.setdefault("revision", 1)
+        errors = validate_record("finding", f, prefix=f"data.findings.{n}")
+        if errors:
+            first = next(iter(errors.items()))
+            raise ItemRejected(f"第{n + 1}条检测结果格式错误 / finding {n + 1}: {first[0]} {first[1][0]}",
+                               code=ErrorCode.VALIDATION_FAILED, details=errors)
+        prepared.append(_check_finding(batch, f, f["revision"] - 1, context, revisions))
+    now = clock.now()
+    if existing is None:
         status = "draft" if data.get("status") == "draft" else "submitted"
         data["inspector"] = batch.username(principal.user_id)
         row = Inspection(id=item.id, version=1, status=status, jurisdiction_code=code, jurisdiction_path=path,
                          inspector_id=principal.user_id, device_id=principal.device_id,
-                         inspected_on=check.check_date(data["inspected_on"], "data.inspected_on"),
-                         company_name=data.get("company_name"), credit_code=data.get("credit_code"),
-                         has_disagreement=False, data=data, created_at=now, updated_at=now)
-        db.session.add(row)
-        if findings:
-            db.session.flush()  # findings reference it (no ORM relationship orders them)
+                         inspected_on=inspected_on, company_name=data.get("company_name"),
+                         credit_code=data.get("credit_code"), has_disagreement=False, data=data,
+                         created_at=now, updated_at=now)
+        batch.inspections[row.id] = row
+        batch.new_inspections.append(row)
     else:
         row = existing
-        _check_can_edit(batch, row)
-        if item.base_version != row.version:
-            raise ItemConflict(f"检查记录已被修改（服务器版本 {row.version}）/ inspection changed on the server",
-                               row.version, inspection_json(row))
         data["inspector"] = row.data.get("inspector")
         row.version += 1
         if row.status == "returned":
@@ -249,24 +391,13 @@ def _apply_inspection(batch: _Batch, item: PushItem) -> int:
         elif row.status == "draft" and data.get("status") != "draft":
             row.status = "submitted"
         row.jurisdiction_code, row.jurisdiction_path = code, path
-        row.inspected_on = check.check_date(data["inspected_on"], "data.inspected_on")
+        row.inspected_on = inspected_on
         row.company_name, row.credit_code = data.get("company_name"), data.get("credit_code")
         row.data = data
         row.updated_at = now
     emit("inspection", row.id, row.version, inspection_json(row), row)
-    for n, f in enumerate(findings):
-        if not isinstance(f, dict):
-            raise ItemRejected(f"第{n + 1}条检测结果格式错误 / finding {n + 1} malformed",
-                               code=ErrorCode.VALIDATION_FAILED)
-        f = {**f, "inspection_id": row.id}
-        f.setdefault("revision", 1)
-        from sync.protocol import validate_record
-        errors = validate_record("finding", f, prefix=f"data.findings.{n}")
-        if errors:
-            first = next(iter(errors.items()))
-            raise ItemRejected(f"第{n + 1}条检测结果格式错误 / finding {n + 1}: {first[0]} {first[1][0]}",
-                               code=ErrorCode.VALIDATION_FAILED, details=errors)
-        _apply_finding(batch, f, f["revision"] - 1, row)
+    for f in prepared:
+        _write_finding(batch, f, row)
     return row.version
 
 
@@ -285,25 +416,43 @@ def _check_can_edit(batch: _Batch, row: Inspection) -> None:
 
 # ---- findings ----------------------------------------------------------------------------
 
-def _apply_finding(batch: _Batch, data: dict, base_version: int, inspection: Inspection | None) -> int:
+class _FindingContext(NamedTuple):
+    """What judging a finding needs of its inspection (as it will be after this item)."""
+
+    inspection_id: str
+    inspected_on: date
+    product_class: str | None
+
+
+def _apply_finding_item(batch: _Batch, item: PushItem) -> int:
+    inspection = batch.inspection(item.data["inspection_id"])
     if inspection is None:
-        inspection = db.session.execute(select(Inspection).where(Inspection.id == data["inspection_id"])
-                                        .with_for_update()).scalar_one_or_none()
-        if inspection is None:
-            raise ItemRejected("检测结果所属的检查记录不存在，请先同步检查记录 / unknown inspection",
-                               code=ErrorCode.UNKNOWN_INSPECTION)
-        _check_can_edit(batch, inspection)
+        raise ItemRejected("检测结果所属的检查记录不存在，请先同步检查记录 / unknown inspection",
+                           code=ErrorCode.UNKNOWN_INSPECTION)
+    _check_can_edit(batch, inspection)
+    context = _FindingContext(inspection.id, inspection.inspected_on, inspection.data.get("product_class"))
+    prepared = _check_finding(batch, item.data, item.base_version, context, {})
+    return _write_finding(batch, prepared, inspection)
+
+
+def _check_finding(batch: _Batch, data: dict, base_version: int, context: _FindingContext,
+                   revisions: dict[str, int]) -> dict:
+    """Check one finding revision and judge it again; returns what `_write_finding` stores.
+    Raises ItemRejected / ItemConflict; writes nothing."""
     revision = int(data["revision"])
-    latest = db.session.execute(select(Finding).where(Finding.id == data["id"])
-                                .order_by(Finding.revision.desc()).limit(1)).scalar_one_or_none() \
-        if inspection.version > 1 or revision > 1 else None
-    if latest is not None and latest.inspection_id != inspection.id:
+    stored_rev, stored_inspection = batch.latest_revision(data["id"])
+    if stored_inspection is not None and stored_inspection != context.inspection_id:
         raise ItemRejected("检测结果编号属于另一条检查记录 / finding id belongs to another inspection",
                            code=ErrorCode.VALIDATION_FAILED)
-    latest_rev = latest.revision if latest is not None else 0
+    latest_rev = revisions.get(data["id"], stored_rev)
     if revision != latest_rev + 1 or base_version != latest_rev:
+        current = None
+        if stored_rev:
+            latest = db.session.get(Finding, (data["id"], stored_rev))
+            current = finding_json(latest) if latest is not None else None
         raise ItemConflict(f"检测结果已有第{latest_rev}版 / finding is at revision {latest_rev}",
-                           latest_rev, finding_json(latest) if latest is not None else None)
+                           latest_rev, current)
+    revisions[data["id"]] = revision
     indicator_id = data["indicator_id"]
     if indicator_id not in batch.known_indicators:
         raise ItemRejected(f"未知指标：{indicator_id}，请更新标准库 / unknown indicator",
@@ -311,32 +460,41 @@ def _apply_finding(batch: _Batch, data: dict, base_version: int, inspection: Ins
     photos = check.check_photos(data.get("photos"), "data.photos")
     device_verdict = data.get("device_verdict") if isinstance(data.get("device_verdict"), dict) else None
     device_outcome = device_verdict.get("outcome") if device_verdict else None
-    product_class = data.get("product_class") or inspection.data.get("product_class")
-    server = batch.judge.judge(indicator_id, data["measured"], data.get("unit"),
-                               on=inspection.inspected_on, product_class=product_class)
+    server = batch.judge.judge(indicator_id, data["measured"], data.get("unit"), on=context.inspected_on,
+                               product_class=data.get("product_class") or context.product_class)
     disagrees = device_outcome is not None and server.outcome is not None and device_outcome != server.outcome
-    now = clock.now()
     stored = {k: v for k, v in data.items() if k not in ("server_verdict", "disagrees")}
     stored["photos"] = photos
-    row = Finding(id=data["id"], revision=revision, inspection_id=inspection.id, indicator_id=indicator_id,
-                  measured=data["measured"], unit=data.get("unit"), device_outcome=device_outcome,
-                  device_ruleset_version=data.get("ruleset_version"), server_outcome=server.outcome,
-                  server_ruleset_version=server.ruleset_version, server_verdict=server.verdict,
-                  disagrees=disagrees, data=stored, author_id=batch.principal.user_id, created_at=now)
-    db.session.add(row)
+    return {"data": data, "stored": stored, "revision": revision, "indicator_id": indicator_id,
+            "device_verdict": device_verdict, "device_outcome": device_outcome, "server": server,
+            "disagrees": disagrees}
+
+
+def _write_finding(batch: _Batch, f: dict, inspection: Inspection) -> int:
+    """Queue the finding revision (and its flag) checked by `_check_finding`; returns its revision."""
+    data, revision, server = f["data"], f["revision"], f["server"]
+    now = clock.now()
+    row = batch.add_row(Finding, {
+        "id": data["id"], "revision": revision, "inspection_id": inspection.id, "indicator_id": f["indicator_id"],
+        "measured": data["measured"], "unit": data.get("unit"), "device_outcome": f["device_outcome"],
+        "device_ruleset_version": data.get("ruleset_version"), "server_outcome": server.outcome,
+        "server_ruleset_version": server.ruleset_version, "server_verdict": server.verdict,
+        "disagrees": f["disagrees"], "data": f["stored"], "author_id": batch.principal.user_id,
+        "created_at": now})
+    batch.finding_revs[row.id] = (revision, inspection.id)
     emit("finding", row.id, revision, finding_json(row), inspection)
     entry = {"finding_id": row.id, "revision": revision, "inspection_id": inspection.id,
              "server_verdict": server.verdict, "ruleset_version": server.ruleset_version,
-             "device_outcome": device_outcome, "disagrees": disagrees}
+             "device_outcome": f["device_outcome"], "disagrees": f["disagrees"]}
     batch.rejudged.append(entry)
-    if disagrees:
-        flag = Flag(id=str(uuid.uuid4()), finding_id=row.id, revision=revision, inspection_id=inspection.id,
-                    data={"device_verdict": device_verdict, "server_verdict": server.verdict,
-                          "indicator_id": indicator_id, "measured": data["measured"], "unit": data.get("unit"),
-                          "device_ruleset_version": data.get("ruleset_version"),
-                          "server_ruleset_version": server.ruleset_version},
-                    created_at=now)
-        db.session.add(flag)
+    if f["disagrees"]:
+        flag = batch.add_row(Flag, {
+            "id": str(uuid.uuid4()), "finding_id": row.id, "revision": revision, "inspection_id": inspection.id,
+            "data": {"device_verdict": f["device_verdict"], "server_verdict": server.verdict,
+                     "indicator_id": f["indicator_id"], "measured": data["measured"], "unit": data.get("unit"),
+                     "device_ruleset_version": data.get("ruleset_version"),
+                     "server_ruleset_version": server.ruleset_version},
+            "created_at": now, "resolved_at": None})
         inspection.has_disagreement = True
         emit("flag", flag.id, 1, flag_json(flag), inspection)
         entry["flag_id"] = flag.id
@@ -349,6 +507,8 @@ def _apply_question(batch: _Batch, item: PushItem) -> int:
     principal = batch.principal
     data = dict(item.data)
     existing = db.session.get(Question, item.id)
+    if item.id in batch.questions:
+        raise ItemConflict("问题已提交 / question already exists", 1, None)
     if existing is not None:
         raise ItemConflict("问题已提交 / question already exists", existing.version, question_json(existing))
     if item.base_version != 0:
@@ -359,7 +519,8 @@ def _apply_question(batch: _Batch, item: PushItem) -> int:
                    inspection_id=data.get("inspection_id"), indicator_id=data.get("indicator_id"),
                    edition_id=data.get("edition_id"), clause=data.get("clause"), text=str(data["text"]),
                    status="open", data=data, created_at=clock.now())
-    db.session.add(row)
+    batch.new_rows.append((None, row))
+    batch.questions.add(row.id)
     emit("question", row.id, 1, question_json(row), scope_path=principal.jurisdiction_path, owner=principal.user_id)
     return 1
 

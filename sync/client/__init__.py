@@ -7,6 +7,7 @@
 `DeviceRecords(store)` is the tablet's local API (create_inspection, add_finding,
 correct_finding, ask_question), each writing the record and its outbox item at once.
 """
+from sync.client.catalog_rules import catalog_judge, catalog_ruleset
 from sync.client.engine import SyncClient, SyncReport
 from sync.client.errors import SyncError
 from sync.client.records import DeviceRecords, ruleset_judge
@@ -24,5 +25,7 @@ __all__ = [
            "SyncReport",
            "Transport",
            "WsgiTransport",
+           "catalog_judge",
+           "catalog_ruleset",
            "ruleset_judge",
 ]

@@ -28,8 +28,8 @@ from sync.protocol import (
     DEFAULT_PULL_LIMIT,
     ItemStatus,
     ProtocolError,
-    PullPage,
     PushResponse,
+    check_pull_page,
 )
 
 #: progress(stage, done, remaining): stage is "push" or "pull"
@@ -200,18 +200,18 @@ class SyncClient:
                 self.store.drop_entities(exc.entities)
                 since, horizon = 0, None
                 continue
-            page = PullPage.from_json(raw, since=since)
-            if page.horizon is not None:
+            page = check_pull_page(raw, since=since)  # raw rows go straight to the store
+            if page.get("horizon") is not None:
                 # served, hence not stale by the server's rule: this horizon is now safe
-                horizon = page.horizon
+                horizon = page["horizon"]
             if entities:
-                report.pulled += self.store.apply_page(page.changes, self.store.cursor)
+                report.pulled += self.store.apply_page(page["changes"], self.store.cursor)
             else:
-                report.pulled += self.store.apply_page(page.changes, page.cursor, horizon)
-            since = page.cursor
+                report.pulled += self.store.apply_page(page["changes"], page["cursor"], horizon)
+            since = page["cursor"]
             if progress:
-                progress("pull", report.pulled, page.remaining)
-            if not page.has_more:
+                progress("pull", report.pulled, page.get("remaining", 0))
+            if not page["has_more"]:
                 return
         raise SyncError("pull did not finish within the round limit")
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from sync.client.errors import StoreError
 from sync.protocol import (
@@ -53,7 +55,12 @@ CREATE TABLE IF NOT EXISTS rejudged (
     PRIMARY KEY (finding_id, revision)) WITHOUT ROWID;
 """
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+def _dumps(value: Any) -> str:
+    """Return compact JSON text (UTF-8, not ASCII-escaped), as the stdlib would write it."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
+
+
+_CATALOG = frozenset(CATALOG_ENTITIES)
 
 
 class LocalStore:
@@ -114,18 +121,26 @@ class LocalStore:
 
     # ---- pulled pages -------------------------------------------------------------
 
-    def apply_page(self, changes: Iterable[Change], cursor: int, horizon: int | None = None) -> int:
+    def apply_page(self, changes: Iterable[Change | Mapping[str, Any]], cursor: int,
+                   horizon: int | None = None) -> int:
         """Store a pulled page and the new cursor (and the horizon the server reported) in
-        ONE transaction; return the number of changes applied."""
+        ONE transaction; return the number of changes applied. `changes` are Change objects
+        or the raw JSON objects of a page checked by `sync.protocol.check_pull_page`."""
         cat_up, cat_del, rec = [], [], []
+        dumps, catalog = _dumps, _CATALOG
         for ch in changes:
-            if ch.entity in CATALOG_ENTITIES:
-                if ch.op == OP_DELETE:
-                    cat_del.append((ch.entity, ch.id))
-                else:
-                    cat_up.append((ch.entity, ch.id, ch.version, _dumps(ch.data)))
+            if type(ch) is dict:
+                entity, ident, op, version, data = ch["entity"], ch["id"], ch["op"], ch["version"], ch.get("data")
             else:
-                rec.append(ch)
+                entity, ident, op, version, data = ch.entity, ch.id, ch.op, ch.version, ch.data
+            if entity in catalog:
+                if op == OP_DELETE:
+                    cat_del.append((entity, ident))
+                else:
+                    cat_up.append((entity, ident, version, dumps(data)))
+            else:
+                rec.append(ch if isinstance(ch, Change) else
+                           Change(ch["seq"], entity, ident, op, version, data if op != OP_DELETE else None))
         with self.transaction() as conn:
             if cat_up:
                 conn.executemany("INSERT OR REPLACE INTO catalog (entity, id, version, data) "

@@ -10,6 +10,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
+import orjson
+
 from sync.client.errors import (
     ClientTooOld,
     CredentialsError,
@@ -40,8 +42,8 @@ def classify(status: int, body: bytes) -> JSON:
     """Return the decoded JSON body of a 2xx answer; raise the TransportError the status means."""
     if 200 <= status < 300:
         try:
-            return json.loads(body) if body else {}
-        except ValueError as exc:
+            return orjson.loads(body) if body else {}
+        except orjson.JSONDecodeError as exc:
             # a body cut short by the network reads as invalid JSON: worth another try
             raise RetryableError(f"unreadable answer ({len(body)} bytes)", status=status) from exc
     try:
@@ -84,7 +86,7 @@ class _BaseTransport:
 
     def _call(self, method: str, path: str, payload: Any = None,
               params: Mapping[str, Any] | None = None) -> JSON:
-        body = None if payload is None else json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        body = None if payload is None else orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
         self.requests_sent += 1
         status, raw = self._send(method, API_PREFIX + path, body, params)
         return classify(status, raw)

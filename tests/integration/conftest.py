@@ -1,6 +1,5 @@
 import pytest
-
-from tests.integration.server_process import ServerProcess
+from server_process import ServerProcess
 
 
 @pytest.fixture

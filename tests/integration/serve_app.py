@@ -43,13 +43,15 @@ def load_catalog_spec(spec: str):
 
 
 def seed(app, catalog_spec: str) -> None:
-    """Create tables, jurisdictions, users and the catalog unless already there."""
+    """Migrate the database (alembic upgrade head), create jurisdictions, users and the catalog unless already there."""
     from server.extensions import db
     from server.models.accounts import User
     from server.services import accounts
 
+    from cli.server import upgrade_database
+
+    upgrade_database(app)  # the migrations `gbfield serve` / `gbfield db upgrade` apply
     with app.app_context():
-        db.create_all()
         if db.session.execute(db.select(User.id)).first():
             return
         accounts.ensure_jurisdiction("110000", "北京市")

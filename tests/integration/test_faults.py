@@ -2,10 +2,10 @@
 import threading
 
 import pytest
+from cutting_proxy import CuttingProxy
+from device_kit import client_for, enrol_device, fill_outbox, server_rows
 
 from sync.client import HttpTransport, RetryPolicy
-from tests.integration.helpers import client_for, enrol_device, fill_outbox, server_rows
-from tests.integration.proxy import CuttingProxy
 
 
 def assert_exactly_once(db_url, iids, fids):

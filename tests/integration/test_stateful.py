@@ -17,10 +17,10 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
+from serve_app import PASSWORD, seed
 
 from sync.client import DeviceRecords, LocalStore, RetryPolicy, SyncClient, WsgiTransport
 from sync.protocol import PROTOCOL_HEADER
-from tests.integration.serve_app import PASSWORD, seed
 
 DEVICES = (("li", "li-a"), ("li", "li-b"), ("wang", "wang-a"))  # li has two tablets
 

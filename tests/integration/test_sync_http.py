@@ -3,11 +3,7 @@ import json
 
 import pytest
 import requests
-
-from cli.main import main
-from sync.client import DeviceRecords, LocalStore
-from sync.protocol import PROTOCOL_HEADER
-from tests.integration.helpers import (
+from device_kit import (
     client_for,
     enrol_device,
     enrolment_payload,
@@ -15,6 +11,10 @@ from tests.integration.helpers import (
     login,
     server_rows,
 )
+
+from cli.main import main
+from sync.client import DeviceRecords, LocalStore
+from sync.protocol import PROTOCOL_HEADER
 
 
 def run_main_path(server, tmp_path):

@@ -110,3 +110,51 @@ def test_catalog_reimport_only_versions_changed_rows(api):
         db.session.commit()
     assert summary["indicator"]["added"] == summary["indicator"]["changed"] == 0
     assert summary["ruleset_created"] is False
+
+
+def _device_client(api, limit):
+    from sync.client import LocalStore, RetryPolicy, SyncClient, WsgiTransport
+
+    store = LocalStore(":memory:")
+    transport = WsgiTransport(api.app, api.device("insp_chaoyang"))
+    return store, SyncClient(store, transport, retry=RetryPolicy(max_attempts=1), pull_limit=limit,
+                             check_digest=False)
+
+
+def test_after_a_purge_a_fresh_device_pages_through_and_a_stale_one_resyncs(api):
+    stale_store, stale = _device_client(api, limit=1000)
+    assert stale.sync().ok
+    catalog = assets.load_catalog()
+    dropped = catalog.standards[-1]
+    with api.app.app_context():
+        import_catalog(dataclasses.replace(catalog, standards=catalog.standards[:-1]), source="test")
+        db.session.commit()
+        assert purge_tombstones(clock.now() + timedelta(seconds=1)) > 0
+        db.session.commit()
+        horizon = db.session.execute(db.text("SELECT value FROM sync_state")).scalar()
+    # a first sync in small pages: every page after the first has since < horizon
+    fresh_store, fresh = _device_client(api, limit=7)
+    report = fresh.sync()
+    assert report.ok and not report.resynced, report.errors
+    assert report.requests > 3 and fresh_store.get_state("horizon") == horizon
+    assert fresh_store.catalog_row("standard", dropped.code) is None
+    # the device whose cursor predates the purge is told to re-sync, and does
+    assert 0 < stale_store.cursor < horizon
+    report = stale.sync()
+    assert report.ok and report.resynced == ["all"], report.errors
+    assert stale_store.catalog_row("standard", dropped.code) is None
+    assert stale_store.catalog_digests() == fresh_store.catalog_digests()
+
+
+def test_pages_report_the_horizon_and_a_stale_cursor_answers_410(api):
+    r = api.pull("insp_chaoyang", since=0, limit=5)
+    assert r.status_code == 200 and r.json["horizon"] == 0
+    with api.app.app_context():
+        from server.models.sync_log import SyncState
+        db.session.add(SyncState(key="tombstone_horizon", value=10_000_000))
+        db.session.commit()
+    assert api.pull("insp_chaoyang", since=5, limit=5).status_code == 410
+    ok = api.call("GET", "/api/v1/sync/pull?since=5&limit=5&horizon=10000000", "insp_chaoyang")
+    assert ok.status_code == 200 and ok.json["horizon"] == 10_000_000
+    older = api.call("GET", "/api/v1/sync/pull?since=5&limit=5&horizon=9", "insp_chaoyang")
+    assert older.status_code == 410 and older.json["error"] == "resync_required"

@@ -1,16 +1,7 @@
-import json
-from pathlib import Path
-
 import pytest
+from fake_server import FakeServer
 
 from sync.client import DeviceRecords, LocalStore, RetryPolicy, SyncClient
-from tests.sync.fake_server import FakeServer
-
-CASES = Path(__file__).resolve().parents[1] / "protocol_cases"
-
-
-def load_case(name):
-    return json.loads((CASES / name).read_text(encoding="utf-8"))
 
 
 class FakeClock:

@@ -6,7 +6,9 @@ can inject faults: failures before or after applying, 410 resync answers, lost r
 from __future__ import annotations
 
 import copy
+import json
 from collections import deque
+from pathlib import Path
 
 from sync.client.errors import RequestRejected, ResyncRequired, RetryableError
 from sync.protocol import (
@@ -17,6 +19,13 @@ from sync.protocol import (
     item_hash,
     pull_is_stale,
 )
+
+CASES = Path(__file__).resolve().parents[1] / "protocol_cases"
+
+
+def load_case(name: str):
+    """Return the decoded JSON of one shared protocol case file."""
+    return json.loads((CASES / name).read_text(encoding="utf-8"))
 
 
 class FakeServer:

@@ -4,6 +4,7 @@ import hashlib
 import json
 
 import pytest
+from fake_server import load_case
 
 from sync.client import errors
 from sync.client.transport import classify
@@ -18,7 +19,6 @@ from sync.protocol import (
     parse_enrol_payload,
     parse_push_request,
 )
-from tests.sync.conftest import load_case
 
 PUSH = load_case("push_items.json")
 RESULTS = load_case("push_results.json")

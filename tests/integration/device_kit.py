@@ -5,10 +5,10 @@ from pathlib import Path
 
 import requests
 import sqlalchemy as sa
+from serve_app import PASSWORD
 
 from sync.client import DeviceRecords, HttpTransport, LocalStore, RetryPolicy, SyncClient
 from sync.protocol import PROTOCOL_HEADER
-from tests.integration.serve_app import PASSWORD
 
 H = {PROTOCOL_HEADER: "1"}
 

@@ -83,6 +83,16 @@ class ErrorCode:
     UNKNOWN_INDICATOR = "unknown_indicator"
     UNKNOWN_INSPECTION = "unknown_inspection"
     INSPECTION_LOCKED = "inspection_locked"      # approved/rejected: no more edits
+    # evidence photos and tus uploads (docs/photos.md)
+    CHECKSUM_MISMATCH = "checksum_mismatch"      # tus chunk checksum (460)
+    UPLOAD_EXPIRED = "upload_expired"
+    UPLOAD_OFFSET_MISMATCH = "upload_offset_mismatch"
+    UPLOAD_INTERRUPTED = "upload_interrupted"    # client went away mid-chunk (logged, 400)
+    PHOTO_CORRUPT = "photo_corrupt"
+    PHOTO_TOO_MANY_PIXELS = "photo_too_many_pixels"
+    PHOTO_HASH_MISMATCH = "photo_hash_mismatch"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    UNSUPPORTED_TUS_VERSION = "unsupported_tus_version"
 
 
 #: HTTP status for each error code (the server assigns statuses from this one table).
@@ -100,7 +110,16 @@ ERROR_STATUS: dict[str, int] = {
     ErrorCode.METHOD_NOT_ALLOWED: 405,
     ErrorCode.CONFLICT: 409,
     ErrorCode.RESYNC_REQUIRED: 410,
+    ErrorCode.UPLOAD_EXPIRED: 410,
+    ErrorCode.UPLOAD_OFFSET_MISMATCH: 409,
+    ErrorCode.UPLOAD_INTERRUPTED: 400,
+    ErrorCode.UNSUPPORTED_TUS_VERSION: 412,
     ErrorCode.PAYLOAD_TOO_LARGE: 413,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: 415,
+    ErrorCode.PHOTO_CORRUPT: 422,
+    ErrorCode.PHOTO_TOO_MANY_PIXELS: 422,
+    ErrorCode.PHOTO_HASH_MISMATCH: 422,
+    ErrorCode.CHECKSUM_MISMATCH: 460,
     ErrorCode.CLIENT_TOO_OLD: 426,
     ErrorCode.RATE_LIMITED: 429,
     ErrorCode.INTERNAL_ERROR: 500,

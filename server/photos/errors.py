@@ -6,6 +6,7 @@ one error handler in ``server.errors`` answers them as is).
 from __future__ import annotations
 
 from server.errors import DomainError
+from sync.protocol import ERROR_STATUS, ErrorCode
 
 
 class PhotoError(DomainError):
@@ -15,40 +16,47 @@ class PhotoError(DomainError):
 class PhotoTooLarge(PhotoError):
     """The file is bigger than the server accepts."""
 
-    code, status = "payload_too_large", 413
+    code = ErrorCode.PAYLOAD_TOO_LARGE
+    status = ERROR_STATUS[code]
 
 
 class UnsupportedImageFormat(PhotoError):
     """Not an image, or an image format that is not accepted."""
 
-    code, status = "unsupported_media_type", 415
+    code = ErrorCode.UNSUPPORTED_MEDIA_TYPE
+    status = ERROR_STATUS[code]
 
 
 class CorruptImage(PhotoError):
     """An image that does not decode completely."""
 
-    code, status = "photo_corrupt", 422
+    code = ErrorCode.PHOTO_CORRUPT
+    status = ERROR_STATUS[code]
 
 
 class TooManyPixels(PhotoError):
     """More pixels than allowed (includes decompression bombs)."""
 
-    code, status = "photo_too_many_pixels", 422
+    code = ErrorCode.PHOTO_TOO_MANY_PIXELS
+    status = ERROR_STATUS[code]
 
 
 class PhotoHashMismatch(PhotoError):
     """The uploaded bytes do not hash to the declared SHA-256 (the photo's id)."""
 
-    code, status = "photo_hash_mismatch", 422
+    code = ErrorCode.PHOTO_HASH_MISMATCH
+    status = ERROR_STATUS[code]
 
 
 class PhotoNotFound(PhotoError):
     """No photo (or derivative) with that hash."""
 
-    code, status = "not_found", 404
+    code = ErrorCode.NOT_FOUND
+    status = ERROR_STATUS[code]
 
 
 class PhotoForbidden(PhotoError):
     """The caller may not see this photo."""
 
-    code, status = "forbidden", 403
+    code = ErrorCode.FORBIDDEN
+    status = ERROR_STATUS[code]

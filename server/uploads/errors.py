@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from server.photos.errors import PhotoError
+from sync.protocol import ERROR_STATUS, ErrorCode
 
 
 class UploadError(PhotoError):
@@ -9,40 +10,49 @@ class UploadError(PhotoError):
 
 
 class UploadNotFound(UploadError):
-    code, status = "not_found", 404
+    code = ErrorCode.NOT_FOUND
+    status = ERROR_STATUS[code]
 
 
 class UploadExpired(UploadError):
-    code, status = "upload_expired", 410
+    code = ErrorCode.UPLOAD_EXPIRED
+    status = ERROR_STATUS[code]
 
 
 class UploadOffsetMismatch(UploadError):
-    code, status = "upload_offset_mismatch", 409
+    code = ErrorCode.UPLOAD_OFFSET_MISMATCH
+    status = ERROR_STATUS[code]
 
 
 class ChecksumMismatch(UploadError):
     """tus checksum extension: the chunk does not match Upload-Checksum."""
 
-    code, status = "checksum_mismatch", 460
+    code = ErrorCode.CHECKSUM_MISMATCH
+    status = ERROR_STATUS[code]
 
 
 class UploadBadRequest(UploadError):
-    code, status = "bad_request", 400
+    code = ErrorCode.BAD_REQUEST
+    status = ERROR_STATUS[code]
 
 
 class UnsupportedTusVersion(UploadError):
-    code, status = "unsupported_tus_version", 412
+    code = ErrorCode.UNSUPPORTED_TUS_VERSION
+    status = ERROR_STATUS[code]
 
 
 class WrongContentType(UploadError):
-    code, status = "unsupported_media_type", 415
+    code = ErrorCode.UNSUPPORTED_MEDIA_TYPE
+    status = ERROR_STATUS[code]
 
 
 class UploadTooLarge(UploadError):
-    code, status = "payload_too_large", 413
+    code = ErrorCode.PAYLOAD_TOO_LARGE
+    status = ERROR_STATUS[code]
 
 
 class UploadInterrupted(UploadError):
     """The client went away mid-chunk (nobody reads this answer; logged only)."""
 
-    code, status = "upload_interrupted", 400
+    code = ErrorCode.UPLOAD_INTERRUPTED
+    status = ERROR_STATUS[code]

@@ -21,10 +21,12 @@ from server import clock
 from server.auth import Principal
 from server.errors import DomainError, ItemRejected, Unavailable, ValidationFailed
 from server.extensions import db
+from server.interpretations import on_question_pushed
 from server.models.accounts import Jurisdiction, User
 from server.models.catalog import Indicator
 from server.models.records import Finding, Flag, Inspection, Question
 from server.models.sync_log import ProcessedMutation
+from server.photos.service import record_attached
 from server.services import validation as check
 from server.services.changes import savepoint
 from server.services.records import emit, finding_json, flag_json, inspection_json, question_json
@@ -74,6 +76,8 @@ class _Batch:
         self.new_inspections: list[Inspection] = []
         self.new_rows: list[tuple[Any, dict | Any]] = []  # (model, column dict) or (None, ORM object)
         self.questions: set[str] = set()
+        # (photo hashes, record type, record id): evidence "attached" events written after the flush
+        self.attachments: list[tuple[list[str], str, str]] = []
         indicator_ids, inspection_ids, finding_ids = set(), set(), set()
         for raw in raw_items:
             data = raw.get("data") if isinstance(raw, dict) else None
@@ -137,11 +141,34 @@ class _Batch:
                 select(User.username).where(User.id == user_id)).scalar()
         return self.usernames[user_id]
 
-    def forget_after(self, marks: tuple[int, int, int]) -> None:
-        """Drop what a failed item queued (rejudgements and rows) after `marks`."""
+    def marks(self) -> tuple[int, int, int, int]:
+        """Where the queues stand now (see `forget_after`)."""
+        return len(self.rejudged), len(self.new_inspections), len(self.new_rows), len(self.attachments)
+
+    def forget_after(self, marks: tuple[int, int, int, int]) -> None:
+        """Drop what a failed item queued (rejudgements, rows, attachments) after `marks`."""
         del self.rejudged[marks[0]:]
         del self.new_inspections[marks[1]:]
         del self.new_rows[marks[2]:]
+        del self.attachments[marks[3]:]
+
+    def attach(self, photos: list[str] | None, record_type: str, record_id: str) -> None:
+        """Queue the evidence events saying a record references `photos`."""
+        if photos:
+            self.attachments.append((list(photos), record_type, record_id))
+
+    def finish(self) -> None:
+        """After the rows are flushed: evidence events for referenced photos, then match
+        newly pushed questions against published interpretations (both in this transaction)."""
+        actor = self.username(self.principal.user_id)
+        for photos, record_type, record_id in self.attachments:
+            record_attached(photos, record_type=record_type, record_id=record_id, actor=actor)
+        self.attachments = []
+        for question_id in sorted(self.questions):
+            question = db.session.get(Question, question_id)
+            if question is not None:
+                on_question_pushed(question)
+        self.questions = set()
 
     def add_row(self, model, values: dict) -> SimpleNamespace:
         """Queue a bulk INSERT of `values` into `model`; returns an attribute view of it."""
@@ -222,6 +249,7 @@ def _run(principal: Principal, raw_items: list, *, savepoints: bool) -> tuple[_B
     with db.session.no_autoflush:
         results = [_one(batch, raw, seen) for raw in raw_items]
     batch.flush_pending()
+    batch.finish()
     return batch, results
 
 
@@ -239,7 +267,7 @@ def _one(batch: _Batch, raw: Any, seen: dict) -> dict:
         known = seen.get(item.mutation_id)
         if known is not None:
             return _replay(item, known, digest)
-        marks = (len(batch.rejudged), len(batch.new_inspections), len(batch.new_rows))
+        marks = batch.marks()
         try:
             if batch.savepoints:
                 with savepoint():
@@ -396,6 +424,7 @@ def _apply_inspection(batch: _Batch, item: PushItem) -> int:
         row.data = data
         row.updated_at = now
     emit("inspection", row.id, row.version, inspection_json(row), row)
+    batch.attach(data.get("photos"), "inspection", f"{row.id}#v{row.version}")
     for f in prepared:
         _write_finding(batch, f, row)
     return row.version
@@ -482,6 +511,7 @@ def _write_finding(batch: _Batch, f: dict, inspection: Inspection) -> int:
         "disagrees": f["disagrees"], "data": f["stored"], "author_id": batch.principal.user_id,
         "created_at": now})
     batch.finding_revs[row.id] = (revision, inspection.id)
+    batch.attach(f["stored"]["photos"], "finding", f"{row.id}#{revision}")
     emit("finding", row.id, revision, finding_json(row), inspection)
     entry = {"finding_id": row.id, "revision": revision, "inspection_id": inspection.id,
              "server_verdict": server.verdict, "ruleset_version": server.ruleset_version,

@@ -49,6 +49,11 @@ class Judge:
     """Picks the rule set in force on a date and judges; one per push request."""
 
     def __init__(self) -> None:
+        # The stored rule set plus every published official interpretation, so each verdict
+        # names the interpretations it used (imported here: the bridge builds on `ruleset`).
+        from server.interpretations.rules_bridge import ruleset_with_interpretations
+
+        self._ruleset = ruleset_with_interpretations
         self._versions = db.session.execute(
             select(RuleSetVersion.version, RuleSetVersion.catalog_digest, RuleSetVersion.effective_from)
             .order_by(RuleSetVersion.effective_from, RuleSetVersion.created_at)).all()
@@ -74,7 +79,7 @@ class Judge:
         from rules.errors import RulesError
 
         try:
-            rs = ruleset(*picked)
+            rs = self._ruleset(*picked)
             verdict = rs.judge_indicator(indicator_id, measured, unit, on=on, product_class=product_class)
         except RulesError as exc:
             return Rejudgement("inconclusive", {"outcome": "inconclusive", "reason": str(exc),

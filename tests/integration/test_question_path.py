@@ -14,7 +14,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
-from server_testkit import GOOD_CREDIT, Api
+from server_testkit import GOOD_CREDIT, Api, make_app
 
 from rules.catalog import Catalog
 from rules.interpretation import Interpretation
@@ -29,7 +29,6 @@ from sync.client import (
     ruleset_judge,
 )
 from tests.server.interpretations.samples import FORMALDEHYDE_A, INFANT_QUESTION
-from tests.server.interpretations.wiring import make_wired_app
 
 
 def device_ruleset(store: LocalStore) -> RuleSet:
@@ -54,8 +53,8 @@ def device_ruleset(store: LocalStore) -> RuleSet:
 
 
 @pytest.fixture
-def server(tmp_path, monkeypatch):
-    app = make_wired_app(f"sqlite:///{tmp_path / 'server.db'}", monkeypatch)
+def server(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'server.db'}")
     yield app
     with app.app_context():
         db.session.remove()

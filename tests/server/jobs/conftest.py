@@ -1,16 +1,15 @@
-"""Fixtures: a seeded, wired app on SQLite/PostgreSQL and the job `config` naming its database."""
+"""Fixtures: a seeded app on SQLite/PostgreSQL and the job `config` naming its database."""
 from __future__ import annotations
 
 import pytest
-from server_testkit import Api
+from server_testkit import Api, make_app
 
 from server.extensions import db
-from tests.server.interpretations.wiring import make_wired_app
 
 
 @pytest.fixture
-def app(db_url, monkeypatch):
-    app = make_wired_app(db_url, monkeypatch)
+def app(db_url):
+    app = make_app(db_url)
     yield app
     from server.jobs.context import dispose_apps
     dispose_apps()

@@ -11,26 +11,21 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import date
-from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from server import clock
 from server.auth import Principal
 from server.errors import DomainError, ItemRejected, Unavailable, ValidationFailed
 from server.extensions import db
-from server.interpretations import on_question_pushed
-from server.models.accounts import Jurisdiction, User
-from server.models.catalog import Indicator
 from server.models.records import Finding, Flag, Inspection, Question
 from server.models.sync_log import ProcessedMutation
-from server.photos.service import record_attached
 from server.services import validation as check
 from server.services.changes import savepoint
+from server.services.push_batch import PushBatch, in_chunks
 from server.services.records import emit, finding_json, flag_json, inspection_json, question_json
-from server.services.rejudge import Judge
 from sync.protocol import (
     MAX_PUSH_ITEMS,
     ErrorCode,
@@ -55,152 +50,6 @@ class ItemConflict(DomainError):
         super().__init__(message)
         self.server_version = server_version
         self.current = current
-
-
-class _Batch:
-    """Per-request state: caller, caches loaded in bulk, rows waiting to be written.
-
-    Only rows named by the batch are loaded (its inspections, the latest revision of its
-    findings, its indicators): nothing here grows with the catalog or the stored records.
-    Items first check everything, then write; written rows wait in `new_inspections` /
-    `new_rows` until `flush_pending()` (inspections first, findings/flags reference them).
-    """
-
-    def __init__(self, principal: Principal, raw_items: list, *, savepoints: bool) -> None:
-        self.principal = principal
-        self.savepoints = savepoints
-        self.judge = Judge()
-        self.rejudged: list[dict] = []
-        self.paths: dict[str, str | None] = {}
-        self.usernames: dict[int, str] = {}
-        self.new_inspections: list[Inspection] = []
-        self.new_rows: list[tuple[Any, dict | Any]] = []  # (model, column dict) or (None, ORM object)
-        self.questions: set[str] = set()
-        # (photo hashes, record type, record id): evidence "attached" events written after the flush
-        self.attachments: list[tuple[list[str], str, str]] = []
-        indicator_ids, inspection_ids, finding_ids = set(), set(), set()
-        for raw in raw_items:
-            data = raw.get("data") if isinstance(raw, dict) else None
-            if not isinstance(data, dict):
-                continue
-            entity = raw.get("entity")
-            if entity == "finding":
-                indicator_ids.add(data.get("indicator_id"))
-                inspection_ids.add(data.get("inspection_id"))
-                finding_ids.add(data.get("id"))
-            elif entity == "inspection":
-                inspection_ids.add(raw.get("id"))
-                for f in data.get("findings") or () if isinstance(data.get("findings"), list) else ():
-                    if isinstance(f, dict):
-                        indicator_ids.add(f.get("indicator_id"))
-                        finding_ids.add(f.get("id"))
-        self.known_indicators = set(_in_chunks(select(Indicator.id), Indicator.id, indicator_ids))
-        self._finding_ids = {i for i in finding_ids if isinstance(i, str)}
-        self._inspection_ids = {i for i in inspection_ids if isinstance(i, str)}
-        self.load_caches()
-
-    def load_caches(self) -> None:
-        """(Re)load the batch's inspections (locked FOR UPDATE, in id order) and the latest
-        revision of each of its findings, in bulk."""
-        self.inspections: dict[str, Inspection | None] = dict.fromkeys(self._inspection_ids)
-        for row in _in_chunks(select(Inspection).order_by(Inspection.id).with_for_update(),
-                              Inspection.id, self._inspection_ids):
-            self.inspections[row.id] = row
-        self.finding_revs: dict[str, tuple[int, str]] = {}
-        query = select(Finding.id, func.max(Finding.revision), Finding.inspection_id) \
-            .group_by(Finding.id, Finding.inspection_id)
-        for ident, revision, inspection_id in _in_chunks(query, Finding.id, self._finding_ids, rows=True):
-            if revision > self.finding_revs.get(ident, (0, ""))[0]:
-                self.finding_revs[ident] = (revision, inspection_id)
-
-    def inspection(self, ident: str) -> Inspection | None:
-        """Return the inspection `ident` (this batch's new one, a loaded one, or from the DB)."""
-        if ident not in self.inspections:
-            self.inspections[ident] = db.session.execute(
-                select(Inspection).where(Inspection.id == ident).with_for_update()).scalar_one_or_none()
-        return self.inspections[ident]
-
-    def latest_revision(self, finding_id: str) -> tuple[int, str | None]:
-        """Return (latest stored revision, its inspection id) of a finding ((0, None) if new)."""
-        if finding_id not in self._finding_ids and finding_id not in self.finding_revs:
-            row = db.session.execute(select(func.max(Finding.revision), Finding.inspection_id)
-                                     .where(Finding.id == finding_id)
-                                     .group_by(Finding.inspection_id)).first()
-            self.finding_revs[finding_id] = (row[0], row[1]) if row else (0, None)
-        return self.finding_revs.get(finding_id, (0, None))
-
-    def path_of(self, code: str) -> str | None:
-        if code not in self.paths:
-            self.paths[code] = db.session.execute(
-                select(Jurisdiction.path).where(Jurisdiction.code == code)).scalar()
-        return self.paths[code]
-
-    def username(self, user_id: int) -> str:
-        if user_id not in self.usernames:
-            self.usernames[user_id] = db.session.execute(
-                select(User.username).where(User.id == user_id)).scalar()
-        return self.usernames[user_id]
-
-    def marks(self) -> tuple[int, int, int, int]:
-        """Where the queues stand now (see `forget_after`)."""
-        return len(self.rejudged), len(self.new_inspections), len(self.new_rows), len(self.attachments)
-
-    def forget_after(self, marks: tuple[int, int, int, int]) -> None:
-        """Drop what a failed item queued (rejudgements, rows, attachments) after `marks`."""
-        del self.rejudged[marks[0]:]
-        del self.new_inspections[marks[1]:]
-        del self.new_rows[marks[2]:]
-        del self.attachments[marks[3]:]
-
-    def attach(self, photos: list[str] | None, record_type: str, record_id: str) -> None:
-        """Queue the evidence events saying a record references `photos`."""
-        if photos:
-            self.attachments.append((list(photos), record_type, record_id))
-
-    def finish(self) -> None:
-        """After the rows are flushed: evidence events for referenced photos, then match
-        newly pushed questions against published interpretations (both in this transaction)."""
-        actor = self.username(self.principal.user_id)
-        for photos, record_type, record_id in self.attachments:
-            record_attached(photos, record_type=record_type, record_id=record_id, actor=actor)
-        self.attachments = []
-        for question_id in sorted(self.questions):
-            question = db.session.get(Question, question_id)
-            if question is not None:
-                on_question_pushed(question)
-        self.questions = set()
-
-    def add_row(self, model, values: dict) -> SimpleNamespace:
-        """Queue a bulk INSERT of `values` into `model`; returns an attribute view of it."""
-        self.new_rows.append((model, values))
-        return SimpleNamespace(**values)
-
-    def flush_pending(self) -> None:
-        """Write the rows the applied items made: inspections first (ORM), then the rest
-        as one executemany INSERT per table."""
-        if self.new_inspections:
-            db.session.add_all(self.new_inspections)
-            self.new_inspections = []
-        db.session.flush()
-        by_model: dict[Any, list[dict]] = {}
-        for model, values in self.new_rows:
-            if model is None:
-                db.session.add(values)
-            else:
-                by_model.setdefault(model, []).append(values)
-        self.new_rows = []
-        for model in (Finding, Flag, ProcessedMutation):
-            if by_model.get(model):
-                db.session.execute(insert(model), by_model[model])
-        db.session.flush()
-
-
-def _in_chunks(query, column, values, rows: bool = False, size: int = 900):
-    """Yield the results of `query` filtered by `column IN values`, in chunks."""
-    values = sorted(v for v in values if isinstance(v, str))
-    for k in range(0, len(values), size):
-        result = db.session.execute(query.where(column.in_(values[k:k + size])))
-        yield from (result.all() if rows else result.scalars())
 
 
 def push(principal: Principal, body: Any) -> dict:
@@ -241,10 +90,10 @@ def push(principal: Principal, body: Any) -> dict:
     return {"results": results, "rejudged": batch.rejudged}
 
 
-def _run(principal: Principal, raw_items: list, *, savepoints: bool) -> tuple[_Batch, list[dict]]:
-    batch = _Batch(principal, raw_items, savepoints=savepoints)
+def _run(principal: Principal, raw_items: list, *, savepoints: bool) -> tuple[PushBatch, list[dict]]:
+    batch = PushBatch(principal, raw_items, savepoints=savepoints)
     mids = [r.get("mutation_id") for r in raw_items if isinstance(r, dict) and isinstance(r.get("mutation_id"), str)]
-    seen = {pm.mutation_id: pm for pm in _in_chunks(select(ProcessedMutation), ProcessedMutation.mutation_id,
+    seen = {pm.mutation_id: pm for pm in in_chunks(select(ProcessedMutation), ProcessedMutation.mutation_id,
                                                      set(mids))}
     with db.session.no_autoflush:
         results = [_one(batch, raw, seen) for raw in raw_items]
@@ -253,7 +102,7 @@ def _run(principal: Principal, raw_items: list, *, savepoints: bool) -> tuple[_B
     return batch, results
 
 
-def _one(batch: _Batch, raw: Any, seen: dict) -> dict:
+def _one(batch: PushBatch, raw: Any, seen: dict) -> dict:
     mid = raw.get("mutation_id") if isinstance(raw, dict) else None
     try:
         item = PushItem.from_json(raw)
@@ -302,7 +151,7 @@ def _one(batch: _Batch, raw: Any, seen: dict) -> dict:
     raise AssertionError("unreachable")
 
 
-def _apply_and_remember(batch: _Batch, item: PushItem, digest: str) -> tuple[dict, Any]:
+def _apply_and_remember(batch: PushBatch, item: PushItem, digest: str) -> tuple[dict, Any]:
     result = _apply(batch, item)
     pm = batch.add_row(ProcessedMutation, {
         "mutation_id": item.mutation_id, "device_id": batch.principal.device_id,
@@ -318,7 +167,7 @@ def _replay(item: PushItem, known: ProcessedMutation, digest: str) -> dict:
             "message": "同一变更编号的内容不同 / same mutation id with different content"}
 
 
-def _apply(batch: _Batch, item: PushItem) -> dict:
+def _apply(batch: PushBatch, item: PushItem) -> dict:
     role = batch.principal.role
     if item.entity == "question":
         version = _apply_question(batch, item)
@@ -334,7 +183,7 @@ def _apply(batch: _Batch, item: PushItem) -> dict:
 
 # ---- inspections -------------------------------------------------------------------------
 
-def _clean_inspection(batch: _Batch, data: dict) -> tuple[dict, str, str]:
+def _clean_inspection(batch: PushBatch, data: dict) -> tuple[dict, str, str]:
     principal = batch.principal
     clean = {k: v for k, v in data.items() if k != "findings"}
     code = data.get("jurisdiction") or principal.jurisdiction_code
@@ -368,7 +217,7 @@ def _clean_inspection(batch: _Batch, data: dict) -> tuple[dict, str, str]:
     return clean, str(code), path
 
 
-def _apply_inspection(batch: _Batch, item: PushItem) -> int:
+def _apply_inspection(batch: PushBatch, item: PushItem) -> int:
     principal = batch.principal
     data, code, path = _clean_inspection(batch, item.data)
     findings = item.data.get("findings") or []
@@ -430,7 +279,7 @@ def _apply_inspection(batch: _Batch, item: PushItem) -> int:
     return row.version
 
 
-def _check_can_edit(batch: _Batch, row: Inspection) -> None:
+def _check_can_edit(batch: PushBatch, row: Inspection) -> None:
     principal = batch.principal
     if not principal.in_subtree(row.jurisdiction_path):
         raise ItemRejected("该检查记录不在本人辖区内 / inspection outside your jurisdiction",
@@ -453,7 +302,7 @@ class _FindingContext(NamedTuple):
     product_class: str | None
 
 
-def _apply_finding_item(batch: _Batch, item: PushItem) -> int:
+def _apply_finding_item(batch: PushBatch, item: PushItem) -> int:
     inspection = batch.inspection(item.data["inspection_id"])
     if inspection is None:
         raise ItemRejected("检测结果所属的检查记录不存在，请先同步检查记录 / unknown inspection",
@@ -464,7 +313,7 @@ def _apply_finding_item(batch: _Batch, item: PushItem) -> int:
     return _write_finding(batch, prepared, inspection)
 
 
-def _check_finding(batch: _Batch, data: dict, base_version: int, context: _FindingContext,
+def _check_finding(batch: PushBatch, data: dict, base_version: int, context: _FindingContext,
                    revisions: dict[str, int]) -> dict:
     """Check one finding revision and judge it again; returns what `_write_finding` stores.
     Raises ItemRejected / ItemConflict; writes nothing."""
@@ -499,7 +348,7 @@ def _check_finding(batch: _Batch, data: dict, base_version: int, context: _Findi
             "disagrees": disagrees}
 
 
-def _write_finding(batch: _Batch, f: dict, inspection: Inspection) -> int:
+def _write_finding(batch: PushBatch, f: dict, inspection: Inspection) -> int:
     """Queue the finding revision (and its flag) checked by `_check_finding`; returns its revision."""
     data, revision, server = f["data"], f["revision"], f["server"]
     now = clock.now()
@@ -533,7 +382,7 @@ def _write_finding(batch: _Batch, f: dict, inspection: Inspection) -> int:
 
 # ---- questions ---------------------------------------------------------------------------
 
-def _apply_question(batch: _Batch, item: PushItem) -> int:
+def _apply_question(batch: PushBatch, item: PushItem) -> int:
     principal = batch.principal
     data = dict(item.data)
     existing = db.session.get(Question, item.id)

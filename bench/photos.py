@@ -1,24 +1,27 @@
-"""Photo upload benchmark: tus (our client) against a plain PUT of the same bytes, same run.
+"""Photo upload benchmark: tus (our client) against plain PUTs of the same bytes, same run.
 
     .venv/bin/python bench/photos.py [--photos 50] [--runs 3] [--chunk-mb 4] [--link-mbit 100]
 
 Makes N synthetic noise JPEGs of 3–4 MB (they do not compress), starts a real server as a
 subprocess on loopback (SQLite + folder blobs in a temp dir, fsync on, as deployed), then
-per run, on a fresh server:
-  (a) plain PUT: each photo's bytes in one PUT to a trivial endpoint that writes them to a
-      file (fsync) — the floor any upload protocol pays;
-  (b) tus: each photo through sync.client.uploads (check, create, chunked PATCH with a
-      sha256 per chunk; the server hashes the whole file, decodes it with Pillow, stores it
-      and appends an evidence event);
-  (c) resume: a third of the photos are cut after half their bytes (the app is killed),
-      then a new uploader continues from the server's offset (HEAD) — overhead against (b).
-Prints MB/s per run and the medians; target: tus >= 0.5 x plain PUT.
+per run, on fresh servers:
+  (i)   plain PUT: each photo's bytes in one PUT to a trivial endpoint that writes them to a
+        file (fsync): the issue's baseline, the floor any upload protocol pays;
+  (ii)  checked PUT: each photo in one PUT to an endpoint doing what a tus completion does
+        (token, sha256 while receiving, Pillow decode, move into the blob store with fsync,
+        photos row + evidence event in one commit): the evidence checks without tus;
+  (iii) tus: each photo through sync.client.uploads (one check for the batch, create,
+        chunked PATCH with a sha256 per chunk; the server verifies and stores as in (ii));
+  (c)   resume: a third of the photos are cut after half their bytes (the app is killed),
+        then a new uploader continues from the server's offset (HEAD): overhead against (iii).
+Prints MB/s per run, the ratios tus/(i) (target >= 0.5) and tus/(ii) (protocol overhead
+alone), and their medians.
 
-On loopback the "network" costs nothing, so (a) and (b) measure CPU only: the server's
-full Pillow decode of each photo (required: corrupt files must get their 4xx at upload)
-costs several times what receiving the bytes does. (d) repeats (a) and (b) for
-``--link-photos`` photos through a proxy limited to ``--link-mbit`` (a tablet on Wi-Fi),
-where the link, not the CPU, is the bottleneck.
+On loopback the "network" costs nothing, so (i) measures the receive path only while (ii)
+and (iii) pay the server's Pillow decode of each photo (required: a corrupt file must get
+its 4xx before it is acknowledged), which costs several times what receiving the bytes
+does. (d) repeats (i) and (iii) for ``--link-photos`` photos through a proxy limited to
+``--link-mbit`` (a tablet on Wi-Fi), where the link, not the CPU, is the bottleneck.
 """
 from __future__ import annotations
 
@@ -66,7 +69,11 @@ def serve(folder: str) -> None:
             os.fsync(handle.fileno())
         return "", 204
 
+    def checked_put(sha256: str):
+        return _checked_put(sha256, Path(folder) / "checked")
+
     app.add_url_rule("/bench/put/<name>", "bench_put", plain_put, methods=["PUT"])
+    app.add_url_rule("/bench/checked/<sha256>", "bench_checked", checked_put, methods=["PUT"])
     with app.app_context():
         token = loopback.device_token("insp_chaoyang", label="bench")[1]
     with loopback.serve(app) as url:
@@ -76,6 +83,35 @@ def serve(folder: str) -> None:
                 time.sleep(3600)
         except KeyboardInterrupt:
             pass
+
+
+def _checked_put(sha256: str, scratch: Path):
+    """(ii): receive one photo in one PUT and store it exactly as a tus completion does."""
+    from flask import request
+
+    from server.auth import current_principal
+    from server.extensions import db
+    from server.photos import service as photos
+    from server.photos.errors import PhotoError
+
+    principal = current_principal()
+    scratch.mkdir(exist_ok=True)
+    part = scratch / f"{sha256}.part"
+    running = hashlib.sha256()
+    with open(part, "wb") as handle:
+        while chunk := request.stream.read(1024 * 1024):
+            handle.write(chunk)
+            running.update(chunk)
+    try:
+        photos.store_photo(part.read_bytes(), sha256, principal, source_path=str(part),
+                           known_sha256=running.hexdigest())
+        db.session.commit()
+    except PhotoError:
+        db.session.rollback()
+        raise
+    finally:
+        part.unlink(missing_ok=True)
+    return "", 204
 
 
 class Server:
@@ -105,6 +141,18 @@ def plain_put(server: Server, photos: list[bytes]) -> float:
     for n, photo in enumerate(photos):
         response = session.put(f"{server.url}/bench/put/p{n}", data=photo,
                                headers={"Content-Type": "application/octet-stream"})
+        response.raise_for_status()
+    return time.perf_counter() - started
+
+
+def checked_put(server: Server, photos: list[bytes]) -> float:
+    """Seconds to PUT every photo once to the endpoint that verifies and stores like tus."""
+    session = requests.Session()
+    headers = {"Content-Type": "application/octet-stream", "Authorization": f"Bearer {server.token}"}
+    started = time.perf_counter()
+    for photo in photos:
+        response = session.put(f"{server.url}/bench/checked/{hashlib.sha256(photo).hexdigest()}", data=photo,
+                               headers=headers)
         response.raise_for_status()
     return time.perf_counter() - started
 
@@ -206,14 +254,18 @@ def main(argv: list[str] | None = None) -> int:
             put_s = plain_put(server, photos)
             tus_s = tus(server, photos, chunk)
         with Server() as server:
+            checked_s = checked_put(server, photos)
+        with Server() as server:
             base_s = tus(server, cut, chunk)
         with Server() as server:
             res_s, _ = resumed(server, cut, chunk)
-        put_mbs, tus_mbs = total / MB / put_s, total / MB / tus_s
-        row = {"put": put_mbs, "tus": tus_mbs, "ratio": tus_mbs / put_mbs, "resume_overhead": res_s / base_s - 1}
-        line = (f"run {run}: loopback plain PUT {put_mbs:6.1f} MB/s | tus {tus_mbs:6.1f} MB/s | "
-                f"ratio {row['ratio']:.2f} | cut-and-resumed {len(cut)} photos: {res_s:.2f} s vs {base_s:.2f} s "
-                f"uncut (overhead {row['resume_overhead']:+.0%})")
+        put_mbs, checked_mbs, tus_mbs = total / MB / put_s, total / MB / checked_s, total / MB / tus_s
+        row = {"put": put_mbs, "checked": checked_mbs, "tus": tus_mbs, "ratio": tus_mbs / put_mbs,
+               "ratio_checked": tus_mbs / checked_mbs, "resume_overhead": res_s / base_s - 1}
+        line = (f"run {run}: loopback (i) plain PUT {put_mbs:6.1f} MB/s | (ii) checked PUT {checked_mbs:5.1f} MB/s | "
+                f"(iii) tus {tus_mbs:5.1f} MB/s | tus/(i) {row['ratio']:.2f} | tus/(ii) {row['ratio_checked']:.2f}"
+                f"\n       cut-and-resumed {len(cut)} photos: {res_s:.2f} s vs {base_s:.2f} s uncut "
+                f"(overhead {row['resume_overhead']:+.0%})")
         if args.link_mbit:
             linked = photos[: args.link_photos]
             linked_total = sum(map(len, linked))
@@ -230,8 +282,10 @@ def main(argv: list[str] | None = None) -> int:
         print(line, flush=True)
     median = {key: statistics.median(r[key] for r in rows) for key in rows[0]}
     verdict = "meets" if median["ratio"] >= 0.5 else "MISSES"
-    print(f"median of {len(rows)}: loopback plain PUT {median['put']:.1f} MB/s, tus {median['tus']:.1f} MB/s, "
-          f"ratio {median['ratio']:.2f} ({verdict} the 0.5 target); resume overhead {median['resume_overhead']:+.0%} "
+    print(f"median of {len(rows)}: loopback (i) plain PUT {median['put']:.1f} MB/s, (ii) checked PUT "
+          f"{median['checked']:.1f} MB/s, (iii) tus {median['tus']:.1f} MB/s; tus/(i) {median['ratio']:.2f} "
+          f"({verdict} the 0.5 target), tus/(ii) {median['ratio_checked']:.2f} (protocol overhead alone); "
+          f"resume overhead {median['resume_overhead']:+.0%} "
           f"(0 bytes resent: resumes at the server's offset; +1 HEAD and +1 check per resumed photo)")
     if args.link_mbit:
         verdict = "meets" if median["link_ratio"] >= 0.5 else "MISSES"

@@ -57,14 +57,15 @@ def photos_missing(hashes: Iterable[str]) -> set[str]:
 
 
 def store_photo(data: bytes, declared_sha256: str, principal: Principal, *, filename: str | None = None,
-                source_path: str | None = None) -> Photo:
+                source_path: str | None = None, known_sha256: str | None = None) -> Photo:
     """Verify and store a complete upload; return its Photo (the existing one if it had arrived).
     With ``source_path`` (a local file holding ``data``) a folder store moves the file in
-    instead of writing the bytes again.
+    instead of writing the bytes again. ``known_sha256`` is the hash of ``data`` when the
+    caller computed it while the bytes arrived (tus staging); otherwise it is computed here.
 
     Raises PhotoHashMismatch (422), PhotoTooLarge (413), UnsupportedImageFormat (415),
     TooManyPixels / CorruptImage (422); BlobStoreError if the store fails (then no row)."""
-    actual = hashlib.sha256(data).hexdigest()
+    actual = known_sha256 or hashlib.sha256(data).hexdigest()
     if actual != declared_sha256:
         raise PhotoHashMismatch(
             f"照片内容与声明的 SHA-256 不符 / the photo's bytes do not match its declared SHA-256 "

@@ -26,9 +26,9 @@ class _QuietHandler(WSGIRequestHandler):
 
 
 @contextmanager
-def serve(app, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve ``app`` on ``host`` and a free port until the block ends; yield its base URL."""
-    server = make_server(host, 0, app, threaded=True, request_handler=_QuietHandler)
+def serve(app, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve ``app`` on ``host`` and ``port`` (0: a free one) until the block ends; yield its base URL."""
+    server = make_server(host, port, app, threaded=True, request_handler=_QuietHandler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:

@@ -146,11 +146,11 @@ def append_chunk(principal: Principal, upload_id: str, offset_header: str | None
     except staging.UnknownUpload:
         raise errors.UploadNotFound("上传不存在或已结束 / no such upload") from None
     info.expires_at = _expiry()
-    area.save(info)
     state = UploadState(info.id, new_offset, info.length, info.expires_at, info.metadata, info.sha256)
     if new_offset < info.length:
+        area.save(info)
         return state
-    finish_upload(principal, info)
+    finish_upload(principal, info)   # removes the upload: no need to save its new expiry
     return UploadState(**{**state.__dict__, "complete": True})
 
 
@@ -162,8 +162,9 @@ def finish_upload(principal: Principal, info: staging.UploadInfo) -> None:
     try:
         with area.locked(info.id):
             data = area.read_all(info.id)
+            hashed = area.whole_sha256(info.id, len(data)) if len(data) == info.length else None
             photos.store_photo(data, info.sha256, principal, filename=info.metadata.get("filename"),
-                               source_path=str(area.part_path(info.id)))
+                               source_path=str(area.part_path(info.id)), known_sha256=hashed)
             db.session.commit()
     except PhotoError:
         db.session.rollback()

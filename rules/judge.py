@@ -116,7 +116,7 @@ def _judge_numeric(value, limit: NumericLimit, method, interval, value_unit, lim
         try:
             number = _convert(number, value_unit, target_unit, steps)
         except UnitConversionError as exc:
-            steps.append(("单位无法换算：{}", (str(exc),)))
+            steps.append(("{}", (str(exc),)))
             return _verdict("inconclusive", None, steps, method, limit, str(exc))
     if measured.below_lod:
         return _judge_below_lod(number, limit, method, steps)

@@ -15,6 +15,7 @@ from typing import Any
 
 import flask_smorest
 import marshmallow as ma
+from apispec import BasePlugin
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
@@ -126,10 +127,29 @@ class ErrorSchema(ma.Schema):
     details = ma.fields.Dict()
 
 
+class ValidationStatusPlugin(BasePlugin):
+    """apispec plugin: document argument validation errors as the 400 the app answers
+    (flask-smorest documents webargs' 422, which `handle_http_exception` turns into 400)."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        """Move every operation's 422 response to 400 (BAD_REQUEST, the error body)."""
+        for operation in (operations or {}).values():
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            if responses:
+                for key in (422, "422"):
+                    if key in responses:
+                        responses.pop(key)
+                        responses.setdefault("400", "BAD_REQUEST")
+
+
 class GbfieldApi(flask_smorest.Api):
     """flask-smorest Api whose HTTP error handler answers the protocol's error body."""
 
     ERROR_SCHEMA = ErrorSchema
+
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        """Add ValidationStatusPlugin to flask-smorest's spec plugins."""
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), ValidationStatusPlugin()], **kwargs)
 
     def handle_http_exception(self, error: HTTPException):
         """Return the error body for a werkzeug HTTPException (incl. webargs 422 → 400)."""

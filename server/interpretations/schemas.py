@@ -4,10 +4,15 @@ from __future__ import annotations
 import marshmallow as ma
 
 from rules.interpretation import EFFECT_KEYS
+from server.schemas import offset_field
 
 
 class PassThrough(ma.Schema):
-    """Dumps every key of a dict record as it is (records carry free-form data)."""
+    """Dumps every key of a dict record as it is (records carry free-form data).
+    `unknown = INCLUDE` documents that in the OpenAPI document (additionalProperties)."""
+
+    class Meta:
+        unknown = ma.INCLUDE
 
     @ma.post_dump(pass_original=True)
     def _keep_rest(self, data, original, **kwargs):
@@ -26,7 +31,7 @@ class QuestionListArgs(ma.Schema):
     field = ma.fields.String(load_default=None)
     queue = ma.fields.Boolean(load_default=False)
     limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=1000))
-    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    offset = offset_field()
 
 
 class AnswerRequest(ma.Schema):

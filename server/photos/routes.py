@@ -6,6 +6,7 @@ The original, thumb and screen need a caller whose jurisdiction subtree holds th
 """
 from __future__ import annotations
 
+import marshmallow as ma
 from flask import Response, jsonify, request
 from flask_smorest import Blueprint
 
@@ -19,7 +20,44 @@ blp = Blueprint("photos", __name__, url_prefix="/api/v1",
                 description="Evidence photos: which the server has, metadata, original and derived versions")
 
 
+# Documentation of the JSON answers (the views build them with jsonify) and of the bytes.
+class PhotoCheckSchema(ma.Schema):
+    present = ma.fields.List(ma.fields.String())
+    missing = ma.fields.List(ma.fields.String())
+
+
+class PhotoSchema(ma.Schema):
+    sha256 = ma.fields.String()
+    size = ma.fields.Integer()
+    mime = ma.fields.String()
+    width = ma.fields.Integer(allow_none=True)
+    height = ma.fields.Integer(allow_none=True)
+    exif = ma.fields.Dict(allow_none=True)
+    original_sha256 = ma.fields.String(allow_none=True)
+    arrived_at = ma.fields.String()
+    derivatives_ready = ma.fields.Boolean()
+
+
+class PhotoStatusSchema(ma.Schema):
+    referenced = ma.fields.List(ma.fields.String())
+    missing = ma.fields.List(ma.fields.String())
+    complete = ma.fields.Boolean()
+
+
+BYTES = {"type": "string", "format": "binary"}
+
+
+def _image(content_type: str):
+    """Document a 200 answering image bytes and the 304 of a matching If-None-Match."""
+    def decorator(view):
+        view = blp.alt_response(304, description="Not modified (ETag matches)", success=True)(view)
+        return blp.alt_response(200, schema=BYTES, content_type=content_type, description="the image",
+                                success=True)(view)
+    return decorator
+
+
 @blp.post("/photos/check")
+@blp.alt_response(200, schema=PhotoCheckSchema, description="which photos the server has", success=True)
 def check():
     """Body {hashes: [sha256…]} → {present: [...], missing: [...]} (sorted)."""
     current_principal()
@@ -33,6 +71,7 @@ def check():
 
 
 @blp.get("/photos/<sha256>")
+@blp.alt_response(200, schema=PhotoSchema, description="the photo's metadata", success=True)
 def describe(sha256: str):
     """The photo's metadata (EXIF position and time included), for callers who may see it."""
     return jsonify(service.photo_json(service.get_photo(current_principal(), sha256, original=True)))
@@ -53,6 +92,7 @@ def _send(sha256: str, kind: str, mime: str, *, private: bool) -> Response:
 
 
 @blp.get("/photos/<sha256>/original")
+@_image("image/*")
 def original(sha256: str):
     """The bytes as uploaded (EXIF included)."""
     photo = service.get_photo(current_principal(), sha256, original=True)
@@ -60,6 +100,7 @@ def original(sha256: str):
 
 
 @blp.get("/photos/<sha256>/<any(thumb, screen):kind>")
+@_image("image/jpeg")
 def derivative(sha256: str, kind: str):
     """A 256 px or 1600 px JPEG (no EXIF), made on first request when not made at upload."""
     photo = service.get_photo(current_principal(), sha256, original=True)
@@ -68,6 +109,7 @@ def derivative(sha256: str, kind: str):
 
 
 @blp.get("/photos/<sha256>/public")
+@_image("image/jpeg")
 def public(sha256: str):
     """The full-size copy with EXIF/XMP removed (no GPS, no time); no login needed."""
     photo = service.get_photo(None, sha256, original=False)
@@ -80,6 +122,7 @@ def _ensure(photo) -> None:
 
 
 @blp.get("/inspections/<inspection_id>/photo-status")
+@blp.alt_response(200, schema=PhotoStatusSchema, description="referenced and missing photos", success=True)
 def inspection_photos(inspection_id: str):
     """{referenced, missing, complete} for an inspection the caller may see."""
     from server.models.records import Inspection

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from server.schemas import offset_field
+
 
 class ProductListArgs(ma.Schema):
     q = ma.fields.String(load_default=None, metadata={"description": "GTIN prefix or words of name / company / credit code"})
     limit = ma.fields.Integer(load_default=50, validate=ma.validate.Range(min=1, max=500))
-    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    offset = offset_field()
 
 
 class StandardEntrySchema(ma.Schema):

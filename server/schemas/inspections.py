@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
+from server.schemas import offset_field
 from sync.protocol import INSPECTION_STATUSES, REVIEW_OUTCOMES
 
 
@@ -10,12 +11,16 @@ class InspectionListArgs(ma.Schema):
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(INSPECTION_STATUSES))
     disagreement = ma.fields.Boolean(load_default=None, allow_none=True)
     limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=1000))
-    offset = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    offset = offset_field()
 
 
 class PassThrough(ma.Schema):
     """Dumps the declared fields and keeps every other key of the record as it is
-    (records carry the device's own fields, which the API returns untouched)."""
+    (records carry the device's own fields, which the API returns untouched).
+    `unknown = INCLUDE` documents that in the OpenAPI document (additionalProperties)."""
+
+    class Meta:
+        unknown = ma.INCLUDE
 
     @ma.post_dump(pass_original=True)
     def _keep_rest(self, data, original, **kwargs):

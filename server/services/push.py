@@ -169,6 +169,7 @@ def _replay(item: PushItem, known: ProcessedMutation, digest: str) -> dict:
 
 def _apply(batch: PushBatch, item: PushItem) -> dict:
     role = batch.principal.role
+    check.check_field_types(item.entity, item.data)
     if item.entity == "question":
         version = _apply_question(batch, item)
     elif role not in WRITER_ROLES:
@@ -242,6 +243,7 @@ def _apply_inspection(batch: PushBatch, item: PushItem) -> int:
                                code=ErrorCode.VALIDATION_FAILED)
         f = {**f, "inspection_id": item.id}
         f.setdefault("revision", 1)
+        check.check_field_types("finding", f, prefix=f"data.findings.{n}")
         errors = validate_record("finding", f, prefix=f"data.findings.{n}")
         if errors:
             first = next(iter(errors.items()))

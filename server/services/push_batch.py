@@ -18,6 +18,12 @@ from server.photos.service import record_attached
 from server.services.rejudge import Judge
 
 
+def _add_text(ids: set[str], value: Any) -> None:
+    """Add `value` to `ids` when it is a string (other JSON values are ignored)."""
+    if isinstance(value, str):
+        ids.add(value)
+
+
 class PushBatch:
     """Per-request state: caller, caches loaded in bulk, rows waiting to be written.
 
@@ -45,19 +51,21 @@ class PushBatch:
             if not isinstance(data, dict):
                 continue
             entity = raw.get("entity")
+            # only string ids are collected: a malformed item (a list or object as id) is
+            # rejected by its own checks later and must not break the bulk loading here
             if entity == "finding":
-                indicator_ids.add(data.get("indicator_id"))
-                inspection_ids.add(data.get("inspection_id"))
-                finding_ids.add(data.get("id"))
+                _add_text(indicator_ids, data.get("indicator_id"))
+                _add_text(inspection_ids, data.get("inspection_id"))
+                _add_text(finding_ids, data.get("id"))
             elif entity == "inspection":
-                inspection_ids.add(raw.get("id"))
+                _add_text(inspection_ids, raw.get("id"))
                 for f in data.get("findings") or () if isinstance(data.get("findings"), list) else ():
                     if isinstance(f, dict):
-                        indicator_ids.add(f.get("indicator_id"))
-                        finding_ids.add(f.get("id"))
+                        _add_text(indicator_ids, f.get("indicator_id"))
+                        _add_text(finding_ids, f.get("id"))
         self.known_indicators = set(in_chunks(select(Indicator.id), Indicator.id, indicator_ids))
-        self._finding_ids = {i for i in finding_ids if isinstance(i, str)}
-        self._inspection_ids = {i for i in inspection_ids if isinstance(i, str)}
+        self._finding_ids = finding_ids
+        self._inspection_ids = inspection_ids
         self.load_caches()
 
     def load_caches(self) -> None:

@@ -84,3 +84,35 @@ def check_position(position, field: str = "position") -> dict | None:
         raise ItemRejected(f"位置超出范围：{lat}, {lon} / position out of range",
                            code=ErrorCode.VALIDATION_FAILED, details={field: ["out of range"]})
     return {"lat": str(lat), "lon": str(lon)}
+
+
+#: Fields of pushed records that are text (or absent/null). The protocol's shape check
+#: (sync.protocol.validate_record) fixes only required keys; a list or object here would
+#: otherwise reach lookups, the rules engine or a text column and fail as a server error.
+TEXT_FIELDS = {
+    "inspection": ("id", "inspected_on", "jurisdiction", "company_name", "credit_code", "address",
+                   "product_name", "gtin", "category", "product_class", "manufactured_on", "batch",
+                   "standard_code", "edition_id", "note", "status", "device_created_at",
+                   "started_at", "ended_at"),
+    "finding": ("id", "inspection_id", "indicator_id", "measured", "unit", "ruleset_version", "note",
+                "product_class", "device_created_at"),
+    "question": ("id", "text", "inspection_id", "indicator_id", "edition_id", "clause", "device_created_at"),
+}
+OBJECT_FIELDS = {"finding": ("device_verdict",)}
+
+
+def check_field_types(entity: str, data: dict, prefix: str = "data") -> None:
+    """Check that a pushed record's text fields are strings (or null) and its object
+    fields objects (or null); returns None, raises ItemRejected (validation_failed) naming
+    the first wrong field."""
+    errors: dict[str, list[str]] = {}
+    for key in TEXT_FIELDS.get(entity, ()):
+        if data.get(key) is not None and not isinstance(data[key], str):
+            errors[f"{prefix}.{key}"] = ["must be a string"]
+    for key in OBJECT_FIELDS.get(entity, ()):
+        if data.get(key) is not None and not isinstance(data[key], dict):
+            errors[f"{prefix}.{key}"] = ["must be an object"]
+    if errors:
+        field = next(iter(errors))
+        raise ItemRejected(f"字段类型错误：{field} 应为{'文本' if errors[field][0].endswith('string') else '对象'}"
+                           f" / {field} {errors[field][0]}", code=ErrorCode.VALIDATION_FAILED, details=errors)

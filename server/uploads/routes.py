@@ -47,6 +47,7 @@ def _check_tus_version() -> None:
 
 @blp.route("", methods=["OPTIONS"], provide_automatic_options=False)
 @blp.route("/<upload_id>", methods=["OPTIONS"], provide_automatic_options=False)
+@blp.alt_response(204, description="Tus-Version, Tus-Extension, Tus-Max-Size headers; no body", success=True)
 def discover(upload_id: str | None = None):
     """tus discovery: versions, extensions, the size limit, checksum algorithms."""
     response = Response(status=204)
@@ -58,6 +59,8 @@ def discover(upload_id: str | None = None):
 
 
 @blp.post("")
+@blp.alt_response(201, description="created: Location, Upload-Expires, Upload-Offset headers; no body",
+                  success=True)
 def create():
     """tus creation: 201 with Location, Upload-Expires."""
     state = service.create_upload(current_principal(), request.headers.get("Upload-Length"),
@@ -70,6 +73,7 @@ def create():
 
 
 @blp.route("/<upload_id>", methods=["HEAD"])
+@blp.alt_response(200, description="Upload-Offset, Upload-Length, Upload-Expires headers; no body", success=True)
 def head(upload_id: str):
     """tus core: the offset (and length, expiry) of an upload."""
     state = service.upload_state(current_principal(), upload_id)
@@ -80,6 +84,7 @@ def head(upload_id: str):
 
 
 @blp.route("/<upload_id>", methods=["PATCH"])
+@blp.alt_response(204, description="chunk stored: the new Upload-Offset header; no body", success=True)
 def patch(upload_id: str):
     """tus core + checksum: append a chunk; 204 with the new Upload-Offset."""
     principal = current_principal()
@@ -96,6 +101,7 @@ def patch(upload_id: str):
 
 
 @blp.route("/<upload_id>", methods=["DELETE"])
+@blp.alt_response(204, description="the partial upload is gone; no body", success=True)
 def delete(upload_id: str):
     """tus termination: 204, the partial upload is gone."""
     service.terminate(current_principal(), upload_id)

@@ -1,6 +1,7 @@
 """Sync benchmarks, each beside a baseline measured in the same run (medians of N runs).
 
-    .venv/bin/python bench/sync.py [--runs 3] [--indicators 20000] [--db URL]
+    .venv/bin/python bench/sync.py [--runs 3] [--indicators 20000] [--db URL] [--only a,b,c]
+                                   [--page N] [--profile]
 
 (a) first sync of the synthetic catalog into an empty device  vs  a raw SQLite copy of the
     same rows (read from the server DB, executemany into a fresh file);
@@ -8,11 +9,15 @@
     echo endpoint;
 (c) incremental pull of 100 changes.
 A real server runs as a subprocess on loopback (SQLite in a temp dir unless --db).
+--profile runs one more first sync under cProfile and prints the client's top 25 functions
+by cumulative time (the server's work shows up as time waiting on the socket).
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
+import pstats
 import sqlite3
 import statistics
 import sys
@@ -71,8 +76,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--indicators", type=int, default=20000)
     parser.add_argument("--db", default=None, help="server DATABASE_URL (default: SQLite in a temp dir)")
-    parser.add_argument("--profile", choices=("a", "b", "c"), help="cProfile one measurement")
+    parser.add_argument("--only", default="a,b,c", help="which measurements (comma-separated)")
+    parser.add_argument("--page", type=int, default=MAX_PULL_LIMIT, help="pull page size for (a)")
+    parser.add_argument("--profile", action="store_true",
+                        help="cProfile one extra first sync (client side), top 25 by cumulative time")
     args = parser.parse_args()
+    only = set(args.only.split(","))
     work = Path(tempfile.mkdtemp(prefix="gbfield-bench-"))
     db_url = args.db or f"sqlite:///{work / 'server.db'}"
     t0 = time.perf_counter()
@@ -80,20 +89,29 @@ def main() -> int:
     print(f"server up with {args.indicators} synthetic indicators in {time.perf_counter() - t0:.1f} s ({db_url})")
     try:
         a, a_base, b, b_base, c = [], [], [], [], []
-        a_rows = 0
-        for run in range(args.runs):
+        a_rows, body = 0, b""
+        for run in range(args.runs if "a" in only else 0):
             store = enrol_device(server.url, "li", work / f"first{run}.sqlite")
-            client = client_for(store, pull_limit=MAX_PULL_LIMIT)
+            client = client_for(store, pull_limit=args.page)
             t = time.perf_counter()
             report = client.sync()
             a.append(time.perf_counter() - t)
             assert report.ok, report.errors
             a_rows = report.pulled
             a_base.append(raw_copy(db_url, work / f"raw{run}.sqlite"))
+        if args.profile:
+            store = enrol_device(server.url, "li", work / "profiled.sqlite")
+            client = client_for(store, pull_limit=args.page)
+            profiler = cProfile.Profile()
+            report = profiler.runcall(client.sync)
+            assert report.ok, report.errors
+            print(f"profile of one first sync ({report.pulled} changes, {report.seconds:.3f} s), "
+                  "client side, top 25 by cumulative time:")
+            pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(25)
 
         echo_url, echo = echo_server()
         session = requests.Session()
-        for run in range(args.runs):
+        for run in range(args.runs if "b" in only else 0):
             store = enrol_device(server.url, "wang", work / f"push{run}.sqlite")
             client = client_for(store, push_batch=500, check_digest=False)
             assert client.sync().ok
@@ -110,12 +128,13 @@ def main() -> int:
             assert report.applied == 6000 and not store.outbox(), report
         echo.shutdown()
 
-        reader = enrol_device(server.url, "chen", work / "reader.sqlite")
-        reader_client = client_for(reader, check_digest=False)
-        writer = enrol_device(server.url, "chen", work / "writer.sqlite")
-        writer_client = client_for(writer, check_digest=False)
-        assert reader_client.sync().ok and writer_client.sync().ok
-        for run in range(args.runs):
+        if "c" in only:
+            reader = enrol_device(server.url, "chen", work / "reader.sqlite")
+            reader_client = client_for(reader, check_digest=False)
+            writer = enrol_device(server.url, "chen", work / "writer.sqlite")
+            writer_client = client_for(writer, check_digest=False)
+            assert reader_client.sync().ok and writer_client.sync().ok
+        for run in range(args.runs if "c" in only else 0):
             fill_outbox(writer, inspections=100, findings=0)
             assert writer_client.sync().applied == 100
             report = SyncReport()
@@ -124,7 +143,8 @@ def main() -> int:
             c.append(time.perf_counter() - t)
             assert report.pulled == 100, report
 
-        med = statistics.median
+        def med(values):
+            return statistics.median(values) if values else float("nan")
         print(f"(a) first sync, {a_rows} changes: {med(a):.3f} s   raw SQLite copy {med(a_base):.3f} s   "
               f"ratio {med(a) / med(a_base):.2f}x   (target < 2 s and ≤ 3x)")
         print(f"(b) push 1000 inspections x 5 findings: {med(b):.3f} s   plain POST of the same "

@@ -27,12 +27,12 @@ def pull(args):
     """One page of changes after `since` that the caller may see (410 resync_required
     when the cursor is stale: `sync.protocol.pull_is_stale(since, horizon, client horizon)`).
 
-    The page is answered as pre-serialised JSON (stored `data` spliced in as is); its
-    shape is PullPageSchema."""
+    The page is answered as pre-serialised JSON (stored `data` spliced in as is, or sent as
+    a JSON string with `data=text`); its shape is PullPageSchema."""
     entities = pull_service.parse_entities(args.get("entities"))
-    text = pull_service.pull_json(current_principal(), args["since"], args["limit"], entities,
-                                  args.get("horizon"))
-    return Response(text, status=200, mimetype="application/json")
+    body = pull_service.pull_json(current_principal(), args["since"], args["limit"], entities,
+                                  args.get("horizon"), args["data"])
+    return Response(body, status=200, mimetype="application/json")
 
 
 @blp.route("/push", methods=["POST"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from sync.protocol import DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT
+from sync.protocol import DATA_FORMS, DATA_OBJECT, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT
 
 
 class PullArgsSchema(ma.Schema):
@@ -12,6 +12,9 @@ class PullArgsSchema(ma.Schema):
     entities = ma.fields.String(load_default=None, metadata={"description": "comma-separated entity names"})
     horizon = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0),
                                 metadata={"description": "the `horizon` of the client's previous page"})
+    data = ma.fields.String(load_default=DATA_OBJECT, validate=ma.validate.OneOf(DATA_FORMS),
+                            metadata={"description": "how each upsert's `data` travels: `object` (default) "
+                                                     "or `text` (the record's JSON text as a string)"})
 
 
 class ChangeSchema(ma.Schema):
@@ -20,7 +23,9 @@ class ChangeSchema(ma.Schema):
     id = ma.fields.String()
     op = ma.fields.String(metadata={"description": "upsert | delete"})
     version = ma.fields.Integer()
-    data = ma.fields.Raw(allow_none=True)
+    data = ma.fields.Raw(allow_none=True, metadata={
+        "description": "the record: an object, or with `data=text` its JSON text (a string); "
+                       "null for a delete"})
 
 
 class PullPageSchema(ma.Schema):

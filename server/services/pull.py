@@ -14,6 +14,8 @@ from server.extensions import db
 from server.models.sync_log import Change, SyncState
 from sync.protocol import (
     ALL_ENTITIES,
+    DATA_OBJECT,
+    DATA_TEXT,
     DEFAULT_PULL_LIMIT,
     MAX_PULL_LIMIT,
     OP_DELETE,
@@ -57,7 +59,8 @@ def horizon() -> int:
 
 def _page(principal: Principal, since: int, limit: int | None, entities: Iterable[str],
           client_horizon: int | None) -> tuple[dict, list]:
-    """Return (page fields without changes, change rows with `data` as stored JSON text)."""
+    """Return (page fields without changes, change rows as plain tuples
+    `(seq, entity, entity_id, op, version, data JSON text)`)."""
     limit = DEFAULT_PULL_LIMIT if limit is None else limit
     if since < 0:
         raise ValidationFailed("since 必须 ≥ 0 / since must be ≥ 0", details={"since": ["must be ≥ 0"]})
@@ -72,47 +75,60 @@ def _page(principal: Principal, since: int, limit: int | None, entities: Iterabl
     cond = [visibility(principal)]
     if entities:
         cond.append(Change.entity.in_(entities))
-    rows = db.session.execute(
+    # a Core query on the session's connection: plain rows, no ORM loading per row
+    conn = db.session.connection()
+    rows = conn.execute(
         select(Change.seq, Change.entity, Change.entity_id, Change.op, Change.version,
-               cast(Change.data, Text).label("data"))
+               cast(Change.data, Text))
         .where(Change.seq > since, *cond).order_by(Change.seq).limit(limit + 1)
     ).all()
     has_more = len(rows) > limit
     rows = rows[:limit]
-    cursor = rows[-1].seq if rows else since
+    cursor = rows[-1][0] if rows else since
     remaining = 0
     if has_more:
-        remaining = int(db.session.execute(
+        remaining = int(conn.execute(
             select(func.count()).select_from(Change).where(Change.seq > cursor, *cond)).scalar())
     return {"cursor": cursor, "has_more": has_more, "remaining": remaining, "horizon": top}, rows
 
 
 def pull(principal: Principal, since: int = 0, limit: int | None = None,
          entities: Iterable[str] = (), client_horizon: int | None = None) -> dict:
-    """Return one pull page `{cursor, has_more, remaining, horizon, changes}` for `principal`.
+    """Return one pull page `{cursor, has_more, remaining, horizon, changes}` for `principal`
+    (each change's `data` decoded to an object).
 
     `client_horizon` is the `horizon` the client's previous page reported (`&horizon=`).
     Raises ValidationFailed for a bad since/limit, ResyncRequired (410) when
     `sync.protocol.pull_is_stale(since, horizon, client_horizon)` (since=0 is always served).
     """
     meta, rows = _page(principal, since, limit, entities, client_horizon)
-    return {**meta, "changes": [{"seq": r.seq, "entity": r.entity, "id": r.entity_id, "op": r.op,
-                                 "version": r.version,
-                                 "data": json.loads(r.data) if r.op != OP_DELETE and r.data else None}
-                                for r in rows]}
+    return {**meta, "changes": [{"seq": seq, "entity": entity, "id": ident, "op": op, "version": version,
+                                 "data": json.loads(data) if op != OP_DELETE and data else None}
+                                for seq, entity, ident, op, version, data in rows]}
 
 
 def pull_json(principal: Principal, since: int = 0, limit: int | None = None,
-              entities: Iterable[str] = (), client_horizon: int | None = None) -> str:
-    """Return the same page as `pull` as JSON text, splicing each change's stored `data`
-    JSON in as is (no decode/encode per row). Raises like `pull`."""
+              entities: Iterable[str] = (), client_horizon: int | None = None,
+              data_form: str = DATA_OBJECT) -> bytes:
+    """Return the same page as `pull` as UTF-8 JSON, without decoding any stored `data`.
+
+    `data_form` "object" splices each change's stored JSON text in as the `data` object;
+    "text" sends it as a JSON string (the device stores it as is). Raises like `pull`.
+    """
     meta, rows = _page(principal, since, limit, entities, client_horizon)
+    if data_form == DATA_TEXT:
+        changes = [{"seq": seq, "entity": entity, "id": ident, "op": op, "version": version,
+                    "data": data if op != OP_DELETE else None}
+                   for seq, entity, ident, op, version, data in rows]
+        return orjson.dumps({**meta, "changes": changes})
     dumps = orjson.dumps
-    parts = [f'{{"seq":{r.seq},"entity":"{r.entity}","id":{dumps(r.entity_id).decode()},'
-             f'"op":"{r.op}","version":{r.version},'
-             f'"data":{r.data if r.op != OP_DELETE and r.data else "null"}}}' for r in rows]
+    parts = [f'{{"seq":{seq},"entity":"{entity}","id":{dumps(ident).decode()},'
+             f'"op":"{op}","version":{version},'
+             f'"data":{data if op != OP_DELETE and data else "null"}}}'
+             for seq, entity, ident, op, version, data in rows]
     return (f'{{"cursor":{meta["cursor"]},"has_more":{"true" if meta["has_more"] else "false"},'
-            f'"remaining":{meta["remaining"]},"horizon":{meta["horizon"]},"changes":[' + ",".join(parts) + "]}")
+            f'"remaining":{meta["remaining"]},"horizon":{meta["horizon"]},"changes":['
+            + ",".join(parts) + "]}").encode()
 
 
 def live_versions(principal: Principal, entity: str) -> dict[str, int]:

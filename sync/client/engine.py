@@ -1,6 +1,7 @@
 """The sync engine: push the outbox, pull pages, check drift — and report what happened.
 
-States of one `SyncClient.sync()` run: PUSHING (batches of the outbox until nothing is
+States of one `SyncClient.sync()` run: PHOTOS (pending photo files the server lacks, by
+tus; see sync.client.photos) → PUSHING (batches of the outbox until nothing is
 sendable) → PULLING (pages until `has_more` is false; 410 → drop and re-pull from 0) →
 CHECKING (digest of the cached catalog; mismatches re-pulled) → DONE. A retryable failure
 is retried with backoff; when retries run out the run stops with the error in the report
@@ -9,8 +10,12 @@ and every unacknowledged item stays in the outbox for the next run.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import partial
+from typing import Any
 
 from sync.client.errors import (
     ClientTooOld,
@@ -20,9 +25,10 @@ from sync.client.errors import (
     SyncError,
     TransportError,
 )
+from sync.client.photos import PhotoQueue, upload_pending
 from sync.client.retry import RetryPolicy
 from sync.client.store import LocalStore
-from sync.client.transport import Transport
+from sync.client.transport import HttpTransport, Transport
 from sync.protocol import (
     CATALOG_ENTITIES,
     DEFAULT_PULL_LIMIT,
@@ -46,9 +52,14 @@ class SyncReport:
     duplicates: int = 0
     conflicts: int = 0
     rejected: int = 0
+    photos_uploaded: int = 0
+    photos_skipped: int = 0      # already on the server: not sent again
+    photos_failed: int = 0       # still queued (or rejected) on the device, never dropped
     errors: list[str] = field(default_factory=list)
     resynced: list[str] = field(default_factory=list)
     rejudged: int = 0
+    #: False when the drift check was not run (disabled, or the catalog was just pulled from 0)
+    drift_checked: bool = False
     cursor: int = 0
     requests: int = 0
     seconds: float = 0.0
@@ -63,6 +74,9 @@ class SyncReport:
         text = (f"拉取 pulled {self.pulled}, 推送 pushed {self.pushed} (applied {self.applied}, "
                 f"duplicate {self.duplicates}, conflict {self.conflicts}, rejected {self.rejected}), "
                 f"cursor {self.cursor}, {self.seconds:.2f} s")
+        if self.photos_uploaded or self.photos_skipped or self.photos_failed:
+            text += (f", 照片 photos uploaded {self.photos_uploaded}, skipped {self.photos_skipped}, "
+                     f"failed {self.photos_failed}")
         if self.resynced:
             text += f", 重新同步 resynced {','.join(self.resynced)}"
         if self.errors:
@@ -76,6 +90,7 @@ class SyncClient:
     def __init__(self, store: LocalStore, transport: Transport, *, retry: RetryPolicy | None = None,
                  push_batch: int = 200, pull_limit: int = DEFAULT_PULL_LIMIT,
                  check_digest: bool = True, max_resyncs: int = 2, max_rounds: int = 10_000,
+                 prefetch: bool = True, uploader: Any = None,
                  clock: Callable[[], float] = time.monotonic):
         self.store = store
         self.transport = transport
@@ -85,7 +100,20 @@ class SyncClient:
         self.check_digest = check_digest
         self.max_resyncs = max_resyncs
         self.max_rounds = max_rounds
+        #: request the next pull page while the current one is being stored
+        self.prefetch = prefetch
+        #: a sync.client.uploads.PhotoUploader (made for an HttpTransport when not given;
+        #: None: no photo step)
+        self.uploader = uploader if uploader is not None else self._default_uploader()
         self.clock = clock
+
+    def _default_uploader(self) -> Any:
+        if not isinstance(self.transport, HttpTransport) or not self.transport.token:
+            return None
+        from sync.client.uploads import PhotoUploader
+
+        return PhotoUploader(self.transport.server_url, self.transport.token, session=self.transport.session,
+                             timeout=self.transport.timeout, url_store=PhotoQueue(self.store))
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
         """Push, then pull, then check drift; return a SyncReport (never raises TransportError:
@@ -94,9 +122,11 @@ class SyncClient:
         started = self.clock()
         sent_before = getattr(self.transport, "requests_sent", 0)
         try:
+            self.upload_photos(report)
             self.push(report, progress)
-            self.pull(report, progress)
-            if self.check_digest:
+            full_pass = self.pull(report, progress)
+            # right after pulling everything from 0 there is nothing that could have drifted
+            if self.check_digest and not full_pass:
                 self.check_drift(report, progress)
         except CredentialsError as exc:
             report.errors.append(f"设备凭证无效，请重新登记 / device credentials refused: {exc}")
@@ -108,6 +138,19 @@ class SyncClient:
         report.requests = getattr(self.transport, "requests_sent", 0) - sent_before
         report.seconds = self.clock() - started
         return report
+
+    # ---- photos --------------------------------------------------------------------
+
+    def upload_photos(self, report: SyncReport) -> None:
+        """Upload the queued photos the server lacks (before the records that reference
+        them); counts and failures go into `report`. Raises CredentialsError (401)."""
+        if self.uploader is None:
+            return
+        tally = upload_pending(PhotoQueue(self.store), self.uploader, self.retry)
+        report.photos_uploaded += tally.uploaded
+        report.photos_skipped += tally.skipped
+        report.photos_failed += tally.failed
+        report.errors.extend(tally.errors or ())
 
     # ---- push ----------------------------------------------------------------------
 
@@ -124,7 +167,7 @@ class SyncClient:
             ids = [item["mutation_id"] for item in batch]
             self.store.mark_attempt(ids)
             try:
-                raw = self.retry.call(lambda: self.transport.push(batch))
+                raw = self.retry.call(partial(self.transport.push, batch))
                 answer = PushResponse.from_json(raw, expected=ids)
             except RequestRejected as exc:
                 # the whole batch was refused (e.g. 400 validation_failed): find the bad item
@@ -150,7 +193,7 @@ class SyncClient:
         for item in batch:
             mid = item["mutation_id"]
             try:
-                raw = self.retry.call(lambda item=item: self.transport.push([item]))
+                raw = self.retry.call(partial(self.transport.push, [item]))
                 answer = PushResponse.from_json(raw, expected=[mid])
             except RequestRejected as exc:
                 self.store.apply_results([_rejected(mid, exc)])
@@ -177,43 +220,59 @@ class SyncClient:
     # ---- pull ----------------------------------------------------------------------
 
     def pull(self, report: SyncReport, progress: Progress | None = None,
-             entities: tuple[str, ...] | None = None) -> None:
+             entities: tuple[str, ...] | None = None) -> bool:
         """Pull pages from the saved cursor until `has_more` is false, each stored with its
         cursor in one transaction. On 410 drop the named entities and start again from 0.
+        With `prefetch`, the next page is requested while the current one is stored (it is
+        thrown away if storing fails, so the cursor still names the last stored page).
 
         With `entities`, pulls only those from 0 (a drift re-pull) without moving the cursor.
-        Raises TransportError when retries run out (the cursor stays at the last stored page).
+        Returns True when every entity was pulled from 0 in this call (a first sync or a full
+        re-sync). Raises TransportError when retries run out (the cursor stays at the last
+        stored page), ProtocolError for a malformed page.
         """
         resyncs = 0
         since = 0 if entities else self.store.cursor
         horizon = None if entities else self.store.get_state("horizon")
-        for _ in range(self.max_rounds):
-            try:
-                raw = self.retry.call(lambda: self.transport.pull(since, self.pull_limit, entities,
-                                                                  horizon if since else None))
-            except ResyncRequired as exc:
-                resyncs += 1
-                if resyncs > self.max_resyncs:
-                    raise
-                dropped = exc.entities or ("all",)
-                report.resynced.extend(dropped)
-                self.store.drop_entities(exc.entities)
-                since, horizon = 0, None
-                continue
-            page = check_pull_page(raw, since=since)  # raw rows go straight to the store
-            if page.get("horizon") is not None:
-                # served, hence not stale by the server's rule: this horizon is now safe
-                horizon = page["horizon"]
-            if entities:
-                report.pulled += self.store.apply_page(page["changes"], self.store.cursor)
-            else:
-                report.pulled += self.store.apply_page(page["changes"], page["cursor"], horizon)
-            since = page["cursor"]
-            if progress:
-                progress("pull", report.pulled, page.get("remaining", 0))
-            if not page["has_more"]:
-                return
+        full_pass = not entities and since == 0
+        ahead: Future | None = None   # the next page, requested while the last one is stored
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gbfield-pull") if self.prefetch else None
+        with pool or nullcontext():
+            for _ in range(self.max_rounds):
+                try:
+                    raw = ahead.result() if ahead is not None else self._fetch(since, entities, horizon)
+                except ResyncRequired as exc:
+                    resyncs += 1
+                    if resyncs > self.max_resyncs:
+                        raise
+                    dropped = exc.entities or ("all",)
+                    report.resynced.extend(dropped)
+                    self.store.drop_entities(exc.entities)
+                    since, horizon, ahead = 0, None, None
+                    full_pass = not entities and not exc.entities
+                    continue
+                ahead = None
+                page = check_pull_page(raw, since=since)  # raw rows go straight to the store
+                if page.get("horizon") is not None:
+                    # served, hence not stale by the server's rule: this horizon is now safe
+                    horizon = page["horizon"]
+                if page["has_more"] and pool is not None:
+                    ahead = pool.submit(self._fetch, page["cursor"], entities, horizon)
+                if entities:
+                    report.pulled += self.store.apply_page(page["changes"], self.store.cursor)
+                else:
+                    report.pulled += self.store.apply_page(page["changes"], page["cursor"], horizon)
+                since = page["cursor"]
+                if progress:
+                    progress("pull", report.pulled, page.get("remaining", 0))
+                if not page["has_more"]:
+                    return full_pass
         raise SyncError("pull did not finish within the round limit")
+
+    def _fetch(self, since: int, entities: Iterable[str] | None, horizon: int | None) -> dict[str, Any]:
+        """Return one raw pull page (retried with backoff); raises TransportError."""
+        return self.retry.call(partial(self.transport.pull, since, self.pull_limit, entities,
+                                       horizon if since else None))
 
     def check_drift(self, report: SyncReport, progress: Progress | None = None) -> None:
         """Send the catalog digest; re-pull mismatched entities from 0 with `entities=`.
@@ -222,8 +281,9 @@ class SyncClient:
         when retries run out.
         """
         digests = self.store.catalog_digests(CATALOG_ENTITIES)
+        report.drift_checked = True
         try:
-            raw = self.retry.call(lambda: self.transport.digest(digests))
+            raw = self.retry.call(partial(self.transport.digest, digests))
         except RequestRejected as exc:
             if exc.status == 404:
                 return

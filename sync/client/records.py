@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 
 from sync.client.errors import SyncError
+from sync.client.photos import PhotoQueue, file_sha256
 from sync.client.store import LocalStore
 from sync.protocol import RECORD_FIELDS
 
@@ -107,16 +109,43 @@ class DeviceRecords:
         self._write("question", ident, 0, {k: v for k, v in data.items() if v is not None})
         return ident
 
+    def attach_photo(self, record_id: str, path: str | Path) -> str:
+        """Attach a photo file (written by the tablet's pipeline) to an inspection or a
+        finding; return its SHA-256. The photo is queued for upload and its hash added to
+        the record's `photos`: in the record's newest outbox item if that was never sent,
+        else as an inspection edit / a new finding revision. Raises SyncError for an
+        unreadable file or an unknown record."""
+        sha = file_sha256(path)
+        entity = next((e for e in ("finding", "inspection") if self.store.record(e, record_id)), None)
+        if entity is None:
+            raise SyncError(f"记录不存在 / unknown record {record_id}", code="not_found")
+        data = self.store.record(entity, record_id)["data"]
+        photos = list(data.get("photos") or [])
+        with self.store.transaction() as conn:
+            PhotoQueue(self.store).add(conn, sha, Path(path).resolve(), entity, record_id)
+            if sha in photos or self.store.amend_unsent(conn, entity, record_id,
+                                                         {**data, "photos": [*photos, sha]}):
+                return sha
+        if entity == "inspection":
+            self.edit_inspection(record_id, photos=[*photos, sha])
+        else:
+            self.correct_finding(record_id, data["measured"], note=data.get("note"), photos=[*photos, sha])
+        return sha
+
     # ---- conflicts and rejections: the officer decides --------------------------------
 
     def resolve_conflict(self, mutation_id: str, keep: str = "mine") -> str | None:
         """Settle a conflicted outbox item. keep="mine" re-queues the device's data on the
         server's version (returns the new mutation id); keep="server" takes the server's
-        record and discards the item (returns None). Raises SyncError for an unknown item."""
+        record and discards the item (returns None); an edit queued behind the discarded one
+        becomes a conflict in its turn. Raises SyncError for an unknown item."""
         item = self._item(mutation_id, "conflict")
         with self.store.transaction() as conn:
             if keep == "server":
                 self.store.remove_outbox_item(conn, mutation_id)
+                # an edit queued behind the discarded one was made on top of it: the officer
+                # must decide on it too (it is never rebased silently)
+                self.store.surface_successor_conflict(conn, item)
                 if item["server_current"] is not None:
                     conn.execute("UPDATE records SET data = server_data WHERE entity = ? AND id = ? "
                                  "AND server_data IS NOT NULL", (item["entity"], item["id"]))
@@ -168,7 +197,7 @@ class DeviceRecords:
             try:
                 found = self.judge(indicator_id, measured, unit, on=on,
                                    product_class=product_class or inspection.get("product_class"))
-            except Exception as exc:  # a verdict is optional on the device: never block entry
+            except Exception as exc:  # noqa: BLE001 - a verdict is optional on the device: never block entry
                 found = {"outcome": "inconclusive", "reason": f"{type(exc).__name__}: {exc}"}
             if found is not None:
                 verdict = found.to_dict() if hasattr(found, "to_dict") else dict(found)

@@ -17,12 +17,14 @@ from typing import Any
 import orjson
 
 from sync.client.errors import StoreError
+from sync.client.photos import PHOTOS_SCHEMA
 from sync.protocol import (
     CATALOG_ENTITIES,
     OP_DELETE,
     RECORD_ENTITIES,
     Change,
     PushResult,
+    change_data,
     digest_lines,
 )
 
@@ -75,7 +77,7 @@ class LocalStore:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-            self.db.executescript(SCHEMA)
+            self.db.executescript(SCHEMA + PHOTOS_SCHEMA)
         except sqlite3.Error as exc:
             raise StoreError(f"本地数据库无法打开 / cannot open the device store {self.path}: {exc}") from exc
 
@@ -125,9 +127,10 @@ class LocalStore:
                    horizon: int | None = None) -> int:
         """Store a pulled page and the new cursor (and the horizon the server reported) in
         ONE transaction; return the number of changes applied. `changes` are Change objects
-        or the raw JSON objects of a page checked by `sync.protocol.check_pull_page`."""
+        or the raw JSON objects of a page checked by `sync.protocol.check_pull_page`; a
+        catalog row's `data` JSON text (pages pulled with `data=text`) is stored as is."""
         cat_up, cat_del, rec = [], [], []
-        dumps, catalog = _dumps, _CATALOG
+        dumps, catalog, text = _dumps, _CATALOG, str
         for ch in changes:
             if type(ch) is dict:
                 entity, ident, op, version, data = ch["entity"], ch["id"], ch["op"], ch["version"], ch.get("data")
@@ -137,10 +140,11 @@ class LocalStore:
                 if op == OP_DELETE:
                     cat_del.append((entity, ident))
                 else:
-                    cat_up.append((entity, ident, version, dumps(data)))
+                    cat_up.append((entity, ident, version, data if type(data) is text else dumps(data)))
             else:
                 rec.append(ch if isinstance(ch, Change) else
-                           Change(ch["seq"], entity, ident, op, version, data if op != OP_DELETE else None))
+                           Change(ch["seq"], entity, ident, op, version,
+                                  change_data(data) if op != OP_DELETE else None))
         with self.transaction() as conn:
             if cat_up:
                 conn.executemany("INSERT OR REPLACE INTO catalog (entity, id, version, data) "
@@ -300,11 +304,11 @@ class LocalStore:
         """
         with self.transaction() as conn:
             for r in results:
-                row = conn.execute("SELECT entity, id, data FROM outbox WHERE mutation_id = ?",
+                row = conn.execute("SELECT entity, id FROM outbox WHERE mutation_id = ?",
                                    (r.mutation_id,)).fetchone()
                 if row is None:
                     continue  # already acknowledged by an earlier answer
-                entity, ident, data = row
+                entity, ident = row
                 if r.status in ("applied", "duplicate"):
                     conn.execute("DELETE FROM outbox WHERE mutation_id = ?", (r.mutation_id,))
                     conn.execute("UPDATE records SET version = max(version, ?) WHERE entity = ? "
@@ -365,6 +369,35 @@ class LocalStore:
         if row[0] == "finding":
             conn.execute("INSERT OR REPLACE INTO finding_revisions (finding_id, revision, data) "
                          "VALUES (?, ?, ?)", (row[1], data["revision"], text))
+
+    def amend_unsent(self, conn, entity: str, ident: str, data: dict[str, Any]) -> bool:
+        """Replace the data of the record's newest outbox item if it was never sent (pending,
+        no attempt: no server can have seen its mutation id) and update the device's view;
+        return False (and change nothing) otherwise."""
+        text = _dumps(data)
+        changed = conn.execute(
+            "UPDATE outbox SET data = ? WHERE position = (SELECT max(position) FROM outbox WHERE "
+            "entity = ? AND id = ?) AND state = 'pending' AND attempts = 0", (text, entity, ident)).rowcount
+        if not changed:
+            return False
+        conn.execute("UPDATE records SET data = ? WHERE entity = ? AND id = ?", (text, entity, ident))
+        if entity == "finding":
+            conn.execute("INSERT OR REPLACE INTO finding_revisions (finding_id, revision, data) "
+                         "VALUES (?, ?, ?)", (ident, data["revision"], text))
+        return True
+
+    def surface_successor_conflict(self, conn, discarded: Mapping[str, Any]) -> None:
+        """After the officer discarded a conflicted item, mark the next queued edit of the
+        same record that waited for its acknowledgement (base NULL) as a conflict with the
+        same server record (caller's transaction)."""
+        conn.execute(
+            "UPDATE outbox SET state = 'conflict', server_version = ?, server_current = ?, "
+            "error_code = 'conflict', last_error = ? WHERE position = (SELECT min(position) FROM outbox "
+            "WHERE entity = ? AND id = ?) AND base_version IS NULL AND state = 'pending'",
+            (discarded["server_version"],
+             _dumps(discarded["server_current"]) if discarded["server_current"] is not None else None,
+             "与服务器版本冲突 / conflict (the edit it was made on was discarded)",
+             discarded["entity"], discarded["id"]))
 
     def remove_outbox_item(self, conn, mutation_id: str) -> None:
         """Delete one outbox item (only on the officer's explicit decision)."""

@@ -20,7 +20,14 @@ from sync.client.errors import (
     RetryableError,
     TransportError,
 )
-from sync.protocol import API_PREFIX, PROTOCOL_HEADER, PROTOCOL_VERSION, ErrorBody, ProtocolError
+from sync.protocol import (
+    API_PREFIX,
+    DATA_TEXT,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    ErrorBody,
+    ProtocolError,
+)
 
 JSON = dict[str, Any]
 
@@ -94,8 +101,9 @@ class _BaseTransport:
     def pull(self, since: int, limit: int, entities: Iterable[str] | None = None,
              horizon: int | None = None) -> JSON:
         """Return one pull page (raw JSON) of changes after `since` (`horizon`: the one the
-        previous page reported, see sync.protocol.pull_is_stale)."""
-        params: dict[str, Any] = {"since": since, "limit": limit}
+        previous page reported, see sync.protocol.pull_is_stale). Upserts' `data` arrive as
+        JSON text (`data=text`), which the store keeps as is."""
+        params: dict[str, Any] = {"since": since, "limit": limit, "data": DATA_TEXT}
         if horizon is not None:
             params["horizon"] = horizon
         if entities:

@@ -1,5 +1,6 @@
 """A small TCP proxy for fault tests: it forwards client↔server bytes and cuts some
-connections in the middle of a response (after a random number of response bytes).
+connections in the middle of a response (after a random number of response bytes) or,
+with `direction="request"`, in the middle of what the client sends (an upload's body).
 
 Deterministic for a seed; stops on `close()`. Threads, loopback only.
 """
@@ -12,10 +13,14 @@ import threading
 
 class CuttingProxy:
     """Listen on 127.0.0.1:<free port>, forward to `upstream`; a connection is cut with
-    probability `cut_probability` after between `min_bytes` and `max_bytes` response bytes."""
+    probability `cut_probability` after between `min_bytes` and `max_bytes` bytes going in
+    `direction` ("response": server→client, "request": client→server)."""
 
     def __init__(self, upstream_port: int, *, cut_probability: float = 0.5, min_bytes: int = 1,
-                 max_bytes: int = 30_000, seed: int = 1):
+                 max_bytes: int = 30_000, seed: int = 1, direction: str = "response"):
+        if direction not in ("response", "request"):
+            raise ValueError(f"direction must be 'response' or 'request', not {direction!r}")
+        self.direction = direction
         self.upstream_port = upstream_port
         self.cut_probability = cut_probability
         self.min_bytes, self.max_bytes = min_bytes, max_bytes
@@ -50,8 +55,9 @@ class CuttingProxy:
                 cut = self.rng.random() < self.cut_probability
                 budget = self.rng.randint(self.min_bytes, self.max_bytes) if cut else None
                 self._socks += [client, upstream]
-            threading.Thread(target=self._pump, args=(client, upstream, None), daemon=True).start()
-            threading.Thread(target=self._pump, args=(upstream, client, budget), daemon=True).start()
+            up, down = (budget, None) if self.direction == "request" else (None, budget)
+            threading.Thread(target=self._pump, args=(client, upstream, up), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, down), daemon=True).start()
 
     def _pump(self, src: socket.socket, dst: socket.socket, budget: int | None) -> None:
         try:

@@ -34,7 +34,7 @@ def enrol_device(url: str, username: str, store_path: Path) -> LocalStore:
     """Return a LocalStore enrolled for `username` (credentials saved)."""
     from sync.protocol import parse_enrol_payload
 
-    server, code = parse_enrol_payload(enrolment_payload(url, username))
+    _server, code = parse_enrol_payload(enrolment_payload(url, username))
     answer = HttpTransport(url).enrol(code, f"test-{username}", "test")
     store = LocalStore(store_path)
     store.save_credentials({"server_url": url, "device_id": answer["device_id"],

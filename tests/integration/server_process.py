@@ -19,8 +19,10 @@ SCRIPT = Path(__file__).with_name("serve_app.py")
 class ServerProcess:
     """One server subprocess on 127.0.0.1; `url` is set once it answers /api/v1/health."""
 
-    def __init__(self, db_url: str, workdir: Path, catalog: str = "real"):
+    def __init__(self, db_url: str, workdir: Path, catalog: str = "real", env: dict | None = None):
         self.db_url = db_url
+        #: extra environment for the server (by default its blobs go to <workdir>/blobs)
+        self.env = {"GBFIELD_BLOB_DIR": str(Path(workdir) / "blobs"), **(env or {})}
         self.workdir = Path(workdir)
         self.catalog = catalog
         self.proc: subprocess.Popen | None = None
@@ -31,8 +33,8 @@ class ServerProcess:
         """Start (or restart on the same port and database); raises RuntimeError if it fails."""
         port_file = self.workdir / "port"
         port_file.unlink(missing_ok=True)
-        log = open(self.workdir / "server.log", "ab")
-        env = {**os.environ, "DATABASE_URL": self.db_url, "PYTHONUNBUFFERED": "1"}
+        log = open(self.workdir / "server.log", "ab")  # noqa: SIM115 - the child process keeps it
+        env = {**os.environ, **self.env, "DATABASE_URL": self.db_url, "PYTHONUNBUFFERED": "1"}
         cmd = [sys.executable, str(SCRIPT), "--db", self.db_url, "--port-file", str(port_file),
                "--catalog", self.catalog, "--port", str(self.port or 0)]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)

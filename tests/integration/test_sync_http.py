@@ -34,7 +34,22 @@ def run_main_path(server, tmp_path):
     # the device now holds the server's view of its records
     assert set(store.records("inspection")) == set(iids)
     assert all(r["data"].get("status") == "submitted" for r in store.records("inspection").values())
+    assert_text_form_equals_object_form(server, store.credentials()["token"])
     return store, client, iids, fids
+
+
+def assert_text_form_equals_object_form(server, token):
+    """`data=text` pages carry the same changes, each upsert's data as its JSON text."""
+    headers = {PROTOCOL_HEADER: "1", "Authorization": f"Bearer {token}"}
+    url = f"{server.url}/api/v1/sync/pull?since=0&limit=10000"
+    plain = requests.get(url, headers=headers, timeout=30).json()
+    text = requests.get(url + "&data=text", headers=headers, timeout=30).json()
+    assert all(isinstance(c["data"], str) for c in text["changes"] if c["op"] == "upsert")
+    decoded = [{**c, "data": json.loads(c["data"]) if c["data"] is not None else None} for c in text["changes"]]
+    assert decoded == plain["changes"] and len(decoded) > 100
+    assert {k: v for k, v in text.items() if k != "changes"} == {k: v for k, v in plain.items() if k != "changes"}
+    bad = requests.get(url + "&data=yaml", headers=headers, timeout=30)
+    assert bad.status_code == 400 and bad.json()["error"] == "validation_failed"
 
 
 def test_main_path_sqlite(live_server, tmp_path):

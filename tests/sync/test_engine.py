@@ -114,6 +114,25 @@ def test_conflict_is_kept_with_server_record_and_resolved_by_officer(client, ser
     assert new_id != item["mutation_id"]
 
 
+def test_taking_the_servers_record_surfaces_the_edit_queued_behind_the_discarded_one(
+        client, server, store, records):
+    iid = make_inspections(records, 1, findings=0)[0]
+    assert client.sync().ok
+    server.write("inspection", iid, {"id": iid, "inspected_on": "2024-05-20", "note": "服务器"})
+    records.edit_inspection(iid, note="第一次")
+    records.edit_inspection(iid, note="第二次")  # queued behind, base unknown until the first is answered
+    assert client.sync().conflicts == 1
+    first = store.outbox("conflict")[0]
+    assert records.resolve_conflict(first["mutation_id"], keep="server") is None
+    [second] = store.outbox()
+    assert second["state"] == "conflict" and second["data"]["note"] == "第二次"  # not stuck, not rebased
+    assert second["server_version"] == 2 and second["server_current"]["note"] == "服务器"
+    records.resolve_conflict(second["mutation_id"], keep="mine")
+    report = client.sync()
+    assert report.ok and report.applied == 1 and store.outbox() == []
+    assert server.current[("inspection", iid)]["data"]["note"] == "第二次"
+
+
 def test_rejected_item_stays_with_reason_and_blocks_later_edits_of_that_record(client, server, store, records):
     iid = make_inspections(records, 1, findings=0)[0]
     fid = records.add_finding(iid, "ind-000", "reject-me")

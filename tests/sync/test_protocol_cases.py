@@ -13,6 +13,7 @@ from sync.protocol import (
     PullPage,
     PushItem,
     PushResult,
+    check_pull_page,
     digest_lines,
     item_hash,
     make_enrol_payload,
@@ -72,6 +73,25 @@ def test_invalid_push_results(case):
 def test_valid_pull_pages(case):
     page = PullPage.from_json(case["page"], since=case["since"])
     assert page.to_json() == case["page"]
+
+
+@pytest.mark.parametrize("case", PAGES["text_form"], ids=lambda c: c["name"])
+def test_pull_pages_with_data_as_text(case):
+    assert check_pull_page(case["page"], since=case["since"]) is case["page"]  # stored as is
+    assert PullPage.from_json(case["page"], since=case["since"]).to_json() == case["decoded"]
+
+
+def test_the_store_keeps_catalog_text_as_served_and_decodes_records(tmp_path):
+    from sync.client import LocalStore
+
+    case = PAGES["text_form"][0]
+    store = LocalStore(tmp_path / "d.sqlite")
+    assert store.apply_page(case["page"]["changes"], case["page"]["cursor"]) == 3
+    text = store.db.execute("SELECT data FROM catalog WHERE entity = 'indicator'").fetchone()[0]
+    assert text == case["page"]["changes"][0]["data"]
+    assert store.catalog_row("indicator", case["page"]["changes"][0]["id"]) == {"limit": "≤20", "unit": "mg/kg"}
+    assert store.record("review", "r1")["data"]["comment"] == "请复测"
+    store.close()
 
 
 @pytest.mark.parametrize("case", PAGES["invalid"], ids=lambda c: c["name"])

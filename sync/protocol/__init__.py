@@ -1,0 +1,60 @@
+"""The sync wire protocol, version 1: constants, codes and message shapes (pure, no I/O).
+
+Both sides import this package: the server (`server/`) to validate what devices send and to
+assign error codes, the device engine (`sync.client`) to build requests and read answers.
+docs/protocol.md is the prose version; tests/protocol_cases/ holds shared JSON cases.
+
+Modules: `constants` (versions, codes, entities, record shapes), `errors` (ProtocolError,
+the error body), `validation` (record shapes), `messages` (push), `pull` (pull pages,
+the horizon rule), `hashing` (canonical JSON, item hashes, digests), `enrol` (QR payload).
+Import public names from `sync.protocol` itself.
+
+Every ``from_json`` raises :class:`ProtocolError` (the root of this package's errors) with
+``details`` mapping a field path to a list of messages, ready for a ``validation_failed`` body.
+"""
+from sync.protocol.constants import (
+    ALL_ENTITIES,
+    API_PREFIX,
+    CATALOG_ENTITIES,
+    DATA_FORMS,
+    DATA_OBJECT,
+    DATA_TEXT,
+    DEFAULT_PULL_LIMIT,
+    ENROL_SCHEME,
+    ERROR_STATUS,
+    INSPECTION_STATUSES,
+    MAX_PULL_LIMIT,
+    MAX_PUSH_ITEMS,
+    MIN_PROTOCOL,
+    OP_DELETE,
+    OP_UPSERT,
+    OPS,
+    PROTOCOL_HEADER,
+    PROTOCOL_VERSION,
+    PUSHABLE_ENTITIES,
+    RECORD_ENTITIES,
+    RECORD_FIELDS,
+    REVIEW_OUTCOMES,
+    ErrorCode,
+    ItemStatus,
+    client_protocol_ok,
+)
+from sync.protocol.enrol import make_enrol_payload, parse_enrol_payload
+from sync.protocol.errors import ErrorBody, ProtocolError, error_body
+from sync.protocol.hashing import canonical_json, digest_lines, item_hash
+from sync.protocol.messages import PushItem, PushResponse, PushResult, parse_push_request
+from sync.protocol.pull import Change, PullPage, change_data, check_pull_page, pull_is_stale
+from sync.protocol.validation import is_uuid, validate_record
+
+__all__ = [
+    "ALL_ENTITIES", "API_PREFIX", "CATALOG_ENTITIES", "DATA_FORMS", "DATA_OBJECT", "DATA_TEXT",
+    "DEFAULT_PULL_LIMIT", "ENROL_SCHEME",
+    "ERROR_STATUS", "INSPECTION_STATUSES", "MAX_PULL_LIMIT", "MAX_PUSH_ITEMS", "MIN_PROTOCOL",
+    "OPS", "OP_DELETE", "OP_UPSERT", "PROTOCOL_HEADER", "PROTOCOL_VERSION", "PUSHABLE_ENTITIES",
+    "RECORD_ENTITIES", "RECORD_FIELDS", "REVIEW_OUTCOMES",
+    "Change", "ErrorBody", "ErrorCode", "ItemStatus", "ProtocolError", "PullPage", "PushItem",
+    "PushResponse", "PushResult",
+    "canonical_json", "change_data", "check_pull_page", "client_protocol_ok", "digest_lines", "error_body",
+    "is_uuid", "item_hash", "make_enrol_payload", "parse_enrol_payload", "parse_push_request",
+    "pull_is_stale", "validate_record",
+]

@@ -5,12 +5,15 @@ import marshmallow as ma
 
 from sync.protocol import DATA_FORMS, DATA_OBJECT, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT
 
+#: change-log sequence numbers are signed 64-bit integers (BIGINT / SQLite INTEGER)
+SEQ_RANGE = ma.validate.Range(min=0, max=2**63 - 1)
+
 
 class PullArgsSchema(ma.Schema):
-    since = ma.fields.Integer(load_default=0, validate=ma.validate.Range(min=0))
+    since = ma.fields.Integer(load_default=0, validate=SEQ_RANGE)
     limit = ma.fields.Integer(load_default=DEFAULT_PULL_LIMIT, validate=ma.validate.Range(min=1, max=MAX_PULL_LIMIT))
     entities = ma.fields.String(load_default=None, metadata={"description": "comma-separated entity names"})
-    horizon = ma.fields.Integer(load_default=None, validate=ma.validate.Range(min=0),
+    horizon = ma.fields.Integer(load_default=None, validate=SEQ_RANGE,
                                 metadata={"description": "the `horizon` of the client's previous page"})
     data = ma.fields.String(load_default=DATA_OBJECT, validate=ma.validate.OneOf(DATA_FORMS),
                             metadata={"description": "how each upsert's `data` travels: `object` (default) "

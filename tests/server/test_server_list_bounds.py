@@ -17,8 +17,8 @@ def test_offset_out_of_range_is_400(api, path, offset, status):
         assert r.json == [] or r.json.get("items") == [], r.json
 
 
-@pytest.mark.xfail(strict=True, reason="pull `since`/`horizon` need a maximum in server/schemas/sync.py "
-                   "(owned by another engineer during this change): since=10**30 raises OverflowError → 500")
-def test_pull_since_beyond_integer_range_is_400(api):
-    r = api.call("GET", f"/api/v1/sync/pull?since={10**30}", "admin")
+@pytest.mark.parametrize("param", ["since", "horizon"])
+def test_pull_cursor_beyond_integer_range_is_400(api, param):
+    r = api.call("GET", f"/api/v1/sync/pull?{param}={10**30}", "admin")
     assert r.status_code == 400, r.json
+    assert r.json["error"] == "validation_failed" and param in r.json["details"]

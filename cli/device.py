@@ -134,7 +134,10 @@ def cmd_sync(args) -> int:
 
 
 def cmd_status(args) -> int:
-    """Print the cursor, record counts and the outbox (with reasons for conflicts/rejections)."""
+    """Print the cursor, record counts, the outbox (with reasons for conflicts/rejections)
+    and the photo queue (with reasons for photos that failed)."""
+    from sync.client.photos import PhotoQueue
+
     store = _open_store(args.store)
     try:
         creds = store.credentials() or {}
@@ -146,6 +149,10 @@ def cmd_status(args) -> int:
             "cursor": store.cursor,
             "counts": store.counts(),
             "outbox": store.outbox_counts(),
+            "photos": PhotoQueue(store).counts(),
+            "photos_attention": [{"sha256": p["sha256"], "path": p["path"], "state": p["state"],
+                                  "attempts": p["attempts"], "reason": p["last_error"]}
+                                 for p in PhotoQueue(store).rows() if p["state"] != "uploaded" and p["last_error"]],
             "attention": [{"mutation_id": i["mutation_id"], "entity": i["entity"], "id": i["id"],
                            "state": i["state"], "reason": i["last_error"], "error": i["error_code"],
                            "server_version": i["server_version"]}
@@ -163,6 +170,11 @@ def cmd_status(args) -> int:
         print(f"待上传 outbox: {ob['pending']} pending, {ob['conflict']} conflict, {ob['rejected']} rejected")
         for item in status["attention"]:
             print(f"  [{item['state']}] {item['entity']} {item['id']}: {item['reason']}")
+        ph = status["photos"]
+        print(f"照片 photos: {ph['pending']} pending, {ph['uploaded']} uploaded, {ph['rejected']} rejected")
+        for photo in status["photos_attention"]:
+            print(f"  [{photo['state']}] {photo['sha256'][:12]}… {photo['path']} "
+                  f"({photo['attempts']} attempts): {photo['reason']}")
         return 0
     finally:
         store.close()

@@ -3,7 +3,9 @@
 The server sends each catalog entity's `data` as `server/services/catalog_import.py`
 writes it: a `standard` lists its edition ids (`editions`), an `edition` is the edition
 without its indicators plus `indicator_ids`, an `indicator` is the indicator itself, and a
-`ruleset` names a version with its `effective_from`. Putting them back together gives the
+`ruleset` names a version with its `effective_from`, and an `interpretation` is the
+newest published version of an official interpretation with its older versions in
+`history`. Putting them back together gives the
 same standard dicts `rules.catalog.Catalog.from_dicts` reads, so the tablet judges with the
 same rules code as the server's re-judgement, and records the rule-set version it used.
 
@@ -45,6 +47,23 @@ def catalog_dicts(store: LocalStore) -> list[dict[str, Any]]:
     return standards
 
 
+def cached_interpretations(store: LocalStore) -> tuple:
+    """Return every pulled official interpretation version (newest and history) as
+    rules.interpretation.Interpretation objects; rules picks, per indicator and inspection
+    date, the version in force. Raises SyncError when a cached row cannot be read."""
+    from rules.interpretation import Interpretation
+
+    found = []
+    for (data,) in store.db.execute("SELECT data FROM catalog WHERE entity = 'interpretation'"):
+        newest = orjson.loads(data)
+        try:
+            found.extend(Interpretation.from_dict(v) for v in (newest, *(newest.get("history") or ())))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise SyncError(f"本机解释数据无法读取 / cached interpretation unreadable: {exc}",
+                            code="bad_catalog") from exc
+    return tuple(found)
+
+
 def ruleset_version_on(store: LocalStore, on: date | None) -> str | None:
     """Return the cached rule-set version in force on `on` — the newest effective on that
     date, or the oldest when `on` predates them all (the server's rule) — or None."""
@@ -77,12 +96,13 @@ def catalog_ruleset(store: LocalStore, version: str | None = None):
         catalog = Catalog.from_dicts(standards)
     except (KeyError, ValueError, TypeError) as exc:
         raise SyncError(f"本机标准库无法读取 / cached catalog unreadable: {exc}", code="bad_catalog") from exc
-    return RuleSet(version or ruleset_version_on(store, None) or "device", catalog, ())
+    return RuleSet(version or ruleset_version_on(store, None) or "device", catalog,
+                   cached_interpretations(store))
 
 
 def catalog_judge(store: LocalStore) -> Judge:
-    """Return a Judge for `DeviceRecords` judging with the cached catalog and the rule-set
-    version in force on the inspection date. The parsed catalog is kept until the store's
+    """Return a Judge for `DeviceRecords` judging with the cached catalog, the pulled
+    official interpretations and the rule-set version in force on the inspection date. The parsed catalog is kept until the store's
     pull cursor moves (a sync brought new catalog rows)."""
     cache: dict[str, Any] = {}
 
@@ -91,11 +111,12 @@ def catalog_judge(store: LocalStore) -> Judge:
         if cache.get("cursor") != cursor:
             cache.clear()
             cache["cursor"] = cursor
-            cache["catalog"] = catalog_ruleset(store).catalog
+            base = catalog_ruleset(store)
+            cache["catalog"], cache["interpretations"] = base.catalog, base.interpretations
         version = ruleset_version_on(store, on) or "device"
         if version not in cache:
             from rules.ruleset import RuleSet
 
-            cache[version] = RuleSet(version, cache["catalog"], ())
+            cache[version] = RuleSet(version, cache["catalog"], cache["interpretations"])
         return cache[version].judge_indicator(indicator_id, measured, unit, on=on, product_class=product_class)
     return judge

@@ -6,7 +6,6 @@ changes is flagged with before/after. The tablet is the real sync engine (LocalS
 SyncClient) over an in-process WSGI transport to the real Flask app."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -16,9 +15,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
 from server_testkit import GOOD_CREDIT, Api, make_app
 
-from rules.catalog import Catalog
-from rules.interpretation import Interpretation
-from rules.ruleset import RuleSet
 from server.extensions import db
 from sync.client import (
     DeviceRecords,
@@ -26,30 +22,9 @@ from sync.client import (
     RetryPolicy,
     SyncClient,
     WsgiTransport,
-    ruleset_judge,
+    catalog_judge,
 )
 from tests.server.interpretations.samples import FORMALDEHYDE_A, INFANT_QUESTION
-
-
-def device_ruleset(store: LocalStore) -> RuleSet:
-    """What the tablet judges with: its pulled catalog and every pulled interpretation version."""
-    rows: dict[str, dict[str, dict]] = {}
-    for entity, data in store.db.execute("SELECT entity, data FROM catalog"):
-        d = json.loads(data)
-        rows.setdefault(entity, {})[d.get("id") or d.get("code") or d.get("version")] = d
-    indicators = rows.get("indicator", {})
-    standards = []
-    for std in rows["standard"].values():
-        editions = []
-        for eid in std["editions"]:
-            ed = dict(rows["edition"][eid])
-            ed["indicators"] = [indicators[i] for i in ed.pop("indicator_ids")]
-            editions.append(ed)
-        standards.append({**std, "editions": editions})
-    interpretations = tuple(Interpretation.from_dict(v) for d in rows.get("interpretation", {}).values()
-                            for v in (d, *d.get("history", ())))
-    version = max(rows["ruleset"])
-    return RuleSet(version, Catalog.from_dicts(standards), interpretations)
 
 
 @pytest.fixture
@@ -68,7 +43,7 @@ def test_question_path_offline_answer_publish_sync_verdict(server, tmp_path):
     tablet = SyncClient(store, WsgiTransport(server, api.device("insp_chaoyang")),
                         retry=RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.05, max_total=2))
     assert tablet.sync().ok                                     # first sync: the catalog
-    records = DeviceRecords(store, judge=ruleset_judge(device_ruleset(store)))
+    records = DeviceRecords(store, judge=catalog_judge(store))
     fields = {"jurisdiction": "110105", "company_name": "北京示例婴童服饰有限公司", "credit_code": GOOD_CREDIT,
               "product_class": "A"}
 
@@ -108,7 +83,7 @@ def test_question_path_offline_answer_publish_sync_verdict(server, tmp_path):
         [(old_finding, "fail", "pass")]
 
     # 4. a new finding: the tablet's provisional verdict and the server's both name the interpretation
-    records = DeviceRecords(store, judge=ruleset_judge(device_ruleset(store)))
+    records = DeviceRecords(store, judge=catalog_judge(store))
     new_inspection = records.create_inspection("2025-07-01", **fields)
     new_finding = records.add_finding(new_inspection, FORMALDEHYDE_A, "20.4", "mg/kg")
     device_verdict = next(i for i in store.outbox() if i["id"] == new_finding)["data"]["device_verdict"]

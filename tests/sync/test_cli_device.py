@@ -47,3 +47,23 @@ def test_status_lists_outbox_and_rejections(tmp_path, capsys):
     assert status["attention"][0]["reason"] == "指标不存在"
     assert main(["device", "status", "--store", str(path)]) == 0
     assert "[rejected] finding" in capsys.readouterr().out
+
+
+def test_status_lists_the_photo_queue_with_reasons(tmp_path, capsys):
+    from sync.client.photos import PhotoQueue
+
+    path = tmp_path / "d.sqlite"
+    store = LocalStore(path)
+    records = DeviceRecords(store)
+    iid = records.create_inspection("2024-05-20")
+    photo = tmp_path / "p.jpg"
+    photo.write_bytes(b"\xff\xd8 not really a jpeg")
+    sha = records.attach_photo(iid, photo)
+    PhotoQueue(store).note_failure(sha, "图片无法解码 / image cannot be decoded", rejected=True)
+    store.close()
+    assert main(["device", "status", "--store", str(path), "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["photos"] == {"pending": 0, "uploaded": 0, "rejected": 1}
+    assert status["photos_attention"][0]["reason"].startswith("图片无法解码")
+    assert main(["device", "status", "--store", str(path)]) == 0
+    assert "照片 photos: 0 pending, 0 uploaded, 1 rejected" in capsys.readouterr().out

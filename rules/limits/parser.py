@@ -28,7 +28,7 @@ _PREFIX_ORDER = sorted(_PREFIX_OPS, key=len, reverse=True)
 _SUFFIX_OPS = {"及以上": "ge", "及以下": "le", "或以上": "ge", "或以下": "le"}
 _NOT_DETECTED = ("不得检出", "不应检出", "不得测出")
 _ENUM_WORDS = frozenset({"阴性", "合格", "符合要求", "无"})
-_ENUM_RE = re.compile(r"无[\u4e00-\u9fff]{1,12}$")
+_ENUM_RE = re.compile(r"无[\u4e00-\u9fff]{1,12}(?:[、，,][\u4e00-\u9fff]{1,12})*$")   # 无异味, 无异臭、异味
 _NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
 _UNSIGNED_RE = re.compile(r"(?:\d+(?:\.\d*)?|\.\d+)")
 _UNIT_RE = re.compile(r"%|‰|级|[A-Za-zµμΩ°℃][A-Za-z0-9µμΩ°℃/³²·^*]*")

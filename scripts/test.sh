@@ -15,4 +15,4 @@ trap pg_stop EXIT
 export GBFIELD_TEST_PG_URL="$PG_URL"
 
 log "running pytest"
-"$PY" -m pytest -n 2 --dist loadgroup -p no:cacheprovider "$@"
+"$PY" -m pytest -n 2 --dist loadgroup -p no:cacheprovider --durations=10 "$@"

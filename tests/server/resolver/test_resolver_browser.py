@@ -14,6 +14,15 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
         "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 VIEWPORTS = {"phone": (375, 812), "tablet": (1280, 800)}
 LOT = "%E6%89%B9%E6%AC%A1A"
+#: vertical gaps (px) between consecutive cards of the same column of the page layout
+LEFT_COLUMN_GAPS = """() => {
+  const cards = [...document.querySelectorAll('.layout > *')].map(e => e.getBoundingClientRect());
+  const gaps = [];
+  for (const a of cards) for (const b of cards)
+    if (b.top > a.top && Math.abs(b.left - a.left) < 2 && b.top - a.bottom >= 0)
+      gaps.push(b.top - a.bottom);
+  return gaps.length ? Math.min(...gaps) : 0;
+}"""
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +58,8 @@ def test_product_page_on_phone_and_tablet(live_base, device):
                 page.goto(live_base + path, timeout=15000)
                 results[name] = {"text": page.inner_text("body"),
                                  "scroll": page.evaluate("document.documentElement.scrollWidth"),
-                                 "font": page.evaluate("getComputedStyle(document.body).fontFamily")}
+                                 "font": page.evaluate("getComputedStyle(document.body).fontFamily"),
+                                 "gaps": page.evaluate(LEFT_COLUMN_GAPS)}
                 page.screenshot(path=str(ARTIFACTS / f"resolver-{name}-{device}.png"), full_page=True)
         finally:
             browser.close()
@@ -60,4 +70,6 @@ def test_product_page_on_phone_and_tablet(live_base, device):
     assert "未找到该商品" in results["notfound"]["text"]
     assert "PingFang SC" in results["baby"]["font"]
     assert all(r["scroll"] <= width for r in results.values()), {k: r["scroll"] for k, r in results.items()}
+    # cards stacked in a column sit close together (no hole left by the taller column beside them)
+    assert all(r["gaps"] < 40 for r in results.values()), {k: r["gaps"] for k, r in results.items()}
     assert all(u.startswith(live_base) for u in seen), [u for u in seen if not u.startswith(live_base)]

@@ -6,6 +6,9 @@ apt_install chromium fonts-wqy-microhei libmtdev1
 ensure_venv "dev,client,postgres,s3"
 cd "$ROOT"
 
+log "linting (ruff)"
+"$VENV/bin/ruff" check "$ROOT"
+
 log "checking import directions (import-linter)"
 "$VENV/bin/lint-imports" --config setup.cfg
 

@@ -54,10 +54,10 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     from server.resources import register_blueprints
     register_blueprints(api)
 
-    from server.resolver import bp as resolver_bp   # public GS1-style pages at the site root
+    from server.resolver import bp as resolver_bp  # public GS1-style pages at the site root
     app.register_blueprint(resolver_bp)
 
-    from server.interpretations import init_app as init_interpretations   # questions, FAQ
+    from server.interpretations import init_app as init_interpretations  # questions, FAQ
     init_interpretations(app)
 
     import swagger_ui_bundle

@@ -44,11 +44,10 @@ def load_catalog_spec(spec: str):
 
 def seed(app, catalog_spec: str) -> None:
     """Migrate the database (alembic upgrade head), create jurisdictions, users and the catalog unless already there."""
+    from cli.server import upgrade_database
     from server.extensions import db
     from server.models.accounts import User
     from server.services import accounts
-
-    from cli.server import upgrade_database
 
     upgrade_database(app)  # the migrations `gbfield serve` / `gbfield db upgrade` apply
     with app.app_context():

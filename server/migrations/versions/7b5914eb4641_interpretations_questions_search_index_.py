@@ -5,9 +5,9 @@ Revises: 1fba2b3ddb47
 Create Date: 2026-11-24 02:06:43.368416
 
 """
-from alembic import op
 import sqlalchemy as sa
-from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_type=Text()))
+from alembic import op
+from sqlalchemy import Text
 from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.

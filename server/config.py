@@ -36,6 +36,9 @@ def load_config(instance_path: str) -> dict:
         "GBFIELD_USER_TOKEN_TTL_HOURS": _int("GBFIELD_USER_TOKEN_TTL_HOURS", 12),
         "GBFIELD_DEVICE_TOKEN_TTL_DAYS": _int("GBFIELD_DEVICE_TOKEN_TTL_DAYS", 365),
         "GBFIELD_ENROLMENT_TTL_MINUTES": _int("GBFIELD_ENROLMENT_TTL_MINUTES", 15),
+        # after this many consecutive wrong passwords a user's logins are refused for a while
+        "GBFIELD_LOGIN_MAX_FAILURES": _int("GBFIELD_LOGIN_MAX_FAILURES", 5),
+        "GBFIELD_LOGIN_LOCK_MINUTES": _int("GBFIELD_LOGIN_LOCK_MINUTES", 15),
         "GBFIELD_TOMBSTONE_RETENTION_DAYS": _int("GBFIELD_TOMBSTONE_RETENTION_DAYS", 90),
         "GBFIELD_PASSWORD_PROFILE": "default",   # argon2id RFC 9106 low-memory
         "GBFIELD_SQLITE_BUSY_TIMEOUT_MS": _int("GBFIELD_SQLITE_BUSY_TIMEOUT_MS", 30000),

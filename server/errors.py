@@ -92,6 +92,16 @@ class Unavailable(DomainError):
     code, status = ErrorCode.UNAVAILABLE, 503
 
 
+class RateLimited(DomainError):
+    """Too many attempts; `retry_after` (seconds) is sent as the Retry-After header."""
+
+    code, status = ErrorCode.RATE_LIMITED, 429
+
+    def __init__(self, message: str, *, retry_after: int, details: Mapping[str, Any] | None = None):
+        super().__init__(message, details={"retry_after_seconds": retry_after, **dict(details or {})})
+        self.retry_after = retry_after
+
+
 class ItemRejected(DomainError):
     """A push item that can never be applied; `code` names why (e.g. invalid_credit_code)."""
 
@@ -197,7 +207,10 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
-        return error_response(exc.status, exc.code, exc.message, exc.details)
+        resp = error_response(exc.status, exc.code, exc.message, exc.details)
+        if isinstance(exc, RateLimited):
+            resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
 
     @app.errorhandler(ProtocolError)
     def _protocol(exc: ProtocolError):

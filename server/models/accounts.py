@@ -35,6 +35,9 @@ class User(db.Model):
     jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     disabled_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # consecutive wrong passwords, and until when logins are refused after too many
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class Device(db.Model):

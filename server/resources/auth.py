@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_smorest import Blueprint
 
 from server.auth import current_principal, require_role
+from server.errors import ErrorSchema
 from server.extensions import db
 from server.models.accounts import User
 from server.schemas.accounts import LoginSchema, TokenSchema, UserSchema
@@ -15,8 +16,12 @@ blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="User l
 @blp.route("/login", methods=["POST"])
 @blp.arguments(LoginSchema)
 @blp.response(200, TokenSchema)
+@blp.alt_response(401, schema=ErrorSchema, description="wrong username or password")
+@blp.alt_response(429, schema=ErrorSchema,
+                  description="too many wrong passwords: locked for a while (Retry-After header)")
 def login(body):
-    """Exchange username + password for a user token."""
+    """Exchange username + password for a user token (repeated wrong passwords lock the
+    user's logins for GBFIELD_LOGIN_LOCK_MINUTES)."""
     result = accounts.login(body["username"], body["password"])
     db.session.commit()
     return result

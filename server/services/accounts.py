@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import uuid
 from datetime import timedelta
@@ -17,11 +18,14 @@ from server.errors import (
     Forbidden,
     InvalidCredentials,
     NotFound,
+    RateLimited,
     ValidationFailed,
 )
 from server.extensions import db
 from server.models.accounts import Device, Enrolment, Jurisdiction, Token, User
 from sync.protocol import make_enrol_payload
+
+log = logging.getLogger(__name__)
 
 _HASHERS = {"default": PasswordHasher(), "cheapest-for-tests": PasswordHasher.from_parameters(profiles.CHEAPEST)}
 
@@ -109,21 +113,45 @@ def _issue_token(user: User, ttl: timedelta, device_id: str | None = None) -> tu
 
 
 def login(username: str, password: str) -> dict:
-    """Check a password and return `{token, expires_at, user}`; raises InvalidCredentials."""
+    """Check a password and return `{token, expires_at, user}`.
+
+    After GBFIELD_LOGIN_MAX_FAILURES consecutive wrong passwords the user's logins are
+    refused for GBFIELD_LOGIN_LOCK_MINUTES (the count is committed even though the request
+    fails). Raises InvalidCredentials, or RateLimited while the user is locked out.
+    """
     user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
     bad = InvalidCredentials("用户名或密码错误 / wrong username or password")
     if user is None or user.disabled_at is not None:
         _hasher.hash(password)  # same work either way: no user enumeration by timing
         raise bad
+    now = clock.now()
+    if user.locked_until is not None and clock.as_utc(user.locked_until) > now:
+        wait = int((clock.as_utc(user.locked_until) - now).total_seconds()) + 1
+        raise RateLimited(f"密码错误次数过多，请 {max(1, wait // 60)} 分钟后再试 / too many wrong passwords, "
+                          f"try again in {wait} s", retry_after=wait)
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError) as exc:
+        _count_failure(user, now)
         raise bad from exc
+    user.failed_logins, user.locked_until = 0, None
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     ttl = timedelta(hours=current_app.config["GBFIELD_USER_TOKEN_TTL_HOURS"])
     token, row = _issue_token(user, ttl)
     return {"token": token, "expires_at": row.expires_at.isoformat(), "user": user_json(user)}
+
+
+def _count_failure(user: User, now) -> None:
+    """Count a wrong password and lock the user out after too many; commits, because the
+    request itself ends in an error (and its transaction would otherwise be rolled back)."""
+    config = current_app.config
+    user.failed_logins = (user.failed_logins or 0) + 1
+    if user.failed_logins >= config["GBFIELD_LOGIN_MAX_FAILURES"]:
+        user.locked_until = now + timedelta(minutes=config["GBFIELD_LOGIN_LOCK_MINUTES"])
+        user.failed_logins = 0
+        log.warning("user %s locked out until %s after repeated wrong passwords", user.username, user.locked_until)
+    db.session.commit()
 
 
 def revoke_token(token_hash: str) -> None:

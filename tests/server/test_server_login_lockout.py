@@ -1,0 +1,56 @@
+"""Repeated wrong passwords lock a user's logins for a while (429 with Retry-After); the
+count survives the failing requests, a right password resets it, and the lock lifts."""
+from datetime import timedelta
+
+import pytest
+from server_testkit import PASSWORD, Api, make_app
+
+from server import clock
+from server.extensions import db
+from server.models.accounts import User
+
+
+@pytest.fixture
+def api(db_url):
+    app = make_app(db_url, GBFIELD_LOGIN_MAX_FAILURES=3, GBFIELD_LOGIN_LOCK_MINUTES=10)
+    yield Api(app)
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+def login(api, password, username="insp_chaoyang"):
+    return api.client.post("/api/v1/auth/login", json={"username": username, "password": password})
+
+
+def test_too_many_wrong_passwords_lock_the_user_out(api, monkeypatch):
+    for _ in range(3):
+        assert login(api, "wrong").status_code == 401
+    r = login(api, PASSWORD)              # even the right password is refused while locked
+    assert r.status_code == 429 and r.json["error"] == "rate_limited"
+    assert "分钟后再试" in r.json["message"]
+    assert 0 < int(r.headers["Retry-After"]) <= 600
+    assert r.json["details"]["retry_after_seconds"] == int(r.headers["Retry-After"])
+    assert login(api, PASSWORD, "insp_haidian").status_code == 200   # other users unaffected
+    real = clock.now
+    monkeypatch.setattr(clock, "now", lambda: real() + timedelta(minutes=11))
+    assert login(api, PASSWORD).status_code == 200
+
+
+def test_a_right_password_resets_the_count(api):
+    for _ in range(2):
+        assert login(api, "wrong").status_code == 401
+    assert login(api, PASSWORD).status_code == 200
+    for _ in range(2):
+        assert login(api, "wrong").status_code == 401
+    assert login(api, PASSWORD).status_code == 200
+    with api.app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username="insp_chaoyang")).scalar_one()
+        assert (user.failed_logins, user.locked_until) == (0, None)
+
+
+def test_unknown_users_are_not_counted_or_revealed(api):
+    for _ in range(5):
+        r = login(api, "wrong", "nobody")
+        assert r.status_code == 401 and r.json["error"] == "invalid_credentials"

@@ -14,7 +14,8 @@ COMMAND_MODULES = (
     "cli.judge",       # judge, round
     "cli.standards",   # standards list|show|search
     "cli.qr",          # qr parse|make
-    "cli.server",      # serve, db, users, scheduler ...
+    "cli.server",      # serve, db, users, catalog
+    "cli.jurisdictions",  # jurisdictions add|import|list
     "cli.device",      # device enroll|sync|status
     "cli.evidence",    # evidence verify
     "cli.registry",    # registry import

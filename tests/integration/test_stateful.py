@@ -349,9 +349,10 @@ def test_offline_devices_converge(template, tmp_path):
     OfflineDevices.conflicts_seen.clear()
     OfflineDevices.resolved_seen.clear()
     run_state_machine_as_test(Machine, settings=settings(
+        # derandomized: CI runs the same sequences every time (its conflict count is checked below);
         # no shrinking phase: shrinking a failing three-tablet run took over 5 minutes; the
         # failing sequence is printed as generated
-        max_examples=10, stateful_step_count=20, deadline=None,
+        max_examples=10, stateful_step_count=20, deadline=None, derandomize=True, database=None,
         phases=(Phase.explicit, Phase.reuse, Phase.generate),
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much]))
     # the run must have produced and resolved real conflicts, or it proved nothing about them

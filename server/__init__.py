@@ -60,6 +60,9 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     from server.interpretations import init_app as init_interpretations  # questions, FAQ
     init_interpretations(app)
 
+    from server.console import init_app as init_console  # the supervisor/expert web console
+    init_console(app)
+
     import swagger_ui_bundle
 
     @app.route("/api/v1/docs/static/<path:filename>")

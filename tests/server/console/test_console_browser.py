@@ -1,0 +1,98 @@
+"""The console in a real browser (Debian Chromium via Playwright) at desktop and 10-inch
+tablet sizes: sign in, filter to disagreements, open one, return it with a comment, see the
+flash. Screenshots go to tests/_artifacts/console-*.png; nothing is fetched from outside."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from console_kit import jpeg_bytes, seed
+from server_testkit import PASSWORD, Api, make_app
+from werkzeug.serving import make_server
+
+from server.auth import Principal
+from server.extensions import db
+from server.models.accounts import User
+from server.photos.service import store_photo
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "_artifacts"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+VIEWPORTS = {"desktop": (1440, 900), "tablet": (1280, 800)}
+
+
+@pytest.fixture
+def live(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path / 'server.db'}", GBFIELD_BLOB_DIR=str(tmp_path / "blobs"))
+    api = Api(app)
+    data, sha = jpeg_bytes((60, 120, 170))
+    with app.test_request_context():
+        user = db.session.execute(db.select(User).where(User.username == "insp_chaoyang")).scalar_one()
+        store_photo(data, sha, Principal(user.id, user.username, "inspector", "110105",
+                                         "/110000/110100/110105/", None, "t"))
+        db.session.commit()
+    ids = seed(api, photos=[sha])
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", ids
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        with app.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_review_a_disagreement_in_the_browser(live, device):
+    from playwright.sync_api import sync_playwright
+
+    base, ids = live
+    width, height = VIEWPORTS[device]
+    seen: list[str] = []
+    shot = ARTIFACTS / "console-{}-" f"{device}.png"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        try:
+            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+            page.on("request", lambda r: seen.append(r.url))
+            page.set_default_timeout(15000)
+            page.goto(base + "/console/inspections/")
+            assert "/console/login" in page.url
+            page.screenshot(path=str(shot).format("login"))
+            page.fill("input[name=username]", "sup_chaoyang")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url("**/console/inspections/")
+            page.screenshot(path=str(shot).format("list"), full_page=True)
+            page.check("input[name=disagreement]")
+            page.click(".filters button[type=submit]")
+            page.wait_for_url("**disagreement=1**")
+            assert page.locator("a.rowlink").count() == 1
+            page.click("a.rowlink")
+            page.wait_for_url(f"**/console/inspections/{ids['disagree']}**")
+            font = page.evaluate("getComputedStyle(document.body).fontFamily")
+            scroll = page.evaluate("document.documentElement.scrollWidth")
+            page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            page.screenshot(path=str(shot).format("detail"), full_page=True)
+            page.click("label.oc-returned")
+            page.click("#review button[type=submit]")          # no comment: the form says why
+            assert page.locator(".field-error").inner_text().startswith("退回修改或不予通过必须填写意见")
+            page.click("label.oc-returned")
+            page.fill("textarea[name=comment]", "请补拍吊牌照片，并复测甲醛含量。")
+            page.click("#review button[type=submit]")
+            page.wait_for_url("**disagreement=1**")
+            flash = page.locator(".flash-success").inner_text()
+            page.screenshot(path=str(shot).format("flash"), full_page=True)
+        finally:
+            browser.close()
+    assert "已审核" in flash and "退回修改" in flash
+    assert "PingFang SC" in font
+    assert scroll <= width
+    assert seen and all(u.startswith(base) for u in seen), [u for u in seen if not u.startswith(base)]

@@ -7,12 +7,35 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
+
+
+def instance_secret(instance: Path) -> str:
+    """Return the key kept in `<instance>/secret_key`, creating it (mode 0600) on first use,
+    so every worker process and every restart signs console sessions with the same key.
+    Two workers starting at once agree: only one creates the file (O_EXCL), the other reads it.
+    Raises OSError when the instance folder cannot be written or read."""
+    path = instance / "secret_key"
+    instance.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):   # the creator may still be writing it
+            key = path.read_text(encoding="ascii").strip()
+            if key:
+                return key
+            time.sleep(0.01)
+        raise OSError(f"{path} is empty") from None
+    key = secrets.token_hex(32)
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key
 
 
 def load_config(instance_path: str) -> dict:
@@ -29,7 +52,7 @@ def load_config(instance_path: str) -> dict:
     return {
         "SQLALCHEMY_DATABASE_URI": db_url,
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_hex(32),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or instance_secret(instance),
         "GBFIELD_BLOB_DIR": os.environ.get("GBFIELD_BLOB_DIR") or str(instance / "blobs"),
         # What enrolment QR codes tell devices to talk to; None = the request's host URL.
         "GBFIELD_PUBLIC_URL": os.environ.get("GBFIELD_PUBLIC_URL") or None,

@@ -5,10 +5,9 @@ Revises: 7b5914eb4641
 Create Date: 2026-11-24 02:46:31.689646
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_type=Text()))
-
 
 # revision identifiers, used by Alembic.
 revision = '6755a1bdcd9b'

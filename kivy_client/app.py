@@ -1,0 +1,133 @@
+"""The tablet app: one App class wires the store, the presenters and the screens.
+
+    TabletApp(store_path="device.sqlite").run()
+
+Kivy is imported here and in screens/widgets only; presenters stay plain Python. Work
+that may take more than a moment (sync, enrolment) runs on a thread and comes back to the
+UI through Clock.schedule_once.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from kivy.app import App
+from kivy.clock import Clock
+from kivy.core.text import LabelBase
+from kivy.lang import Builder
+from kivy.properties import StringProperty
+from kivy.uix.boxlayout import BoxLayout
+
+from kivy_client.i18n import Translator
+from kivy_client.presenters import (
+    EnrolPresenter,
+    InspectionPresenter,
+    ScanPresenter,
+    SyncPresenter,
+    ThreadRunner,
+)
+from kivy_client.services.photos import FONT_PATH
+from sync.client import LocalStore
+
+KV_DIR = Path(__file__).resolve().parent / "kv"
+KV_FILES = ("theme.kv", "home.kv", "scan.kv", "inspection.kv", "settings.kv")
+
+
+def register_cjk_font() -> None:
+    """Make WenQuanYi Micro Hei (shipped in assets/fonts) the default "Roboto" so Chinese renders."""
+    LabelBase.register(name="Roboto", fn_regular=str(FONT_PATH), fn_bold=str(FONT_PATH))
+
+
+def load_kv() -> None:
+    """Load the kv rules once (idempotent)."""
+    # the widget classes must be known before the rules that name them
+    import kivy_client.screens
+    import kivy_client.widgets  # noqa: F401
+
+    for name in KV_FILES:
+        path = str(KV_DIR / name)
+        Builder.unload_file(path)
+        Builder.load_file(path)
+
+
+class Root(BoxLayout):
+    """Navigation rail + the screen manager."""
+
+    current = StringProperty("home")
+
+    def show(self, name: str) -> None:
+        """Switch to the screen `name`."""
+        self.ids.sm.current = name
+
+
+class TabletApp(App):
+    """gbfield on the tablet. `store` or `store_path` is the device's LocalStore;
+    `runner`/`transport factories` can be injected (tests)."""
+
+    lang = StringProperty("zh_CN")
+    title = "gbfield"
+
+    def __init__(self, store: LocalStore | None = None, *, store_path: str | None = None, runner=None,
+                 sync_transport_factory=None, enrol_transport_factory=None, inspector: str = "", **kw):
+        super().__init__(**kw)
+        self.store = store or LocalStore(store_path or "device.sqlite")
+        self.translator = Translator()
+        self.runner = runner or ThreadRunner(lambda fn: Clock.schedule_once(lambda _dt: fn(), 0))
+        sync_kw = {"transport_factory": sync_transport_factory} if sync_transport_factory else {}
+        enrol_kw = {"transport_factory": enrol_transport_factory} if enrol_transport_factory else {}
+        self.sync_presenter = SyncPresenter(self.store, runner=self.runner, **sync_kw)
+        self.enrol_presenter = EnrolPresenter(self.store, runner=self.runner, **enrol_kw)
+        self.scan_presenter = ScanPresenter(self.store)
+        creds = self.store.credentials() or {}
+        user = creds.get("user") or {}
+        self.inspection_presenter = InspectionPresenter(
+            self.store, inspector=inspector or user.get("display_name") or user.get("username") or "")
+
+    def t(self, key: str, _lang: str | None = None) -> str:
+        """Return the text of `key` in the current language (kv passes app.lang to re-bind)."""
+        return self.translator(key)
+
+    def set_language(self, language: str) -> None:
+        """Switch the UI language ("zh_CN" / "en") and re-label every screen."""
+        self.translator.set_language(language)
+        self.lang = language
+        for screen in self.root.ids.sm.screens:
+            screen.refresh()
+
+    def start_inspection(self, resolution) -> None:
+        """Take a scanned product to the inspection screen (form prefilled, indicators listed)."""
+        self.inspection_presenter.use_resolution(resolution)
+        screen = self.root.ids.sm.get_screen("inspection")
+        screen.fill_form()
+        self.root.show("inspection")
+
+    def build(self):
+        """Return the root widget with its four screens wired to their presenters."""
+        from kivy_client.screens import HomeScreen, InspectionScreen, ScanScreen, SettingsScreen
+
+        register_cjk_font()
+        load_kv()
+        root = Root()
+        pairs = ((HomeScreen, self.sync_presenter), (ScanScreen, self.scan_presenter),
+                 (InspectionScreen, self.inspection_presenter), (SettingsScreen, self.enrol_presenter))
+        for cls, presenter in pairs:
+            screen = cls(presenter=presenter)
+            presenter.subscribe(screen.refresh)
+            root.ids.sm.add_widget(screen)
+            screen.refresh()
+        # the home counts change when a finding is recorded or an enrolment is saved
+        self.inspection_presenter.subscribe(root.ids.sm.get_screen("home").refresh)
+        self.enrol_presenter.subscribe(root.ids.sm.get_screen("home").refresh)
+        return root
+
+    def on_stop(self) -> None:
+        """Close the device store."""
+        self.store.close()
+
+
+def run(store_path: str, *, size: tuple[int, int] | None = None) -> None:
+    """Run the app on the device store at `store_path` (window `size` on a desktop)."""
+    if size:
+        from kivy.core.window import Window
+
+        Window.size = size
+    TabletApp(store_path=store_path).run()

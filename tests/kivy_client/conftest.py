@@ -1,0 +1,59 @@
+"""Fixtures for the tablet tests: Kivy env set before any kivy import; a real server
+(create_app, demo users/catalog/products) and a device store synced from it in-process."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+_KIVY_HOME = tempfile.mkdtemp(prefix="gbfield-kivy-")
+for _key, _value in {"KIVY_NO_ARGS": "1", "KIVY_NO_FILELOG": "1", "KIVY_NO_CONSOLELOG": "1",
+                     "KIVY_HOME": _KIVY_HOME, "SDL_VIDEODRIVER": "offscreen",
+                     "KIVY_CLIPBOARD": "dummy"}.items():
+    os.environ.setdefault(_key, _value)
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from server_testkit import make_app
+
+    from server.extensions import db
+
+    app = make_app(f"sqlite:///{tmp_path_factory.mktemp('server') / 'server.db'}")
+    yield app
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def device_token(server):
+    from server_testkit import Api
+
+    return Api(server).device("insp_chaoyang")
+
+
+@pytest.fixture
+def wsgi_factory(server):
+    """transport_factory for SyncPresenter: the real app in-process with the saved token."""
+    from sync.client import WsgiTransport
+
+    return lambda creds: WsgiTransport(server, creds["token"])
+
+
+@pytest.fixture
+def synced_store(tmp_path, server, device_token):
+    """A device store enrolled and synced once (the catalog and product registry)."""
+    from sync.client import LocalStore, SyncClient, WsgiTransport
+
+    store = LocalStore(tmp_path / "tablet.sqlite")
+    store.save_credentials({"server_url": "http://gbfield.test", "device_id": "t", "token": device_token,
+                            "user": {"username": "insp_chaoyang"}})
+    assert SyncClient(store, WsgiTransport(server, device_token)).sync().ok
+    yield store
+    store.close()

@@ -1,0 +1,101 @@
+"""EnrolPresenter and SyncPresenter against the real server app in-process."""
+from __future__ import annotations
+
+import threading
+
+import pytest
+from tablet_kit import FORMALDEHYDE_A
+
+from kivy_client.presenters import EnrolPresenter, SyncPresenter, ThreadRunner
+from sync.client import DeviceRecords, LocalStore, WsgiTransport
+from sync.protocol import make_enrol_payload
+
+
+def _enrol_code(server) -> str:
+    from server_testkit import Api
+
+    r = Api(server).call("POST", "/api/v1/devices/enrolments", "admin", json={"username": "insp_chaoyang"})
+    assert r.status_code == 201, r.json
+    return r.json["code"]
+
+
+def test_enrol_with_payload_saves_credentials(server, tmp_path):
+    store = LocalStore(tmp_path / "t.sqlite")
+    enrol = EnrolPresenter(store, transport_factory=lambda url: WsgiTransport(server))
+    enrol.enrol(make_enrol_payload("http://gbfield.test", _enrol_code(server)))
+    assert enrol.state == "done", enrol.message
+    assert store.credentials()["token"] and enrol.enrolled["server_url"] == "http://gbfield.test"
+
+
+def test_enrol_from_qr_photo(server, tmp_path):
+    import qrcode
+
+    path = tmp_path / "enrol.png"
+    qrcode.make(make_enrol_payload("http://gbfield.test", _enrol_code(server))).save(path)
+    enrol = EnrolPresenter(LocalStore(tmp_path / "t.sqlite"), transport_factory=lambda url: WsgiTransport(server))
+    enrol.enrol_image(str(path))
+    assert enrol.state == "done", enrol.message
+
+
+@pytest.mark.parametrize("payload,fragment", [
+    ("hello", "不是登记二维码"),
+    ("gbfield-enrol:v1?server=http://x.test", "缺少登记码"),
+    ("gbfield-enrol:v1?server=http://gbfield.test&code=WRONG123", "登记失败"),
+])
+def test_enrol_errors_are_readable(server, tmp_path, payload, fragment):
+    store = LocalStore(tmp_path / "t.sqlite")
+    enrol = EnrolPresenter(store, transport_factory=lambda url: WsgiTransport(server))
+    enrol.enrol(payload)
+    assert enrol.state == "error" and fragment in enrol.message and "Traceback" not in enrol.message
+    assert enrol.enrolled is None
+
+
+def test_sync_not_enrolled_says_so(tmp_path):
+    sync = SyncPresenter(LocalStore(tmp_path / "t.sqlite"))
+    assert sync.sync() is False and sync.state == "error" and "尚未登记" in sync.message
+
+
+def test_sync_in_a_thread_reports_progress_and_counts(synced_store, wsgi_factory):
+    records = DeviceRecords(synced_store)
+    inspection = records.create_inspection("2025-06-01", company_name="北京示例婴童服饰有限公司")
+    records.add_finding(inspection, FORMALDEHYDE_A, "15", "mg/kg")
+    posted, seen = [], []
+    runner = ThreadRunner(posted.append)          # the UI loop is played by the test
+    sync = SyncPresenter(synced_store, runner=runner, transport_factory=wsgi_factory)
+    sync.subscribe(lambda: seen.append((sync.state, sync.stage)))
+    assert sync.outbox_counts()["pending"] == 2
+    assert sync.sync() and sync.state == "syncing"
+    assert sync.sync() is False                    # one run at a time
+    for thread in runner.threads:
+        thread.join(timeout=30)
+    assert not any(t.is_alive() for t in runner.threads)
+    for fn in posted:                        # the UI thread runs what the worker posted
+        fn()
+    assert sync.state == "done", sync.message
+    assert (sync.last.pushed, sync.last.conflicts, sync.last.rejected) == (2, 0, 0)
+    assert sync.outbox_counts() == {"pending": 0, "conflict": 0, "rejected": 0}
+    assert ("syncing", "push") in seen and sync.progress == 1.0
+    assert threading.current_thread() is threading.main_thread()
+
+
+def test_rejected_item_needs_attention_with_reason(synced_store, wsgi_factory):
+    records = DeviceRecords(synced_store)
+    records.create_inspection("2025-06-01", company_name="某企业", jurisdiction="999999")
+    sync = SyncPresenter(synced_store, transport_factory=wsgi_factory)
+    assert sync.sync()
+    assert sync.last.rejected == 1
+    (item,) = sync.attention()
+    assert item.kind == "rejected" and "辖区" in item.reason
+
+
+def test_thread_runner_hands_a_failure_back_to_the_ui_thread():
+    posted, failures = [], []
+    runner = ThreadRunner(posted.append)
+
+    def work():
+        raise ValueError("网络不可用")
+    runner.submit(work, lambda _r: None, failures.append)
+    runner.threads[0].join(timeout=10)
+    for fn in posted:
+        fn()
+    assert [str(e) for e in failures] == ["网络不可用"]

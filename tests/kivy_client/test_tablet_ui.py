@@ -1,0 +1,195 @@
+"""The tablet app in a real offscreen window at 1280×800, driven by touches: sync, scan a
+demo GTIN, see the standards, enter a value, see the verdict card, switch language.
+Screenshots go to tests/_artifacts/tablet-*.png. Kivy makes one window per process, so
+every window test is in this module, marked for one xdist worker; each test still sets up
+what it needs (helpers below), so the order or the worker they land on does not matter."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from tablet_kit import DEMO_GTIN, FORMALDEHYDE_A
+
+pytestmark = pytest.mark.xdist_group("kivy")
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "_artifacts"
+
+
+@pytest.fixture(scope="module")
+def ui(server, device_token, tmp_path_factory):
+    from kivy.config import Config
+
+    Config.set("graphics", "width", "1280")
+    Config.set("graphics", "height", "800")
+    from kivy.core.window import Window
+
+    from kivy_client.app import TabletApp
+    from sync.client import LocalStore, WsgiTransport
+
+    store = LocalStore(tmp_path_factory.mktemp("tablet") / "tablet.sqlite")
+    store.save_credentials({"server_url": "http://gbfield.test", "device_id": "t", "token": device_token,
+                            "user": {"username": "insp_chaoyang"}})
+    app = TabletApp(store=store, sync_transport_factory=lambda creds: WsgiTransport(server, creds["token"]))
+    Window.size = (1280, 800)
+    app._run_prepare()
+    pump(3)
+    yield app
+    app.stop()
+
+
+def pump(frames: int = 2, until=None, timeout: float = 20.0) -> None:
+    """Run the event loop `frames` times, or until `until()` is true (bounded by frames and time)."""
+    from kivy.base import EventLoop
+
+    deadline = time.monotonic() + timeout
+    for _ in range(frames if until is None else 2000):
+        EventLoop.idle()
+        if until is not None and until():
+            EventLoop.idle()
+            return
+        if time.monotonic() > deadline:
+            break
+    assert until is None or until(), "the UI did not reach the expected state in time"
+
+
+def tap(widget) -> None:
+    """Touch the middle of `widget` like a finger (down, up)."""
+    from kivy.tests.common import UnitTestTouch
+
+    touch = UnitTestTouch(*widget.to_window(*widget.center))
+    touch.touch_down()
+    touch.touch_up()
+    pump(2)
+
+
+def shoot(name: str) -> None:
+    from kivy.core.window import Window
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    for old in ARTIFACTS.glob(f"tablet-{name}*.png"):
+        old.unlink()
+    Window.screenshot(name=str(ARTIFACTS / f"tablet-{name}.png"))
+
+
+def screen(app, name):
+    return app.root.ids.sm.get_screen(name)
+
+
+def texts(widget) -> str:
+    return " ".join(str(getattr(w, "text", "")) for w in widget.walk())
+
+
+def ensure_synced(app) -> None:
+    """Sync once through the presenter when the store holds no catalog yet."""
+    if app.store.cursor == 0:
+        app.sync_presenter.sync()
+        pump(until=lambda: app.sync_presenter.state in ("done", "error"))
+
+
+def look_up(app, text: str):
+    ensure_synced(app)
+    tap(app.root.ids.nav_scan)
+    scan = screen(app, "scan")
+    scan.ids.code.text = text
+    tap(scan.ids.look_up)
+    return scan
+
+
+def prepare_verdict(app) -> None:
+    """Make sure the inspection screen shows a verdict (scan, start, save, judge 18)."""
+    if app.inspection_presenter.last is not None:
+        return
+    from kivy_client.widgets import FlatButton
+
+    scan = look_up(app, DEMO_GTIN)
+    tap(next(w for w in scan.ids.results.walk() if isinstance(w, FlatButton)))
+    insp = screen(app, "inspection")
+    tap(insp.ids.save)
+    insp.choose(FORMALDEHYDE_A)
+    insp.ids.measured.text = "18"
+    tap(insp.ids.judge)
+    assert insp.has_verdict, insp.value_message
+
+
+def test_home_sync_button_pulls_the_catalog(ui):
+    tap(ui.root.ids.nav_home)
+    home = screen(ui, "home")
+    assert ui.root.current == "home" and home.ids.sync_button.text == "同步"
+    assert home.ids.sync_button.height >= 48
+    tap(home.ids.sync_button)
+    pump(until=lambda: ui.sync_presenter.state in ("done", "error"))
+    assert ui.sync_presenter.state == "done", ui.sync_presenter.message
+    assert "同步完成" in home.ids.status.text and home.progress == 1.0
+    shoot("home")
+
+
+def test_scan_shows_standards_with_badges(ui):
+    scan = look_up(ui, DEMO_GTIN)
+    assert ui.root.current == "scan"
+    shown = texts(scan.ids.results)
+    assert "婴儿纯棉连体衣" in shown and "GB 18401-2010" in shown and "GB 31701-2015" in shown
+    assert "现行" in shown and "甲醛含量" in shown
+    shoot("scan")
+    scan.ids.code.text = "6901234567893"
+    tap(scan.ids.look_up)
+    assert "校验位错误" in texts(scan.ids.results)
+
+
+def test_inspection_verdict_card(ui):
+    from kivy_client.widgets import FlatButton
+
+    scan = look_up(ui, DEMO_GTIN)
+    pending = ui.sync_presenter.outbox_counts()["pending"]
+    start = next(w for w in scan.ids.results.walk() if isinstance(w, FlatButton))
+    tap(start)
+    insp = screen(ui, "inspection")
+    assert ui.root.current == "inspection" and insp.ids.credit_code.text == "91110105MA01ABCD00"
+    insp.ids.credit_code.text = "91110105MA01ABCD01"
+    tap(insp.ids.save)
+    assert "校验位错误：应为 0" in insp.ids.form_message.text
+    insp.ids.credit_code.text = "91110105MA01ABCD00"
+    insp.ids.address.text = "北京市朝阳区示例路1号"
+    tap(insp.ids.save)
+    assert ui.inspection_presenter.inspection_id and insp.ids.form_message.text == "检查信息已保存"
+    first = insp.ids.indicators.children[-1]           # BoxLayout children are reversed
+    assert first.text.startswith("★ ")
+    insp.choose(FORMALDEHYDE_A)
+    pump(2)
+    assert insp.ids.unit.text == "mg/kg" and "≤20" in insp.ids.selected_limit.text
+    insp.ids.measured.text = "abc1"
+    tap(insp.ids.judge)
+    assert "测量值无法识别" in insp.ids.value_message.text and not insp.has_verdict
+    insp.ids.measured.text = "20.4"
+    tap(insp.ids.judge)
+    assert insp.ids.verdict_outcome.text.startswith("不合格") and "全数值比较法" in insp.ids.verdict_steps.text
+    assert tuple(insp.ids.verdict_card.background) == pytest.approx((0.78, 0.16, 0.16, 1))
+    shoot("inspection-fail")
+    insp.ids.measured.text = "18"
+    tap(insp.ids.correct)
+    assert insp.ids.verdict_outcome.text.startswith("合格") and "rev 2" in insp.ids.verdict_steps.text
+    shoot("inspection-pass")
+    assert ui.sync_presenter.outbox_counts()["pending"] == pending + 3     # inspection + 2 revisions
+    assert screen(ui, "home").pending == pending + 3
+
+
+def test_switch_to_english_and_back(ui):
+    prepare_verdict(ui)
+    tap(ui.root.ids.nav_settings)
+    settings = screen(ui, "settings")
+    assert "已登记" in settings.ids.enrol_state.text
+    tap(settings.ids.lang_en)
+    assert ui.lang == "en" and ui.root.ids.nav_home.text == "Home"
+    assert settings.ids.enrol.text == "Enrol"
+    shoot("settings-en")
+    tap(ui.root.ids.nav_inspection)
+    insp = screen(ui, "inspection")
+    assert insp.ids.verdict_outcome.text.startswith("Pass") and insp.ids.judge.text == "Judge"
+    assert "formaldehyde" in texts(insp.ids.indicators)
+    shoot("inspection-en")
+    tap(ui.root.ids.nav_settings)
+    tap(settings.ids.lang_zh)
+    assert ui.lang == "zh_CN" and ui.root.ids.nav_home.text == "首页"
+    settings.ids.payload.text = "not a payload"
+    tap(settings.ids.enrol)
+    assert "登记失败" in settings.ids.enrol_message.text and "Traceback" not in settings.ids.enrol_message.text

@@ -21,6 +21,7 @@ from kivy_client.i18n import Translator
 from kivy_client.presenters import (
     EnrolPresenter,
     InspectionPresenter,
+    RecordsPresenter,
     ScanPresenter,
     SyncPresenter,
     ThreadRunner,
@@ -29,7 +30,7 @@ from kivy_client.services.photos import FONT_PATH
 from sync.client import LocalStore
 
 KV_DIR = Path(__file__).resolve().parent / "kv"
-KV_FILES = ("theme.kv", "home.kv", "scan.kv", "inspection.kv", "settings.kv")
+KV_FILES = ("theme.kv", "home.kv", "scan.kv", "inspection.kv", "records.kv", "settings.kv")
 
 
 def register_cjk_font() -> None:
@@ -40,6 +41,7 @@ def register_cjk_font() -> None:
 def load_kv() -> None:
     """Load the kv rules once (idempotent)."""
     # the widget classes must be known before the rules that name them
+    import kivy_client.records_screen
     import kivy_client.screens
     import kivy_client.widgets  # noqa: F401
 
@@ -67,7 +69,8 @@ class TabletApp(App):
     title = "gbfield"
 
     def __init__(self, store: LocalStore | None = None, *, store_path: str | None = None, runner=None,
-                 sync_transport_factory=None, enrol_transport_factory=None, inspector: str = "", **kw):
+                 sync_transport_factory=None, enrol_transport_factory=None, inspector: str = "",
+                 camera_folder: str | None = None, **kw):
         super().__init__(**kw)
         self.store = store or LocalStore(store_path or "device.sqlite")
         self.translator = Translator()
@@ -80,7 +83,9 @@ class TabletApp(App):
         creds = self.store.credentials() or {}
         user = creds.get("user") or {}
         self.inspection_presenter = InspectionPresenter(
-            self.store, inspector=inspector or user.get("display_name") or user.get("username") or "")
+            self.store, inspector=inspector or user.get("display_name") or user.get("username") or "",
+            camera_folder=camera_folder)
+        self.records_presenter = RecordsPresenter(self.store)
 
     def t(self, key: str, _lang: str | None = None) -> str:
         """Return the text of `key` in the current language (kv passes app.lang to re-bind)."""
@@ -100,15 +105,23 @@ class TabletApp(App):
         screen.fill_form()
         self.root.show("inspection")
 
+    def open_record(self, inspection_id: str) -> None:
+        """Load a past inspection into the inspection screen (for correction) and show it."""
+        self.inspection_presenter.load(inspection_id)
+        self.root.ids.sm.get_screen("inspection").fill_form()
+        self.root.show("inspection")
+
     def build(self):
         """Return the root widget with its four screens wired to their presenters."""
+        from kivy_client.records_screen import RecordsScreen
         from kivy_client.screens import HomeScreen, InspectionScreen, ScanScreen, SettingsScreen
 
         register_cjk_font()
         load_kv()
         root = Root()
         pairs = ((HomeScreen, self.sync_presenter), (ScanScreen, self.scan_presenter),
-                 (InspectionScreen, self.inspection_presenter), (SettingsScreen, self.enrol_presenter))
+                 (InspectionScreen, self.inspection_presenter), (RecordsScreen, self.records_presenter),
+                 (SettingsScreen, self.enrol_presenter))
         for cls, presenter in pairs:
             screen = cls(presenter=presenter)
             presenter.subscribe(screen.refresh)
@@ -117,6 +130,8 @@ class TabletApp(App):
         # the home counts change when a finding is recorded or an enrolment is saved
         self.inspection_presenter.subscribe(root.ids.sm.get_screen("home").refresh)
         self.enrol_presenter.subscribe(root.ids.sm.get_screen("home").refresh)
+        # a sync (pulled reviews) or a decision on Home changes the records list
+        self.sync_presenter.subscribe(root.ids.sm.get_screen("records").refresh)
         return root
 
     def on_stop(self) -> None:

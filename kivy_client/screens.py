@@ -14,12 +14,17 @@ from kivy.properties import (
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
-from kivy_client.presenters import PresenterError
+from kivy_client.attention_cards import attention_card, photo_tiles
+from kivy_client.presenters import PresenterError, localize
 from kivy_client.widgets import OUTCOME_COLOURS, Badge, Body, Card, FlatButton
 
 
 def _t(key: str) -> str:
     return App.get_running_app().t(key)
+
+
+def _lang() -> str:
+    return App.get_running_app().lang
 
 
 class HomeScreen(Screen):
@@ -33,13 +38,14 @@ class HomeScreen(Screen):
     pending = NumericProperty(0)
     conflicts = NumericProperty(0)
     rejected = NumericProperty(0)
+    action_buttons = ObjectProperty(None)   # {(mutation_id, "mine"|"server"|"retry"…): widget}
 
     def refresh(self) -> None:
         """Copy the SyncPresenter's state into the screen."""
         p = self.presenter
         self.busy = p.state == "syncing"
         self.progress = p.progress
-        self.status_text = p.message or _t("sync_idle")
+        self.status_text = localize(p.message, _lang()) or _t("sync_idle")
         self.progress_text = (f"{p.stage} {p.done}/{p.done + p.remaining}" if p.done + p.remaining else "")
         if p.last and not self.busy:
             self.progress_text = (f"{_t('last_sync')}: {_t('pulled')} {p.last.pulled} · {_t('pushed')} "
@@ -48,15 +54,15 @@ class HomeScreen(Screen):
         self.pending, self.conflicts, self.rejected = counts["pending"], counts["conflict"], counts["rejected"]
         box = self.ids.attention
         box.clear_widgets()
+        self.action_buttons = {}
         items = p.attention()
         if not items:
             box.add_widget(Body(text=_t("nothing_attention"), color=(0.38, 0.42, 0.47, 1)))
         for item in items:
-            card = Card(background=(1, 0.97, 0.92, 1) if item.kind == "conflict" else (1, 0.94, 0.94, 1))
-            card.add_widget(Body(text=f"{_t('conflicts' if item.kind == 'conflict' else 'rejected')} · "
-                                      f"{item.entity} {item.record_id[:8]}", bold=True))
-            card.add_widget(Body(text=item.reason, font_size="16sp"))
-            box.add_widget(card)
+            box.add_widget(attention_card(item, p, self.action_buttons, self._refused))
+
+    def _refused(self, message: str) -> None:
+        self.status_text = message
 
 
 class ScanScreen(Screen):
@@ -81,7 +87,7 @@ class ScanScreen(Screen):
             return
         if not self.presenter.found:
             card = Card(background=(1, 0.95, 0.90, 1))
-            card.add_widget(Body(text=result.message, font_size="20sp"))
+            card.add_widget(Body(text=localize(result.message, _lang()), font_size="20sp"))
             box.add_widget(card)
             return
         if result.product:
@@ -129,6 +135,7 @@ class InspectionScreen(Screen):
     verdict_title = StringProperty("")
     verdict_steps = StringProperty("")
     verdict_colour = ColorProperty(OUTCOME_COLOURS["inconclusive"])
+    photo_message = StringProperty("")
     _FORM = ("company_name", "credit_code", "address", "gtin", "batch", "product_class")
 
     def save(self) -> None:
@@ -149,14 +156,23 @@ class InspectionScreen(Screen):
         if self._try(lambda: self.presenter.ask(self.ids.question.text)):
             self.ids.question.text = ""
 
+    def take_photo(self) -> None:
+        """拍照/添加照片: the typed path, else the newest image of the camera folder."""
+        try:
+            self.presenter.take_photo(self.ids.photo_path.text)
+        except PresenterError as exc:
+            self.photo_message = localize(exc.message, _lang())
+            return
+        self.photo_message, self.ids.photo_path.text = "", ""
+
     def _try(self, command, form: bool = False) -> bool:
         try:
             command()
         except PresenterError as exc:
             if form:
-                self.form_message, self.form_failed = exc.message, True
+                self.form_message, self.form_failed = localize(exc.message, _lang()), True
             else:
-                self.value_message = exc.message
+                self.value_message = localize(exc.message, _lang())
             return False
         if form:
             self.form_message, self.form_failed = _t("saved_inspection"), False
@@ -204,6 +220,7 @@ class InspectionScreen(Screen):
                 lines.append(last.reason)
             lines.append(f"rev {last.revision}")
             self.verdict_steps = "\n".join(lines)
+        photo_tiles(self.ids.photos, p.photos(), _lang(), _t("no_photos"))
 
     def choose(self, indicator_id: str) -> None:
         """Select an indicator and offer its units."""
@@ -227,4 +244,4 @@ class SettingsScreen(Screen):
         enrolled = p.enrolled
         self.enrol_state = (f"{_t('enrolled_as')}：{enrolled['user']} @ {enrolled['server_url']}" if enrolled
                             else _t("not_enrolled"))
-        self.message, self.busy, self.failed = p.message, p.state == "working", p.state == "error"
+        self.message, self.busy, self.failed = localize(p.message, _lang()), p.state == "working", p.state == "error"

@@ -6,6 +6,7 @@ the UI thread, `Clock.schedule_once` in the app); tests use `InlineRunner`.
 """
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -23,6 +24,21 @@ def readable(exc: BaseException) -> str:
     """Return a message for the officer from any exception (its own text, never a traceback)."""
     text = getattr(exc, "message", None) or str(exc) or type(exc).__name__
     return str(text).strip()
+
+
+_SEPARATOR = r"(?: |(?<=[\u3000-\u303f\uff00-\uffef]))/ "     # " / ", or "）/ " after full-width punctuation
+_ENGLISH_TAIL = re.compile(_SEPARATOR + r"[^\u3000-\u9fff\uff00-\uffef；\n]*")
+
+
+def localize(message: str, language: str) -> str:
+    """Return the part of a bilingual message ("中文 / English", one per line) for
+    `language`: "zh_CN" drops every " / English" tail, "en" keeps, line by line, the text
+    after the last " / " (a line with no English stays as it is)."""
+    if not message or "/ " not in message:
+        return message or ""
+    if language != "en":
+        return _ENGLISH_TAIL.sub("", message).strip()
+    return "\n".join(re.split(_SEPARATOR, line)[-1].strip() for line in message.split("\n"))
 
 
 class Observable:

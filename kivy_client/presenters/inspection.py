@@ -11,11 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from kivy_client.presenters.base import Observable, PresenterError, readable
+from kivy_client.presenters.evidence import PhotoView, camera_dir, capture_source, photo_views
 from kivy_client.presenters.fields import check_credit_code, check_gtin, unit_choices
 from rules.errors import RulesError
 from rules.numbers import parse_measured
 from sync.client import DeviceRecords, LocalStore, SyncError, catalog_judge
-from sync.client.resolve import Resolution, local_catalog
+from sync.client.photos import PhotoQueue
+from sync.client.resolve import Resolution, local_catalog, resolve_scan
 
 
 @dataclass(frozen=True)
@@ -67,12 +69,13 @@ class InspectionPresenter(Observable):
     `findings` (id -> FindingView), `message` (the last readable error or note)."""
 
     def __init__(self, store: LocalStore, *, inspector: str = "", photo_dir: str | Path | None = None,
-                 today: Callable[[], date] = date.today, now: Callable[[], datetime] = datetime.now):
+                 camera_folder: str | Path | None = None, today: Callable[[], date] = date.today, now: Callable[[], datetime] = datetime.now):
         super().__init__()
         self.store = store
         self.records = DeviceRecords(store, judge=catalog_judge(store))
         self.inspector = inspector
         self.photo_dir = Path(photo_dir) if photo_dir else Path(store.path).parent / "photos"
+        self.camera_folder = camera_dir(camera_folder)
         self.today, self.now = today, now
         self.inspection_id: str | None = None
         self.form: dict[str, str] = {}
@@ -214,6 +217,37 @@ class InspectionPresenter(Observable):
         self.notify()
         return view
 
+    def load(self, inspection_id: str) -> None:
+        """Open an inspection kept on this device (e.g. a returned one, for correction): the
+        form, the product's indicators (resolved offline from its GTIN) and its findings;
+        corrections then append revisions. Raises PresenterError for an unknown inspection."""
+        rec = self.store.record("inspection", inspection_id)
+        if rec is None:
+            raise self._error(f"没有该检查记录 / unknown inspection {inspection_id}")
+        data = rec["data"]
+        self.inspection_id = inspection_id
+        self.form = {k: str(data.get(k) or "") for k in
+                     ("company_name", "credit_code", "address", "gtin", "batch", "product_name", "product_class")}
+        self.product, self.standards, self.indicators, self.selected = None, [], [], None
+        if data.get("gtin"):
+            try:
+                on = date.fromisoformat(str(data.get("inspected_on")))
+            except ValueError:
+                on = self.today()
+            found = resolve_scan(self.store, data["gtin"], on=on)
+            if found.product:
+                self.product, self.standards = found.product, list(found.standards)
+                self.indicators = self._indicators(found.product, self.standards)
+        mine = [(i, r["data"]) for i, r in self.store.records("finding").items()
+                if r["data"].get("inspection_id") == inspection_id]
+        mine.sort(key=lambda pair: str(pair[1].get("device_created_at") or ""))
+        self.findings = {i: _verdict_view(i, d) for i, d in mine}
+        self.last = self.findings[mine[-1][0]] if mine else None
+        if self.last is not None:
+            self.selected = next((r for r in self.indicators if r.id == self.last.indicator_id), None)
+        self.message = ""
+        self.notify()
+
     # ---- photos and questions --------------------------------------------------------
 
     def attach_photo(self, capture: str | Path | bytes, record_id: str | None = None, *, place: str = "") -> str:
@@ -238,6 +272,28 @@ class InspectionPresenter(Observable):
             self.message = f"照片已附加 / photo attached ({sha[:8]})"
             self.notify()
         return sha
+
+    def take_photo(self, path_text: str = "") -> str:
+        """拍照/添加照片: the image at `path_text`, else the newest image in the camera folder,
+        watermarked and attached to the selected indicator's finding (else the inspection);
+        return its SHA-256. Raises PresenterError (no inspection, no image, unreadable image)."""
+        if self.inspection_id is None:
+            raise self._error("请先保存检查信息 / start the inspection first")
+        try:
+            source = capture_source(path_text, self.camera_folder)
+        except PresenterError as exc:
+            raise self._error(exc.message) from exc
+        target = self.inspection_id
+        if self.selected is not None:
+            target = next((f.id for f in reversed(list(self.findings.values()))
+                           if f.indicator_id == self.selected.id), target)
+        return self.attach_photo(source, target)
+
+    def photos(self) -> list[PhotoView]:
+        """Return the photos attached to this inspection and its findings, with upload states."""
+        if self.inspection_id is None:
+            return []
+        return photo_views(PhotoQueue(self.store), [self.inspection_id, *self.findings])
 
     def ask(self, text: str, indicator_id: str | None = None) -> str:
         """Queue a question about the clause of `indicator_id` (default: the selected one);

@@ -6,24 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from kivy_client.presenters.base import InlineRunner, Observable, readable
-from sync.client import HttpTransport, LocalStore, SyncClient, SyncReport
+from kivy_client.presenters.attention import Attention, attention_items
+from kivy_client.presenters.base import InlineRunner, Observable, PresenterError, readable
+from sync.client import DeviceRecords, HttpTransport, LocalStore, SyncClient, SyncError, SyncReport
 
 IDLE, SYNCING, DONE, ERROR = "idle", "syncing", "done", "error"
-
-
-@dataclass(frozen=True)
-class Attention:
-    """An outbox item the officer must decide on: a conflict (with the server's version)
-    or a rejection (with the server's reason)."""
-
-    mutation_id: str
-    kind: str            # "conflict" | "rejected"
-    entity: str
-    record_id: str
-    reason: str
-    server_version: int | None
-    server_record: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -75,16 +62,46 @@ class SyncPresenter(Observable):
 
     def attention(self) -> list[Attention]:
         """Return the conflicted and rejected outbox items, oldest first."""
-        items = []
-        for item in self.store.outbox():
-            if item["state"] == "conflict":
-                reason = item["last_error"] or "服务器上的版本已更新 / the server holds a newer version"
-                items.append(Attention(item["mutation_id"], "conflict", item["entity"], item["id"], reason,
-                                       item["server_version"], item["server_current"]))
-            elif item["state"] == "rejected":
-                items.append(Attention(item["mutation_id"], "rejected", item["entity"], item["id"],
-                                       item["last_error"] or item["error_code"] or "?", None, None))
-        return items
+        return attention_items(self.store.outbox())
+
+    def resolve(self, mutation_id: str, keep: str) -> str | None:
+        """Settle a conflict: keep="mine" re-sends the device's data on the server's
+        version (returns the new mutation id), keep="server" takes the server's record
+        (returns None). Raises PresenterError for an unknown item or a bad choice."""
+        if keep not in ("mine", "server"):
+            raise self._error(f"无效的选择 / not a choice: {keep}")
+        try:
+            new_id = DeviceRecords(self.store).resolve_conflict(mutation_id, keep=keep)
+        except SyncError as exc:
+            raise self._error(f"无法处理冲突：{readable(exc)} / cannot resolve the conflict") from exc
+        self.message = ("已保留我的版本，下次同步时发送 / kept mine, sent at the next sync" if keep == "mine"
+                        else "已采用服务器的版本 / took the server's version")
+        self.notify()
+        return new_id
+
+    def retry(self, mutation_id: str, **changes: str) -> str:
+        """Re-queue a rejected item with the officer's corrections (only the fields its
+        Attention.retry_fields() names; empty values are left out); return the new mutation
+        id. Raises PresenterError for an unknown item or another field."""
+        item = next((a for a in self.attention() if a.mutation_id == mutation_id and a.kind == "rejected"), None)
+        if item is None:
+            raise self._error("没有该被退回的记录 / no such rejected item")
+        unknown = set(changes) - set(item.retry_fields())
+        if unknown:
+            raise self._error(f"不能修改字段 {', '.join(sorted(unknown))} / field cannot be changed")
+        fixes = {k: v.strip() for k, v in changes.items() if v and v.strip()}
+        try:
+            new_id = DeviceRecords(self.store).retry_rejected(mutation_id, **fixes)
+        except SyncError as exc:
+            raise self._error(f"无法重试：{readable(exc)} / cannot retry") from exc
+        self.message = "已修改，下次同步时重新发送 / corrected, sent again at the next sync"
+        self.notify()
+        return new_id
+
+    def _error(self, message: str) -> PresenterError:
+        self.message = message
+        self.notify()
+        return PresenterError(message)
 
     def sync(self) -> bool:
         """Start a sync run in the background; return False (and say why) when one is
@@ -93,7 +110,7 @@ class SyncPresenter(Observable):
             return False
         creds = self.store.credentials()
         if not creds or not creds.get("token"):
-            self.state, self.message = ERROR, "本设备尚未登记，请在“设置”中扫描登记二维码 / not enrolled"
+            self.state, self.message = ERROR, "本设备尚未登记，请在“设置”中扫描登记二维码 / not enrolled: scan the enrolment QR code in Settings"
             self.notify()
             return False
         self.state, self.stage, self.done, self.remaining = SYNCING, "", 0, 0
@@ -128,12 +145,13 @@ class SyncPresenter(Observable):
         if report.ok:
             self.state = DONE
             self.message = (f"同步完成：拉取 {report.pulled}，推送 {report.pushed}，冲突 {report.conflicts}，"
-                            f"退回 {report.rejected}")
+                            f"退回 {report.rejected} / synced: pulled {report.pulled}, pushed {report.pushed}, "
+                            f"conflicts {report.conflicts}, rejected {report.rejected}")
         else:
             self.state = ERROR
-            self.message = "同步未完成：" + "；".join(report.errors)
+            self.message = "\n".join(("同步未完成 / sync incomplete", *report.errors))
         self.notify()
 
     def _crashed(self, exc: BaseException) -> None:
-        self.state, self.message = ERROR, f"同步失败：{readable(exc)}"
+        self.state, self.message = ERROR, f"同步失败 / sync failed：{readable(exc)}"
         self.notify()

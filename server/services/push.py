@@ -312,7 +312,15 @@ def _apply_finding_item(batch: PushBatch, item: PushItem) -> int:
     _check_can_edit(batch, inspection)
     context = _FindingContext(inspection.id, inspection.inspected_on, inspection.data.get("product_class"))
     prepared = _check_finding(batch, item.data, item.base_version, context, {})
-    return _write_finding(batch, prepared, inspection)
+    revision = _write_finding(batch, prepared, inspection)
+    if inspection.status == "returned":
+        # a correction of a returned inspection sends it back for review. The version stays:
+        # it counts the officer's edits of the inspection, so an edit made offline beside
+        # this correction (on the same base version) still applies.
+        inspection.status = "resubmitted"
+        inspection.updated_at = clock.now()
+        emit("inspection", inspection.id, inspection.version, inspection_json(inspection), inspection)
+    return revision
 
 
 def _check_finding(batch: PushBatch, data: dict, base_version: int, context: _FindingContext,

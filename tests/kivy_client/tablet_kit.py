@@ -1,3 +1,40 @@
 """Constants shared by the tablet tests (a unique basename: test folders have no __init__.py)."""
 DEMO_GTIN = "06901234567892"
 FORMALDEHYDE_A = "GB 18401-2010/4.1/formaldehyde/A"
+GOOD_CREDIT = "91110105MA01ABCD00"
+
+
+def second_device_store(server, path):
+    """Another enrolled tablet of the same inspector (its own token), synced once."""
+    from server_testkit import Api
+
+    from sync.client import LocalStore, SyncClient, WsgiTransport
+
+    token = Api(server).device("insp_chaoyang")
+    store = LocalStore(path)
+    store.save_credentials({"server_url": "http://gbfield.test", "device_id": "t2", "token": token,
+                            "user": {"username": "insp_chaoyang"}})
+    assert SyncClient(store, WsgiTransport(server, token)).sync().ok
+    return store, token
+
+
+def make_conflict(server, store, tmp_path, *, mine="北京示例婴童服饰有限公司（我的）",
+                  theirs="北京示例婴童服饰有限公司（另一台）") -> str:
+    """A REAL conflict: `store` creates and sends an inspection; a second tablet of the same
+    inspector edits it and syncs; then `store` edits it offline and syncs → the server
+    answers conflict. Returns the inspection id."""
+    from sync.client import DeviceRecords, SyncClient, WsgiTransport
+
+    token = store.credentials()["token"]
+    records = DeviceRecords(store)
+    ident = records.create_inspection("2025-06-01", company_name="北京示例婴童服饰有限公司",
+                                      credit_code=GOOD_CREDIT, gtin=DEMO_GTIN)
+    assert SyncClient(store, WsgiTransport(server, token)).sync().ok
+    other, other_token = second_device_store(server, tmp_path / "other.sqlite")
+    DeviceRecords(other).edit_inspection(ident, company_name=theirs)
+    assert SyncClient(other, WsgiTransport(server, other_token)).sync().ok
+    other.close()
+    records.edit_inspection(ident, company_name=mine)
+    report = SyncClient(store, WsgiTransport(server, token)).sync()
+    assert report.conflicts == 1, report
+    return ident

@@ -193,3 +193,52 @@ def test_switch_to_english_and_back(ui):
     settings.ids.payload.text = "not a payload"
     tap(settings.ids.enrol)
     assert "登记失败" in settings.ids.enrol_message.text and "Traceback" not in settings.ids.enrol_message.text
+
+
+def test_conflict_buttons_settle_a_real_conflict(ui, server, tmp_path):
+    from tablet_kit import make_conflict
+
+    ensure_synced(ui)
+    ident = make_conflict(server, ui.store, tmp_path)
+    ui.sync_presenter.notify()                      # the app learns about the outside sync
+    tap(ui.root.ids.nav_home)
+    home = screen(ui, "home")
+    (item,) = [a for a in ui.sync_presenter.attention() if a.record_id == ident]
+    shown = texts(home.ids.attention)
+    assert "保留我的" in shown and "采用服务器" in shown and "（我的）" in shown and "（另一台）" in shown
+    assert home.conflicts >= 1
+    shoot("conflict")
+    tap(home.action_buttons[(item.mutation_id, "mine")])
+    assert "已保留我的版本" in home.ids.status.text
+    assert all(a.record_id != ident for a in ui.sync_presenter.attention())
+    tap(home.ids.sync_button)
+    pump(until=lambda: ui.sync_presenter.state in ("done", "error"))
+    assert ui.store.record("inspection", ident)["data"]["company_name"].endswith("（我的）")
+
+
+def test_records_list_opens_an_inspection(ui):
+    prepare_verdict(ui)
+    tap(ui.root.ids.nav_records)
+    records = screen(ui, "records")
+    assert ui.root.current == "records"
+    ident = ui.inspection_presenter.inspection_id
+    shown = texts(records.ids.rows)
+    assert "草稿（未上传）" in shown or "已提交" in shown
+    assert "检测项" in shown and ident in records.open_buttons
+    shoot("records")
+    ui.inspection_presenter.inspection_id = None      # as after a restart: nothing open
+    tap(records.open_buttons[ident])
+    insp = screen(ui, "inspection")
+    assert ui.root.current == "inspection" and ui.inspection_presenter.inspection_id == ident
+    assert insp.ids.credit_code.text == "91110105MA01ABCD00" and insp.has_verdict
+    assert "尚无照片" in texts(insp.ids.photos)
+    tap(insp.ids.take_photo)
+    assert "GBFIELD_CAMERA_DIR" in insp.ids.photo_message.text or "相机文件夹" in insp.ids.photo_message.text
+    from PIL import Image
+
+    capture = Path(ui.store.path).parent / "capture.jpg"
+    Image.new("RGB", (640, 480), (120, 160, 200)).save(capture)
+    insp.ids.photo_path.text = str(capture)
+    tap(insp.ids.take_photo)
+    assert insp.ids.photo_message.text == "" and "待上传" in texts(insp.ids.photos)
+    shoot("inspection-photo")

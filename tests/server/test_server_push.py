@@ -194,6 +194,24 @@ def test_review_flow_returned_corrected_resubmitted_approved(api, token):
     assert res["status"] == "rejected" and res["error"] == "inspection_locked"
 
 
+def test_a_finding_correction_alone_resubmits_a_returned_inspection(api, token):
+    """Correcting only a finding (a new revision) sends the inspection back for review; its
+    version stays, so an inspection edit made offline on the same base still applies."""
+    f = finding(measured="25", outcome="fail")
+    insp = inspection_item(findings=[f])
+    api.push([insp], token=token)
+    api.call("POST", f"/api/v1/inspections/{insp['id']}/reviews", "sup_chaoyang",
+             json={"outcome": "returned", "comment": "请复核"})
+    fix = finding_item(insp["id"], {**f, "revision": 2, "measured": "18", "device_verdict": {"outcome": "pass"}})
+    assert statuses(api.push([fix], token=token)) == ["applied"]
+    detail = api.call("GET", f"/api/v1/inspections/{insp['id']}", "sup_chaoyang").json
+    assert (detail["status"], detail["version"]) == ("resubmitted", 2)
+    pulled = [c for c in api.pull(token=token, entities="inspection").json["changes"]]
+    assert pulled[-1]["data"]["status"] == "resubmitted" and pulled[-1]["version"] == 2
+    edit = inspection_item(insp["id"], base_version=2, note="已复核")
+    assert statuses(api.push([edit], token=token)) == ["applied"]
+
+
 def test_return_without_comment_is_refused(api, token):
     insp = inspection_item()
     api.push([insp], token=token)

@@ -54,16 +54,28 @@ def hash_token(token: str) -> str:
 
 
 def authenticate() -> Principal:
-    """Return the Principal of the request's bearer token.
+    """Return the Principal of the request's bearer token (see authenticate_token).
 
     Raises Unauthorized (missing/unknown token), TokenExpired, TokenRevoked (token or user
     revoked) or DeviceRevoked.
     """
-    from server.models.accounts import Device, Jurisdiction, Token, User
-
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
+        raise Unauthorized("需要登录 / authentication required")
+    return authenticate_token(token)
+
+
+def authenticate_token(token: str) -> Principal:
+    """Return the Principal of a user or device token (the API's bearer token, the console's
+    session token), checked against the database now.
+
+    Raises Unauthorized (empty/unknown token), TokenExpired, TokenRevoked (token revoked or
+    user disabled) or DeviceRevoked.
+    """
+    from server.models.accounts import Device, Jurisdiction, Token, User
+
+    if not token or not token.strip():
         raise Unauthorized("需要登录 / authentication required")
     row = db.session.execute(
         db.select(Token, User, Jurisdiction.path)

@@ -33,7 +33,13 @@ def init_app(app) -> None:
     if not app.config.get("SESSION_COOKIE_SAMESITE"):
         app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     if bp.name not in app.blueprints:
-        from server.console import views_auth, views_inspections, views_questions  # noqa: F401  (routes)
+        from server.console import (  # noqa: F401  (routes)
+            views_auth,
+            views_devices,
+            views_inspections,
+            views_questions,
+            views_stats,
+        )
 
         app.register_blueprint(bp)
 

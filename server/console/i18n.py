@@ -1,6 +1,8 @@
 """The console's words: Chinese first (zh-CN), English with `?lang=en` (kept in the session)."""
 from __future__ import annotations
 
+from server.console.i18n_admin import ADMIN_EN, ADMIN_ZH  # the devices and statistics pages
+
 LANGS = ("zh", "en")
 
 ZH: dict[str, str] = {
@@ -58,6 +60,7 @@ ZH: dict[str, str] = {
     "form_error": "请修改下列问题：", "invalid_date": "日期格式应为 YYYY-MM-DD。",
     "q_status_open": "待处理", "q_status_queued": "待专家答复", "q_status_matched": "已匹配解释",
     "q_status_answered": "已答复", "q_status_escalated": "已升级",
+    "total_count": "共 {n} 条", "page_of": "第 {n}/{pages} 页",
 }
 
 EN: dict[str, str] = {
@@ -116,8 +119,11 @@ EN: dict[str, str] = {
     "form_error": "Please correct:", "invalid_date": "Dates are YYYY-MM-DD.",
     "q_status_open": "Open", "q_status_queued": "Awaiting an expert", "q_status_matched": "Matched",
     "q_status_answered": "Answered", "q_status_escalated": "Escalated",
+    "total_count": "{n} in total", "page_of": "Page {n} of {pages}",
 }
 
+ZH.update(ADMIN_ZH)
+EN.update(ADMIN_EN)
 TEXT = {"zh": ZH, "en": EN}
 
 

@@ -1,5 +1,5 @@
 """Console sign-in state: the user token lives in Flask's signed session cookie (HttpOnly,
-SameSite=Lax) and is checked again on every request through `server.auth.authenticate`,
+SameSite=Lax) and is checked again on every request through `server.auth.authenticate_token`,
 so revocation, a disabled account and expiry apply at once. Plus a per-session CSRF token.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ import secrets
 
 from flask import g, request, session
 
-from server.auth import Principal, authenticate
+from server.auth import Principal, authenticate_token
 from server.errors import DomainError, TokenExpired
 
 TOKEN_KEY = "console_token"
@@ -46,23 +46,20 @@ def principal_from_session() -> tuple[Principal | None, str | None]:
     """Return (principal, None) for a valid session token, else (None, reason) where reason
     is None (no token), "expired" or "revoked". A failing token is dropped from the session.
 
-    The token is checked by `server.auth.authenticate` itself (the same code as the API's
-    bearer tokens): the console hands it over as this request's Authorization header.
+    The token is checked by `server.auth.authenticate_token`, the same code as the API's
+    bearer tokens.
     """
     token = session.get(TOKEN_KEY)
     if not token:
         return None, None
-    request.environ["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     try:
-        principal = authenticate()
+        principal = authenticate_token(token)
     except TokenExpired:
         sign_out()
         return None, "expired"
     except DomainError:
         sign_out()
         return None, "revoked"
-    finally:
-        request.environ.pop("HTTP_AUTHORIZATION", None)
     g.principal = principal
     return principal, None
 

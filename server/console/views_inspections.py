@@ -14,10 +14,6 @@ from server.services import review as review_service
 PAGE_SIZE = 25
 #: statuses a supervisor filters by (drafts never reach the server)
 LIST_STATUSES = ("submitted", "resubmitted", "returned", "approved", "rejected")
-#: the most inspections scanned for a company text search (list_inspections has no text filter)
-SEARCH_SCAN_LIMIT = 1000
-
-
 def _filters() -> dict:
     status = request.args.get("status") or None
     if status not in LIST_STATUSES:
@@ -30,36 +26,28 @@ def _filters() -> dict:
             "q": (request.args.get("q") or "").strip()[:100], "page": page}
 
 
-def _matches(item: dict, q: str) -> bool:
-    q = q.casefold()
-    return any(q in str(item.get(key) or "").casefold() for key in ("company_name", "credit_code"))
-
-
-def _page_of_inspections(filters: dict) -> tuple[list[dict], bool]:
-    """Return (rows of this page, whether a next page exists) from list_inspections."""
-    args = {"status": filters["status"], "disagreement": True if filters["disagreement"] else None}
+def _page_of_inspections(filters: dict) -> tuple[list[dict], int]:
+    """Return (rows of this page with their summaries, total matching) from the service."""
+    args = {"status": filters["status"], "disagreement": True if filters["disagreement"] else None,
+            "q": filters["q"] or None}
     offset = (filters["page"] - 1) * PAGE_SIZE
-    if filters["q"]:
-        rows = review_service.list_inspections(g.console_user, limit=SEARCH_SCAN_LIMIT, offset=0, **args)
-        rows = [r for r in rows if _matches(r, filters["q"])]
-        return rows[offset:offset + PAGE_SIZE], len(rows) > offset + PAGE_SIZE
-    rows = review_service.list_inspections(g.console_user, limit=PAGE_SIZE + 1, offset=offset, **args)
-    return rows[:PAGE_SIZE], len(rows) > PAGE_SIZE
+    rows = review_service.list_inspections(g.console_user, limit=PAGE_SIZE, offset=offset, summary=True, **args)
+    return rows, review_service.count_inspections(g.console_user, **args)
 
 
 @bp.route("/inspections/")
 def inspections():
     """The inspections of the signed-in supervisor's subtree, filtered and paginated."""
     filters = _filters()
-    rows, has_next = _page_of_inspections(filters)
-    counts = {}
-    for row in rows:  # findings, fails and photo completeness per row (one detail read each)
-        counts[row["id"]] = present.summary(review_service.get_inspection(g.console_user, row["id"]))
+    rows, total = _page_of_inspections(filters)
+    counts = {row["id"]: row["summary"] for row in rows}
     names = present.jurisdiction_names(r.get("jurisdiction") for r in rows)
     base = {k: v for k, v in (("status", filters["status"]), ("q", filters["q"]),
                               ("disagreement", "1" if filters["disagreement"] else None)) if v}
+    pages = max(1, -(-total // PAGE_SIZE))
     return render_template("console/inspections.html", rows=rows, counts=counts, names=names,
-                           filters=filters, statuses=LIST_STATUSES, has_next=has_next, base=base)
+                           filters=filters, statuses=LIST_STATUSES, has_next=filters["page"] < pages,
+                           base=base, total=total, pages=pages)
 
 
 def _detail_context(inspection_id: str) -> dict:

@@ -4,6 +4,7 @@ flash. Screenshots go to tests/_artifacts/console-*.png; nothing is fetched from
 from __future__ import annotations
 
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,8 @@ def live(tmp_path):
                                          "/110000/110100/110105/", None, "t"))
         db.session.commit()
     ids = seed(api, photos=[sha])
+    api.device("insp_chaoyang")                                 # one tablet already in the list
+    _nightly_statistics(app)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -45,6 +48,70 @@ def live(tmp_path):
             db.session.remove()
             for engine in db.engines.values():
                 engine.dispose()
+
+
+def _nightly_statistics(app) -> None:
+    """Run the real nightly statistics job over the seeded inspections (dated 2025-06-01)."""
+    from server.jobs import tasks
+    from server.jobs.context import dispose_apps
+
+    config = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "TESTING": True,
+              "GBFIELD_BLOB_DIR": app.config["GBFIELD_BLOB_DIR"]}
+    try:
+        assert tasks.compliance_stats(datetime(2025, 6, 1, 18, 0, tzinfo=UTC), config=config)["rows"] == 2
+    finally:
+        dispose_apps()
+
+
+def _open(pw, width, height, seen):
+    browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+    page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+    page.on("request", lambda r: seen.append(r.url))
+    page.set_default_timeout(15000)
+    return browser, page
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_enrol_a_tablet_and_read_the_statistics_in_the_browser(live, device):
+    from playwright.sync_api import sync_playwright
+
+    base, _ids = live
+    width, height = VIEWPORTS[device]
+    seen: list[str] = []
+    shot = ARTIFACTS / "console-{}-" f"{device}.png"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as pw:
+        browser, page = _open(pw, width, height, seen)
+        try:
+            page.goto(base + "/console/login?next=/console/devices/")
+            page.fill("input[name=username]", "sup_chaoyang")
+            page.fill("input[name=password]", PASSWORD)
+            page.click("button[type=submit]")
+            page.wait_for_url("**/console/devices/")
+            assert page.locator("table.devices tbody tr").count() == 1
+            page.screenshot(path=str(shot).format("devicelist"), full_page=True)
+            page.select_option("select[name=username]", "insp_chaoyang")
+            page.fill("input[name=device_label]", "朝阳一所-平板3")
+            page.click(".enrol-panel button[type=submit]")
+            page.wait_for_function("(() => { const i = document.querySelector('img.qr');"
+                                   " return i && i.complete && i.naturalWidth > 0; })()")
+            qr_box = page.locator("img.qr").bounding_box()
+            expiry = page.locator(".expiry").inner_text()
+            scrolls = [page.evaluate("document.documentElement.scrollWidth")]
+            page.screenshot(path=str(shot).format("devices"), full_page=True)
+            page.goto(base + "/console/compliance/?from=2025-05-01&to=2025-06-30")
+            bars = page.locator("table.stats tbody .bar").count()
+            fail_width = page.locator("table.stats tbody .bar-fail").first.bounding_box()["width"]
+            scrolls.append(page.evaluate("document.documentElement.scrollWidth"))
+            page.screenshot(path=str(shot).format("stats"), full_page=True)
+        finally:
+            browser.close()
+    assert qr_box["width"] >= 280 and qr_box["x"] >= 0 and qr_box["x"] + qr_box["width"] <= width
+    assert "分钟" in expiry and "失效" in expiry
+    assert bars == 1 and fail_width > 10
+    assert max(scrolls) <= width
+    assert seen and all(u.startswith(base) for u in seen), [u for u in seen if not u.startswith(base)]
 
 
 @pytest.mark.browser

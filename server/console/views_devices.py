@@ -1,0 +1,119 @@
+"""设备管理: the tablets of the supervisor's subtree, enrolment by QR code (made with the
+session's authority through server.services.accounts) and revocation with a confirmation."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import qrcode
+from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from server import clock
+from server.console import bp, t
+from server.errors import Forbidden, NotFound
+from server.extensions import db
+from server.models.accounts import Jurisdiction, User
+from server.models.sync_log import ProcessedMutation
+from server.resources.devices import server_url
+from server.services import accounts
+
+LABEL_MAX = 100
+
+
+def require_supervisor() -> None:
+    """Raise Forbidden unless the signed-in user is a supervisor or admin."""
+    if g.console_user.role not in ("supervisor", "admin"):
+        raise Forbidden("只有科室负责人和管理员可以使用此页面 / supervisors and admins only")
+
+
+def _inspectors() -> list[dict]:
+    """Return the active inspectors the caller may enrol a tablet for (create_enrolment checks
+    the subtree again)."""
+    principal = g.console_user
+    query = (select(User.username, User.display_name, Jurisdiction.name)
+             .join(Jurisdiction, User.jurisdiction_code == Jurisdiction.code)
+             .where(User.role == "inspector", User.disabled_at.is_(None)).order_by(User.username))
+    if principal.role != "admin":
+        query = query.where(Jurisdiction.path.startswith(principal.jurisdiction_path, autoescape=True))
+    return [{"username": u, "display_name": d, "jurisdiction": j} for u, d, j in db.session.execute(query)]
+
+
+def _last_push(device_ids: list[str]) -> dict[str, str]:
+    """Return {device id: ISO time of its newest processed push item} in one query."""
+    if not device_ids:
+        return {}
+    rows = db.session.execute(select(ProcessedMutation.device_id, func.max(ProcessedMutation.created_at))
+                              .where(ProcessedMutation.device_id.in_(device_ids))
+                              .group_by(ProcessedMutation.device_id)).all()
+    return {d: clock.as_utc(at).isoformat() for d, at in rows if at is not None}
+
+
+def _devices_page(form: dict | None = None, errors: dict | None = None, status: int = 200):
+    devices = list(reversed(accounts.list_devices(g.console_user)))   # newest first
+    seen = _last_push([d["device_id"] for d in devices])
+    return render_template("console/devices.html", devices=devices, seen=seen, inspectors=_inspectors(),
+                           form=form or {}, errors=errors or {}), status
+
+
+@bp.route("/devices/")
+def devices():
+    """The tablets of users in the caller's subtree and the enrolment form."""
+    require_supervisor()
+    return _devices_page()
+
+
+@bp.route("/devices/enrol", methods=["POST"])
+def enrol():
+    """Make a one-time enrolment code for an inspector of the subtree and show its QR code
+    (400 with the form's error; 404 for a user outside the subtree, as the service decides)."""
+    require_supervisor()
+    words = t()
+    username = (request.form.get("username") or "").strip()
+    label = (request.form.get("device_label") or "").strip()
+    form, errors = {"username": username, "device_label": label}, {}
+    if not username:
+        errors["username"] = words["choose_inspector"]
+    if len(label) > LABEL_MAX:
+        errors["device_label"] = words["label_too_long"]
+    if errors:
+        return _devices_page(form, errors, 400)
+    result = accounts.create_enrolment(g.console_user, username, label or None, server_url())
+    db.session.commit()
+    expires = datetime.fromisoformat(result["expires_at"])
+    minutes = int(current_app.config["GBFIELD_ENROLMENT_TTL_MINUTES"])
+    return render_template("console/enrolment.html", e=result, minutes=minutes, expires=expires.isoformat(),
+                           label=label)
+
+
+@bp.route("/devices/enrolments/<code>/qr.png")
+def enrolment_qr(code: str):
+    """The enrolment QR code (PNG) of a pending code whose user is in the caller's subtree
+    (404 when unknown, used, expired or outside)."""
+    require_supervisor()
+    payload = accounts.enrolment_payload(g.console_user, code, server_url())
+    buf = io.BytesIO()
+    qrcode.make(payload, box_size=8, border=4).save(buf, format="PNG")
+    return Response(buf.getvalue(), mimetype="image/png",
+                    headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+def _visible_device(device_id: str) -> dict:
+    for device in accounts.list_devices(g.console_user):
+        if device["device_id"] == device_id:
+            return device
+    raise NotFound("未找到设备 / unknown device")
+
+
+@bp.route("/devices/<device_id>/revoke", methods=["GET", "POST"])
+def revoke_device(device_id: str):
+    """GET: the confirmation page. POST (CSRF-checked): revoke through accounts.revoke_device;
+    the tablet's next request answers 401 device_revoked. 404 outside the subtree."""
+    require_supervisor()
+    device = _visible_device(device_id)
+    if request.method == "GET":
+        return render_template("console/revoke.html", d=device)
+    accounts.revoke_device(g.console_user, device_id)
+    db.session.commit()
+    flash(t()["revoked_flash"].format(label=device["label"], user=device["username"]), "success")
+    return redirect(url_for("console.devices"))

@@ -2,10 +2,8 @@
 session's authority through server.services.accounts) and revocation with a confirmation."""
 from __future__ import annotations
 
-import io
 from datetime import datetime
 
-import qrcode
 from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
@@ -91,10 +89,8 @@ def enrolment_qr(code: str):
     """The enrolment QR code (PNG) of a pending code whose user is in the caller's subtree
     (404 when unknown, used, expired or outside)."""
     require_supervisor()
-    payload = accounts.enrolment_payload(g.console_user, code, server_url())
-    buf = io.BytesIO()
-    qrcode.make(payload, box_size=8, border=4).save(buf, format="PNG")
-    return Response(buf.getvalue(), mimetype="image/png",
+    png = accounts.enrolment_qr_png(g.console_user, code, server_url())
+    return Response(png, mimetype="image/png",
                     headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 

@@ -22,9 +22,10 @@ blp = Blueprint("inspections", __name__, url_prefix="/api/v1/inspections",
 @blp.arguments(InspectionListArgs, location="query")
 @blp.response(200, InspectionSchema(many=True))
 def list_inspections(args):
-    """Inspections inside the caller's jurisdiction subtree (filter by status, disagreement)."""
+    """Inspections inside the caller's jurisdiction subtree (filter by status, disagreement,
+    company name or credit code)."""
     return review_service.list_inspections(current_principal(), status=args.get("status"),
-                                           disagreement=args.get("disagreement"),
+                                           disagreement=args.get("disagreement"), q=args.get("q"),
                                            limit=args["limit"], offset=args["offset"])
 
 

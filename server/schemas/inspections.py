@@ -10,6 +10,8 @@ from sync.protocol import INSPECTION_STATUSES, REVIEW_OUTCOMES
 class InspectionListArgs(ma.Schema):
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(INSPECTION_STATUSES))
     disagreement = ma.fields.Boolean(load_default=None, allow_none=True)
+    q = ma.fields.String(load_default=None, validate=ma.validate.Length(max=100),
+                         metadata={"description": "part of the company name or credit code"})
     limit = ma.fields.Integer(load_default=100, validate=ma.validate.Range(min=1, max=1000))
     offset = offset_field()
 

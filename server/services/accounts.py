@@ -202,6 +202,19 @@ def enrolment_payload(principal: Principal, code: str, server_url: str) -> str:
     return make_enrol_payload(server_url, code)
 
 
+def enrolment_qr_png(principal: Principal, code: str, server_url: str) -> bytes:
+    """Return the PNG of the QR code a tablet scans to enrol with `code` (its payload is
+    `enrolment_payload`). Raises what enrolment_payload raises (NotFound when the code is
+    unknown, used, expired or outside the caller's subtree)."""
+    import io
+
+    import qrcode
+
+    buf = io.BytesIO()
+    qrcode.make(enrolment_payload(principal, code, server_url), box_size=8, border=4).save(buf, format="PNG")
+    return buf.getvalue()
+
+
 def redeem_enrolment(code: str, device_label: str, platform: str | None, server_url: str) -> dict:
     """Redeem a one-time code: create the device and its token.
 

@@ -90,6 +90,11 @@ def test_api_list_keeps_its_shape(api, ids):
     assert "summary" not in r.json[0] and {"id", "status", "company_name"} <= set(r.json[0])
 
 
+def test_api_list_filters_by_company_text(api, ids):
+    r = api.call("GET", "/api/v1/inspections/?q=%E7%BA%BA%E7%BB%87", "sup_chaoyang")   # q=纺织
+    assert r.status_code == 200 and [x["id"] for x in r.json] == [ids["plain"]]
+
+
 def test_console_list_shows_the_total_and_pages(client, ids, monkeypatch):
     from server.console import views_inspections
 

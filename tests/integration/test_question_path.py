@@ -13,9 +13,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
-from server_testkit import GOOD_CREDIT, Api, make_app
+from server_testkit import GOOD_CREDIT, Api, dispose_app, make_app
 
-from server.extensions import db
 from sync.client import (
     DeviceRecords,
     LocalStore,
@@ -31,10 +30,7 @@ from tests.server.interpretations.samples import FORMALDEHYDE_A, INFANT_QUESTION
 def server(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'server.db'}")
     yield app
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
+    dispose_app(app)
 
 
 def test_question_path_offline_answer_publish_sync_verdict(server, tmp_path):

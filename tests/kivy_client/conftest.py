@@ -17,18 +17,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from server_testkit import make_app
-
-    from server.extensions import db
+    from server_testkit import dispose_app, make_app
 
     app = make_app(f"sqlite:///{tmp_path_factory.mktemp('server') / 'server.db'}")
     yield app
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
+    dispose_app(app)
 
 
 @pytest.fixture(scope="module")

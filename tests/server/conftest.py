@@ -3,9 +3,7 @@ the demo jurisdictions, users and the real catalog."""
 from __future__ import annotations
 
 import pytest
-from server_testkit import Api, make_app
-
-from server.extensions import db
+from server_testkit import Api, dispose_app, make_app
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -24,10 +22,7 @@ def sqlite_url(tmp_path):
 def app(db_url):
     app = make_app(db_url)
     yield app
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
+    dispose_app(app)
 
 
 @pytest.fixture

@@ -28,6 +28,15 @@ def make_app(url: str, **overrides):
     return app
 
 
+def dispose_app(app) -> None:
+    """Close an app's sessions and database connections (fixture teardown), so PostgreSQL
+    test databases can be dropped and SQLite files closed."""
+    with app.app_context():
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
 class Api:
     """Test helper: tokens per user, JSON calls with the protocol header."""
 

@@ -33,6 +33,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
+from server_testkit import dispose_app
 
 from server import create_app
 from server.extensions import db
@@ -64,10 +65,7 @@ def fuzz_app(tmp_path_factory):
         from server.services.demo import load_demo
         load_demo()
     yield app
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
+    dispose_app(app)
 
 
 class Caller:

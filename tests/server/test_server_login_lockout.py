@@ -3,7 +3,7 @@ count survives the failing requests, a right password resets it, and the lock li
 from datetime import timedelta
 
 import pytest
-from server_testkit import PASSWORD, Api, make_app
+from server_testkit import PASSWORD, Api, dispose_app, make_app
 
 from server import clock
 from server.extensions import db
@@ -14,10 +14,7 @@ from server.models.accounts import User
 def api(db_url):
     app = make_app(db_url, GBFIELD_LOGIN_MAX_FAILURES=3, GBFIELD_LOGIN_LOCK_MINUTES=10)
     yield Api(app)
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
+    dispose_app(app)
 
 
 def login(api, password, username="insp_chaoyang"):

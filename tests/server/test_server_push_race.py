@@ -6,7 +6,7 @@ unique key, the batch is re-applied item by item in SAVEPOINTs, the raced item a
 import threading
 
 import pytest
-from server_testkit import Api, finding, inspection_item, make_app, uid
+from server_testkit import Api, dispose_app, finding, inspection_item, make_app, uid
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -20,10 +20,7 @@ pytestmark = pytest.mark.postgres
 def api(pg_url):
     app = make_app(pg_url)
     yield Api(app)
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
+    dispose_app(app)
 
 
 def test_a_concurrent_insert_during_the_bulk_flush_falls_back_to_per_item_answers(api, caplog):

@@ -8,19 +8,14 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from server_testkit import Api, make_app
-
-from server.extensions import db
+from server_testkit import Api, dispose_app, make_app
 
 
 @pytest.fixture
 def app(db_url, tmp_path):
     app = make_app(db_url, GBFIELD_BLOB_DIR=str(tmp_path / "blobs"))
     yield app
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
+    dispose_app(app)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from console_kit import jpeg_bytes, seed
-from server_testkit import PASSWORD, Api, make_app
+from server_testkit import PASSWORD, Api, dispose_app, make_app
 from werkzeug.serving import make_server
 
 from server.auth import Principal
@@ -44,10 +44,7 @@ def live(tmp_path):
     finally:
         server.shutdown()
         thread.join(timeout=5)
-        with app.app_context():
-            db.session.remove()
-            for engine in db.engines.values():
-                engine.dispose()
+        dispose_app(app)
 
 
 def _nightly_statistics(app) -> None:

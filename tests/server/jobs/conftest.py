@@ -2,9 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from server_testkit import Api, make_app
-
-from server.extensions import db
+from server_testkit import Api, dispose_app, make_app
 
 
 @pytest.fixture
@@ -13,10 +11,7 @@ def app(db_url):
     yield app
     from server.jobs.context import dispose_apps
     dispose_apps()
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
+    dispose_app(app)
 
 
 @pytest.fixture

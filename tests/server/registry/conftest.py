@@ -4,19 +4,14 @@ from __future__ import annotations
 
 import pytest
 from registry_kit import registry_app
-from server_testkit import Api
-
-from server.extensions import db
+from server_testkit import Api, dispose_app
 
 
 @pytest.fixture
 def reg_app(sqlite_url):
     app = registry_app(sqlite_url)
     yield app
-    with app.app_context():
-        db.session.remove()
-        for engine in db.engines.values():
-            engine.dispose()
+    dispose_app(app)
 
 
 @pytest.fixture

@@ -8,9 +8,14 @@ without scripts/test.sh. CI always runs through scripts/test.sh, so there it nev
 from __future__ import annotations
 
 import os
+import sys
 import uuid
+from pathlib import Path
 
 import pytest
+
+# helpers several test folders share (imported by basename, like the folders' own kits)
+sys.path.insert(0, str(Path(__file__).with_name("support")))
 
 
 def _admin_url(url: str) -> str:

@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 
 import pytest
 import requests
-from tus_testkit import FlakyProxy, metadata_header, partial_patch, tus_headers, wait_for
+from cutting_proxy import CuttingProxy
+from tus_testkit import metadata_header, partial_patch, tus_headers, wait_for
 from tusclient import client as tus_client
 from tusclient.exceptions import TusCommunicationError
 
@@ -65,7 +66,9 @@ def test_tuspy_sees_a_link_drop_and_a_new_uploader_finishes(photo_app, tokens, l
     path.write_bytes(PHOTO)
     upstream = urlsplit(live_url).port
     auth = {"Authorization": f"Bearer {tokens['insp_chaoyang']}"}
-    with FlakyProxy(upstream, budget=40_000) as proxy:   # tuspy opens a connection per request
+    # a link that drops every 40 kB the tablet sends (tuspy opens a connection per request)
+    with CuttingProxy(upstream, cut_probability=1.0, min_bytes=40_000, max_bytes=40_000,
+                      direction="request") as proxy:
         client = tus_client.TusClient(f"http://127.0.0.1:{proxy.port}/api/v1/uploads", headers=auth)
         uploader = client.uploader(str(path), chunk_size=CHUNK, metadata={"sha256": SHA})
         url = None
@@ -104,7 +107,8 @@ def test_upload_cut_at_any_byte_resumes_from_the_server_offset(photo_app, tokens
 
 def test_our_client_survives_a_link_that_keeps_dropping(photo_app, tokens, live_url):
     photo = make_noise_jpeg(1_000_000, seed=11)
-    with FlakyProxy(urlsplit(live_url).port, budget=150_000) as proxy:
+    with CuttingProxy(urlsplit(live_url).port, cut_probability=1.0, min_bytes=150_000, max_bytes=150_000,
+                      direction="request") as proxy:
         uploader = PhotoUploader(f"http://127.0.0.1:{proxy.port}", tokens["insp_chaoyang"],
                                  chunk_size=512 * 1024, retry=no_wait())
         result = uploader.upload(photo)

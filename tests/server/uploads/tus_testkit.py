@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import socket
-import threading
 import time
 from urllib.parse import urlsplit
 
@@ -50,62 +49,3 @@ def wait_for(predicate, timeout: float = 5.0, interval: float = 0.02) -> bool:
             return True
         time.sleep(interval)
     return bool(predicate())
-
-
-class FlakyProxy:
-    """A TCP proxy on loopback that cuts every connection after ``budget`` bytes from the
-    client (a mobile link that drops every few seconds). Bounded: at most ``max_connections``."""
-
-    def __init__(self, upstream_port: int, budget: int, max_connections: int = 500) -> None:
-        self.upstream_port, self.budget, self.max_connections = upstream_port, budget, max_connections
-        self.listener = socket.create_server(("127.0.0.1", 0))
-        self.port = self.listener.getsockname()[1]
-        self.connections = 0
-        self.cuts = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self.listener.close()
-        self._thread.join(timeout=5)
-
-    def _accept(self) -> None:
-        self.listener.settimeout(0.1)
-        while not self._stop.is_set() and self.connections < self.max_connections:
-            try:
-                client, _ = self.listener.accept()
-            except (TimeoutError, OSError):
-                continue
-            self.connections += 1
-            upstream = socket.create_connection(("127.0.0.1", self.upstream_port), timeout=10)
-            threading.Thread(target=self._pipe, args=(client, upstream, self.budget), daemon=True).start()
-            threading.Thread(target=self._pipe, args=(upstream, client, None), daemon=True).start()
-
-    def _pipe(self, source: socket.socket, target: socket.socket, budget: int | None) -> None:
-        passed = 0
-        try:
-            source.settimeout(10)
-            while True:
-                chunk = source.recv(65536)
-                if not chunk:
-                    break
-                if budget is not None and passed + len(chunk) > budget:
-                    target.sendall(chunk[:budget - passed])
-                    self.cuts += 1
-                    break
-                target.sendall(chunk)
-                passed += len(chunk)
-        except OSError:
-            pass
-        finally:
-            for sock in (source, target):
-                try:
-                    sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
-                sock.close()

@@ -2,13 +2,16 @@
 connections in the middle of a response (after a random number of response bytes) or,
 with `direction="request"`, in the middle of what the client sends (an upload's body).
 
-Deterministic for a seed; stops on `close()`. Threads, loopback only.
+Deterministic for a seed; stops on `close()` (or at the end of a `with` block). Threads,
+loopback only. Shared by the integration tests and the tus upload tests (tests/support is
+put on sys.path by tests/conftest.py).
 """
 from __future__ import annotations
 
 import random
 import socket
 import threading
+from typing import Self
 
 
 class CuttingProxy:
@@ -34,6 +37,12 @@ class CuttingProxy:
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     @property
     def url(self) -> str:

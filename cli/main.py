@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "cli.registry",    # registry import
     "cli.scheduler",   # scheduler [--once]
     "cli.interpretations",  # interpretations list|publish
+    "cli.draw",        # draw verify
     "cli.tablet",      # tablet --store PATH (Kivy app)
 )
 

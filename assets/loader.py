@@ -151,6 +151,55 @@ def _check_edition_shape(file: str, ep: str, code: str, ed: dict) -> None:
                 raise CatalogError(file, f"{ip}/categories/{k}", f"引用了未定义的产品类别 {cat!r}")
         if ind.get("method") == "full" and ind.get("interval"):
             raise CatalogError(file, ip + "/interval", "全数值比较法不使用修约间隔 / interval only with method 'rounded'")
+        _check_indicator_kind(file, ip, ind)
+    _check_relations(file, ep, ed, clauses, set(categories))
+
+
+def _check_indicator_kind(file: str, ip: str, ind: dict) -> None:
+    kind = ind.get("kind", "limit")
+    table = ind.get("grade_table")
+    if kind == "energy_grade":
+        if not table:
+            raise CatalogError(file, ip + "/grade_table", "能效等级指标需要能效等级表 / energy_grade needs grade_table")
+        grades = [row["grade"] for row in table["grades"]]
+        if grades != [str(n) for n in range(1, len(grades) + 1)]:
+            raise CatalogError(file, ip + "/grade_table/grades", f"等级应从1级起依次排列，实为 {grades}")
+    elif table:
+        raise CatalogError(file, ip + "/grade_table", "只有能效等级指标（kind energy_grade）有等级表")
+    if kind == "marking" and ind.get("unit") is not None:
+        raise CatalogError(file, ip + "/unit", "标示项目没有单位 / a marking item has no unit")
+    answers = ind.get("answers", ())
+    if answers:
+        if kind == "energy_grade":
+            raise CatalogError(file, ip + "/answers", "能效等级指标不用可选答案")
+        texts = [a["text"] for a in answers]
+        if len(set(texts)) != len(texts):
+            raise CatalogError(file, ip + "/answers", "可选答案重复")
+        if not any(a["outcome"] == "pass" for a in answers):
+            raise CatalogError(file, ip + "/answers", "可选答案中至少应有一个判为符合（outcome pass）")
+
+
+def _check_relations(file: str, ep: str, ed: dict, clauses: set[str], categories: set[str]) -> None:
+    for k, rel in enumerate(ed.get("relations", ())):
+        rp = f"{ep}/relations/{k}"
+        if rel.get("clause") and rel["clause"] not in clauses:
+            raise CatalogError(file, rp + "/clause", f"引用了版本中不存在的条款 {rel['clause']}")
+        for c, cat in enumerate(rel.get("categories", ())):
+            if cat not in categories:
+                raise CatalogError(file, f"{rp}/categories/{c}", f"引用了未定义的产品类别 {cat!r}")
+        if rel["target"] == ed["id"] or rel["target"] == ed["id"].rsplit("-", 1)[0]:
+            raise CatalogError(file, rp + "/target", "关联标准不能是本标准自身")
+    seen: set[str] = set()
+    for k, am in enumerate(ed.get("amendments", ())):
+        ap = f"{ep}/amendments/{k}"
+        if am["id"] in seen:
+            raise CatalogError(file, ap + "/id", f"修改单 {am['id']} 重复")
+        seen.add(am["id"])
+        if int(am["id"].rsplit("-", 1)[1]) < int(ed["year"]):
+            raise CatalogError(file, ap + "/id", f"修改单 {am['id']} 早于版本年份 {ed['year']}")
+        eff = _parse_date(file, ap + "/effective", am.get("effective"))
+        if eff and eff < date.fromisoformat(ed["effective"]):
+            raise CatalogError(file, ap + "/effective", f"修改单实施日期 {eff} 早于版本实施日期")
 
 
 def _code_of(edition_id: str) -> str:

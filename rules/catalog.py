@@ -15,18 +15,38 @@ from typing import Any
 from rules.errors import UnknownEdition, UnknownIndicator, UnknownStandard
 
 __all__ = [
+    "INDICATOR_KINDS",
+    "RELATION_TYPES",
+    "UNVERIFIED_PARTS",
+    "Amendment",
+    "Answer",
     "Catalog",
     "Category",
     "Clause",
     "Edition",
+    "GradeRow",
+    "GradeTable",
     "Indicator",
     "ProductClass",
+    "Relation",
     "Source",
     "Standard",
     "Transition",
     "normalise_code",
     "split_edition_id",
 ]
+
+#: "limit": judged against `limit` (numbers, grades, 不得检出, words); "marking": a required
+#: label/marking item, answered present / absent / wrong; "energy_grade": the grade (1 best)
+#: is computed from the measured value with `grade_table`, and `limit` is the minimum
+#: (能效限定值).
+INDICATOR_KINDS = ("limit", "marking", "energy_grade")
+#: what a public source did NOT confirm for an indicator or an edition
+UNVERIFIED_PARTS = ("value", "clause", "test_method", "unit", "scope", "wording", "grade_table",
+                    "issued", "effective", "transition", "amendment")
+#: relation types between an edition and another standard (full replacement stays in
+#: replaces / replaced_by): 部分代替, 须同时符合, 检验方法, 规范性引用
+RELATION_TYPES = ("replaces_part", "together", "test_method", "refers")
 
 
 @dataclass(frozen=True)
@@ -69,6 +89,55 @@ class Transition:
 
 
 @dataclass(frozen=True)
+class Answer:
+    """One accepted answer of a word indicator or a marking item (the tablet's pick list):
+    `outcome` "pass" or "fail" is the verdict that answer gives."""
+    text: str
+    outcome: str
+    text_en: str | None = None
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    """One row of a grade table: `grade` ("1" best) and the limit its value must meet."""
+    grade: str
+    limit: str
+
+
+@dataclass(frozen=True)
+class GradeTable:
+    """An energy-efficiency grade table: what is measured, its unit, the rows best first."""
+    measure: str
+    unit: str | None
+    grades: tuple[GradeRow, ...]
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A relation of an edition to another standard: `type` in RELATION_TYPES, `target` a
+    standard number with or without year ("GB 18401", "GB/T 2912.1-2009"), `title` for a
+    target outside the catalog, `clause` of this edition that makes the relation."""
+    type: str
+    target: str
+    title: str | None = None
+    clause: str | None = None
+    note: str | None = None
+    categories: tuple[str, ...] = ()
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """An amendment sheet (修改单) of an edition: `id` "XG1-2020"; full number
+    "<edition id>/<id>" (GB 20891-2014/XG1-2020)."""
+    id: str
+    issued: date | None
+    effective: date | None
+    summary: str
+    source: Source | None = None
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     edition_id: str
@@ -85,6 +154,16 @@ class Indicator:
     key: bool = False
     source: Source | None = None
     note: str | None = None
+    kind: str = "limit"
+    answers: tuple[Answer, ...] = ()
+    grade_table: GradeTable | None = None
+    unverified: tuple[str, ...] = ()
+
+    @property
+    def confirmed(self) -> bool:
+        """True when a public source confirmed the value (no "value"/"grade_table" in
+        `unverified`)."""
+        return not ({"value", "grade_table"} & set(self.unverified))
 
 
 @dataclass(frozen=True)
@@ -106,6 +185,9 @@ class Edition:
     indicators: tuple[Indicator, ...]
     source: Source
     openstd_hcno: str | None = None
+    relations: tuple[Relation, ...] = ()
+    amendments: tuple[Amendment, ...] = ()
+    unverified: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> Category | None:
         """Return the category with this id, or None."""
@@ -249,6 +331,22 @@ def _source(d: Mapping[str, Any] | None) -> Source | None:
     return Source(d["title"], d.get("url"), d.get("note"))
 
 
+def _grade_table(d: Mapping[str, Any] | None) -> GradeTable | None:
+    if d is None:
+        return None
+    return GradeTable(d["measure"], d.get("unit"), tuple(GradeRow(str(r["grade"]), r["limit"]) for r in d["grades"]))
+
+
+def _relation(d: Mapping[str, Any]) -> Relation:
+    return Relation(d["type"], d["target"], d.get("title"), d.get("clause"), d.get("note"),
+                    tuple(d.get("categories", ())), _source(d.get("source")))
+
+
+def _amendment(d: Mapping[str, Any]) -> Amendment:
+    return Amendment(d["id"], _date(d.get("issued")), _date(d.get("effective")), d["summary"],
+                     _source(d.get("source")))
+
+
 def _indicator(d: Mapping[str, Any], edition_id: str) -> Indicator:
     return Indicator(
         id=d["id"], edition_id=edition_id, clause=d["clause"], name=d["name"],
@@ -256,7 +354,9 @@ def _indicator(d: Mapping[str, Any], edition_id: str) -> Indicator:
         method=d.get("method", "full"), interval=d.get("interval"),
         categories=tuple(d.get("categories", ())), classes=tuple(d.get("classes", ())),
         test_method=d.get("test_method"), key=bool(d.get("key", False)),
-        source=_source(d.get("source")), note=d.get("note"),
+        source=_source(d.get("source")), note=d.get("note"), kind=d.get("kind", "limit"),
+        answers=tuple(Answer(a["text"], a["outcome"], a.get("text_en")) for a in d.get("answers", ())),
+        grade_table=_grade_table(d.get("grade_table")), unverified=tuple(d.get("unverified", ())),
     )
 
 
@@ -277,6 +377,9 @@ def _edition(d: Mapping[str, Any], code: str) -> Edition:
         clauses=tuple(Clause(c["number"], c["title"], c.get("summary")) for c in d.get("clauses", ())),
         indicators=tuple(_indicator(i, d["id"]) for i in d.get("indicators", ())),
         source=_source(d["source"]), openstd_hcno=d.get("openstd_hcno"),
+        relations=tuple(_relation(r) for r in d.get("relations", ())),
+        amendments=tuple(_amendment(a) for a in d.get("amendments", ())),
+        unverified=tuple(d.get("unverified", ())),
     )
 
 

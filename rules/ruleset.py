@@ -10,6 +10,7 @@ from datetime import date
 
 from rules.interpretation import Interpretation, effective_interpretations
 from rules.judge import judge
+from rules.kinds import answer_choices, judge_answer, judge_energy_grade, match_answer
 from rules.limits import Limit, parse_limit
 from rules.verdict import Verdict
 
@@ -19,6 +20,19 @@ _EFFECT_TEXT = {
     "limit": "限值改为 {}",
     "applicable": "该指标不适用",
 }
+_UNVERIFIED_TEXT = {"value": "限值", "clause": "条款号", "test_method": "检验方法", "unit": "单位",
+                    "scope": "适用范围", "wording": "措辞", "grade_table": "等级表"}
+
+
+def unverified_note(indicator) -> tuple | None:
+    """Return the verdict step warning that parts of the indicator were not confirmed by a
+    public source (None when all were)."""
+    parts = [_UNVERIFIED_TEXT.get(p, p) for p in indicator.unverified]
+    if not parts:
+        return None
+    if indicator.confirmed:
+        return ("说明：该指标的{}尚未与公开来源核对（待核实），限值已核对", ("、".join(parts),))
+    return ("注意：该指标的{}尚未与公开来源核对（待核实），判定仅供参考，请以标准文本为准", ("、".join(parts),))
 
 
 class RuleSet:
@@ -43,12 +57,16 @@ class RuleSet:
         return found
 
     def judge_indicator(self, indicator_id: str, value, unit: str | None, *, on: date | None = None,
-                        product_class: str | None = None) -> Verdict:
+                        product_class: str | None = None, claimed: str | None = None) -> Verdict:
         """Return the Verdict of `value` (in `unit`) for the indicator `indicator_id`.
 
         `on` is the inspection date (default today) choosing the interpretations in force;
         `product_class` ("A", "B", "C") outside the indicator's classes, or an interpretation
         making it not applicable, gives an inconclusive verdict with applicable=False.
+        By kind (docs/contracts.md): a marking item takes an answer (已标示 / 未标示 /
+        标示不正确); a word limit accepts its answers (rules.kinds.answer_choices); an energy
+        grade computes the grade and, with `claimed` (the label's grade), checks it.
+        A verdict on a value not confirmed by a public source says so in its steps.
         Raises UnknownIndicator, LimitParseError, ValueParseError (see rules.judge.judge).
         """
         indicator = self.catalog.indicator(indicator_id)
@@ -79,8 +97,25 @@ class RuleSet:
         if not applicable:
             return Verdict("inconclusive", None, (header, *notes), method, limit_text, self.version,
                            (indicator.id,), ids, "该指标不适用 (indicator not applicable)", applicable=False)
+        verdict = self._judge_kind(indicator, value, unit, method, interval, limit_text, claimed, header, notes)
+        warning = unverified_note(indicator)
+        steps = verdict._steps if warning is None else (*verdict._steps, warning)
+        return Verdict(verdict.outcome, verdict.compared_value, steps, verdict.method, limit_text,
+                       self.version, (indicator.id,), ids, verdict.reason)
+
+    def _judge_kind(self, indicator, value, unit, method, interval, limit_text, claimed, header, notes) -> Verdict:
+        if indicator.kind == "marking":
+            verdict = judge_answer(indicator, value, answer_choices(indicator), header)
+            return verdict.replace(steps=(verdict._steps[0], *notes, *verdict._steps[1:]))
+        if indicator.kind == "energy_grade":
+            return judge_energy_grade(indicator, value, unit, method=method, limit_text=limit_text,
+                                      claimed=claimed, header=header, notes=notes)
+        if isinstance(value, str) and limit_text == indicator.limit:
+            choices = answer_choices(indicator)
+            if choices and match_answer(choices, value) is not None:
+                verdict = judge_answer(indicator, value, choices, header, method)
+                return verdict.replace(steps=(verdict._steps[0], *notes, *verdict._steps[1:]))
         limit = self.limit(limit_text, indicator.unit)
         verdict = judge(value, limit, method=method, interval=interval, value_unit=unit,
                         limit_unit=indicator.unit)
-        return Verdict(verdict.outcome, verdict.compared_value, (header, *notes, *verdict._steps),
-                       method, limit_text, self.version, (indicator.id,), ids, verdict.reason)
+        return verdict.replace(steps=(header, *notes, *verdict._steps))

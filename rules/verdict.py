@@ -10,7 +10,7 @@ from typing import Any
 
 OUTCOMES = ("pass", "fail", "inconclusive")
 OUTCOME_TEXT = {"pass": "合格", "fail": "不合格", "inconclusive": "无法判定"}
-METHOD_TEXT = {"full": "全数值比较法", "rounded": "修约值比较法"}
+METHOD_TEXT = {"full": "全数值比较法", "rounded": "修约值比较法", "answer": "逐项核对", "combined": "同时符合"}
 
 
 def _arg_text(arg: Any) -> str:

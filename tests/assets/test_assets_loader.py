@@ -188,3 +188,40 @@ def test_synthetic_validates_and_never_collides_with_real(tmp_path):
     assert all(s.code.startswith("GB 6") and int(s.code[3:]) >= 60000 for s in load_catalog([path]).standards)
     assert all(not s.code.startswith("GB 6") or s.code == "GB 6675.4" or int(s.code[3:]) >= 60000
                for s in load_catalog().standards)
+
+
+# --- new indicator kinds, relations and amendments: the loader names what is wrong ---------
+def _with(edit):
+    data = json.loads(REAL["GB-18401.json"].read_text(encoding="utf-8"))
+    edit(data["editions"][0])
+    return data
+
+
+@pytest.mark.parametrize("edit, pointer, words", [
+    (lambda e: e["indicators"][0].update(kind="energy_grade"), "/indicators/0/grade_table", "能效等级表"),
+    (lambda e: e["indicators"][0].update(kind="energy_grade", grade_table={
+        "measure": "APF", "unit": None, "grades": [{"grade": "2", "limit": "≥1"}]}), "/grade_table/grades", "1级"),
+    (lambda e: e["indicators"][0].update(grade_table={"measure": "APF", "unit": None, "grades": [
+        {"grade": "1", "limit": "≥1"}]}), "/indicators/0/grade_table", "energy_grade"),
+    (lambda e: e["indicators"][0].update(kind="marking"), "/indicators/0/unit", "单位"),
+    (lambda e: e["indicators"][0].update(answers=[{"text": "有", "outcome": "fail"}]), "/indicators/0/answers", "pass"),
+    (lambda e: e["indicators"][0].update(answers=[{"text": "无", "outcome": "pass"}, {"text": "无", "outcome": "fail"}]),
+     "/indicators/0/answers", "重复"),
+    (lambda e: e.update(relations=[{"type": "together", "target": "GB 31701", "clause": "9.9"}]), "/relations/0/clause", "9.9"),
+    (lambda e: e.update(relations=[{"type": "together", "target": "GB 18401"}]), "/relations/0/target", "自身"),
+    (lambda e: e.update(relations=[{"type": "together", "target": "GB 31701", "categories": ["nope"]}]),
+     "/relations/0/categories/0", "nope"),
+    (lambda e: e.update(amendments=[{"id": "XG1-2009", "summary": "x"}]), "/amendments/0/id", "早于"),
+    (lambda e: e.update(amendments=[{"id": "XG1-2012", "summary": "x"}, {"id": "XG1-2012", "summary": "y"}]),
+     "/amendments/1/id", "重复"),
+    (lambda e: e.update(amendments=[{"id": "XG1-2012", "summary": "x", "effective": "2011-01-01"}]),
+     "/amendments/0/effective", "早于"),
+    (lambda e: e.update(unverified=["nonsense"]), "/unverified/0", "nonsense"),
+])
+def test_new_fields_rejected_naming_field(tmp_path, edit, pointer, words):
+    path = tmp_path / "GB-18401.json"
+    path.write_text(json.dumps(_with(edit), ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(CatalogError) as err:
+        load_catalog([path])
+    assert err.value.pointer.startswith("/editions/0") and pointer in err.value.pointer, err.value.pointer
+    assert words in str(err.value)

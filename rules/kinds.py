@@ -84,7 +84,8 @@ def match_answer(choices: tuple[Answer, ...], value: str, *, marking: bool = Fal
         text = _MARKING_ALIASES.get(text, text)
     low = text.lower()
     for answer in choices:
-        if text == answer.text or (answer.text_en and low == answer.text_en.lower()):
+        if text in (answer.text, normalize_text(answer.text).strip()) or (
+                answer.text_en and low == answer.text_en.lower()):
             return answer
     return None
 

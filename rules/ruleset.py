@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rules.errors import LimitParseError
 from rules.interpretation import Interpretation, effective_interpretations
 from rules.judge import judge
 from rules.kinds import answer_choices, judge_answer, judge_energy_grade, match_answer
@@ -33,6 +34,14 @@ def unverified_note(indicator) -> tuple | None:
     if indicator.confirmed:
         return ("说明：该指标的{}尚未与公开来源核对（待核实），限值已核对", ("、".join(parts),))
     return ("注意：该指标的{}尚未与公开来源核对（待核实），判定仅供参考，请以标准文本为准", ("、".join(parts),))
+
+
+def _parses(text: str, unit: str | None) -> bool:
+    try:
+        parse_limit(text, unit)
+    except LimitParseError:
+        return False
+    return True
 
 
 class RuleSet:
@@ -110,9 +119,10 @@ class RuleSet:
         if indicator.kind == "energy_grade":
             return judge_energy_grade(indicator, value, unit, method=method, limit_text=limit_text,
                                       claimed=claimed, header=header, notes=notes)
-        if isinstance(value, str) and limit_text == indicator.limit:
+        if limit_text == indicator.limit and (indicator.answers or isinstance(value, str)):
             choices = answer_choices(indicator)
-            if choices and match_answer(choices, value) is not None:
+            matched = isinstance(value, str) and match_answer(choices, value) is not None
+            if matched or (indicator.answers and not _parses(limit_text, indicator.unit)):
                 verdict = judge_answer(indicator, value, choices, header, method)
                 return verdict.replace(steps=(verdict._steps[0], *notes, *verdict._steps[1:]))
         limit = self.limit(limit_text, indicator.unit)

@@ -35,7 +35,7 @@ def _step(limit: NumericLimit) -> Decimal:
 def _sides(ind) -> list[tuple[str, str, str | None]]:
     """(value, expected outcome, claimed grade) on both sides of the indicator's limit."""
     choices = answer_choices(ind)
-    if ind.kind == "marking" or (choices and ind.kind == "limit" and not isinstance(
+    if ind.kind == "marking" or ind.answers or (choices and not isinstance(
             parse_limit(ind.limit, ind.unit), (NumericLimit, GradeLimit))):
         return [(a.text, a.outcome, None) for a in choices]
     if ind.kind == "energy_grade":

@@ -34,7 +34,11 @@ def register(subparsers) -> None:
 
     k = subparsers.add_parser("catalog", help="the server's standards catalog")
     ksub = k.add_subparsers(dest="catalog_command", metavar="ACTION")
-    i = ksub.add_parser("import", help="import the packaged catalog (as changes devices pull)")
+    i = ksub.add_parser("import", help="import the packaged catalog, or a committee workbook FILE.xlsx (as changes devices pull)")
+    i.add_argument("file", nargs="?", help="标准填报表 .xlsx（逐行报告；其中的标准替换同号的内置标准）")
+    i.add_argument("--check", action="store_true", help="只检查工作簿并报告，不导入")
+    i.add_argument("--out", metavar="DIR", help="把工作簿中的标准写成 JSON 文件到 DIR，不导入")
+    i.add_argument("--report-json", action="store_true", help="逐行报告以 JSON 输出到标准输出")
     i.add_argument("--synthetic", type=int, metavar="N", help="add a synthetic catalog of N indicators (load tests)")
     i.set_defaults(func=run_catalog_import)
 
@@ -121,6 +125,19 @@ def run_catalog_import(args) -> int:
     from server.services.catalog_import import import_catalog
 
     catalog = assets.load_catalog()
+    if getattr(args, "file", None):
+        from cli.catalog_xlsx import merged_catalog, workbook_standards, write_json
+
+        standards = workbook_standards(args.file, report_json=args.report_json)
+        if args.out:
+            for path in write_json(standards, args.out):
+                print(f"写入 {path}", file=sys.stderr)
+            return 0
+        if args.check:
+            return 0
+        catalog = merged_catalog(standards)
+    elif args.check or args.out:
+        raise UsageError("--check / --out 需要给出工作簿文件 FILE.xlsx")
     if args.synthetic:
         from assets.synthetic import generate
         real = json.loads(assets.canonical_json(catalog))

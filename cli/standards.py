@@ -32,6 +32,9 @@ def register(subparsers) -> None:
     se.add_argument("--json", action="store_true")
     se.add_argument("--limit", type=int, default=20)
     se.set_defaults(func=cmd_search)
+    from cli.standards_data import register_actions
+
+    register_actions(sub, _catalog, _parse_on, _print_json, format_table)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
 
 
@@ -134,7 +137,8 @@ def _edition_dict(ed: Edition, std: Standard, on: date) -> dict:
         "clauses": [{"number": c.number, "title": c.title, "summary": c.summary} for c in ed.clauses],
         "indicators": [{"id": i.id, "clause": i.clause, "name": i.name, "limit": i.limit, "unit": i.unit,
                         "classes": list(i.classes), "categories": list(i.categories),
-                        "test_method": i.test_method, "key": i.key,
+                        "test_method": i.test_method, "key": i.key, "kind": i.kind,
+                        "unverified": list(i.unverified), "confirmed": i.confirmed,
                         "source": None if i.source is None else {"title": i.source.title, "url": i.source.url,
                                                                    "note": i.source.note}}
                        for i in ed.indicators],
@@ -165,7 +169,8 @@ def cmd_show(args) -> int:
             print("  条款：")
             for c in ed.clauses:
                 print(f"    {c.number}  {c.title}")
-        rows = [[i.clause, i.name, i.limit, i.unit or "", "/".join(i.classes) or "全部",
+        rows = [[i.clause, i.name, i.limit + ("（待核实）" if not i.confirmed else ""), i.unit or "",
+                 "/".join(i.classes) or "全部",
                  i.test_method or "", "★" if i.key else ""] for i in ed.indicators]
         if rows:
             print()

@@ -11,7 +11,7 @@ import logging
 import re
 import unicodedata
 
-__all__ = ["DOMAIN_WORDS", "normalise", "tokens"]
+__all__ = ["DOMAIN_WORDS", "cjk_words", "normalise", "tokens"]
 
 # Words jieba's general dictionary splits badly in standards text.
 DOMAIN_WORDS = (
@@ -85,4 +85,16 @@ def tokens(text: str) -> list[str]:
                 out.append(run)
             continue
         out += [run[i:i + 2] for i in range(len(run) - 1) if run[i:i + 2] not in words]
+    return out
+
+
+def cjk_words(text: str) -> list[tuple[str, bool]]:
+    """Return (word, starts its run) for every Chinese run of `text` and every jieba
+    search-mode word inside it (no bigrams): what pinyin initials are made from. Raises nothing."""
+    out: list[tuple[str, bool]] = []
+    for run in _CJK_RUN.findall(normalise(text or "")):
+        out.append((run, True))
+        if len(run) > 1:
+            out += [(w, start == 0) for w, start, _ in _tokenizer().tokenize(run, mode="search")
+                    if w != run and w not in _STOP]
     return out

@@ -134,6 +134,43 @@ class TabletApp(App):
         self.sync_presenter.subscribe(root.ids.sm.get_screen("records").refresh)
         return root
 
+    # ---- Android lifecycle (kivy_client/lifecycle.py) ---------------------------------
+
+    RESUME_FIELDS = ("company_name", "credit_code", "address", "gtin", "batch", "product_class", "measured")
+
+    def on_pause(self) -> bool:
+        """Android paused the app: keep the inspection in progress (snapshot in the store)
+        and stay resumable (True)."""
+        from kivy_client import lifecycle
+
+        inspection = self.root.ids.sm.get_screen("inspection")
+        fields = {k: inspection.ids[k].text for k in self.RESUME_FIELDS if k in inspection.ids}
+        lifecycle.save(self.store, lifecycle.take(self.root.ids.sm.current, self.inspection_presenter, fields))
+        return True
+
+    def on_resume(self) -> None:
+        """Back in the same process: nothing was lost; forget the snapshot."""
+        from kivy_client import lifecycle
+
+        lifecycle.clear(self.store)
+
+    def on_start(self) -> None:
+        """After Android killed the paused app: reopen what was in progress."""
+        from kivy_client import lifecycle
+
+        snapshot = lifecycle.saved(self.store)
+        if snapshot is None:
+            return
+        lifecycle.restore(snapshot, self.inspection_presenter)
+        inspection = self.root.ids.sm.get_screen("inspection")
+        inspection.fill_form()
+        for key, text in snapshot.fields.items():
+            if key in inspection.ids:
+                inspection.ids[key].text = text
+        if snapshot.screen in self.root.ids.sm.screen_names:
+            self.root.show(snapshot.screen)
+        lifecycle.clear(self.store)
+
     def on_stop(self) -> None:
         """Close the device store."""
         self.store.close()
@@ -146,3 +183,20 @@ def run(store_path: str, *, size: tuple[int, int] | None = None) -> None:
 
         Window.size = size
     TabletApp(store_path=store_path).run()
+
+
+def run_on_device() -> None:
+    """Run the app on a device: on Android ask for the camera and location permissions and
+    keep the store in the app's private storage; elsewhere in ~/.local/share/gbfield."""
+    from kivy.utils import platform
+
+    if platform == "android":
+        from android.permissions import Permission, request_permissions
+        from android.storage import app_storage_path
+
+        request_permissions([Permission.CAMERA, Permission.ACCESS_FINE_LOCATION])
+        folder = Path(app_storage_path())
+    else:
+        folder = Path.home() / ".local" / "share" / "gbfield"
+    folder.mkdir(parents=True, exist_ok=True)
+    TabletApp(store_path=str(folder / "device.sqlite")).run()

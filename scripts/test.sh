@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Install what the tests need (Python extras, Chromium, a CJK font, libzbar for the Android decoder), start a throwaway
+# Install what the tests need (Python extras, Chromium, a CJK font, libzbar for the Android decoder,
+# poppler for reading PDFs back), start a throwaway
 # PostgreSQL on loopback, run the import contracts and the whole pytest suite, stop PostgreSQL.
 source "$(dirname "$0")/common.sh"
-apt_install chromium fonts-wqy-microhei libmtdev1 libzbar0
+apt_install chromium fonts-wqy-microhei libmtdev1 libzbar0 poppler-utils
 ensure_venv "dev,client,postgres,s3"
 cd "$ROOT"
 

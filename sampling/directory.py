@@ -46,10 +46,11 @@ INSPECTOR_COLUMNS = {
     "jurisdiction": ("jurisdiction", "辖区", "所属辖区", "行政区划代码"),
     "competences": ("competences", "执法领域", "专业领域", "业务专长"),
     "conflicts": ("conflicts", "回避企业", "利害关系企业", "回避"),
+    "account": ("account", "username", "登录账号", "系统账号"),
 }
 INSPECTOR_REQUIRED = ("code", "name", "id_number", "jurisdiction", "competences")
 INSPECTOR_LABELS = {"code": "执法证号", "name": "姓名", "id_number": "身份证号", "jurisdiction": "辖区",
-                    "competences": "执法领域", "conflicts": "回避企业"}
+                    "competences": "执法领域", "conflicts": "回避企业", "account": "登录账号"}
 _FIELD_ALIASES = {**{k: k for k in FIELDS}, **{v: k for k, v in FIELDS.items()},
                   "纺织": "textile", "饮用水": "water", "建材": "building-material", "食品接触": "food-contact",
                   "现场": "site"}
@@ -150,10 +151,13 @@ def check_inspector_row(number: int, raw: Mapping[str, str], *,
             conflicts.append(validate_credit_code(part))
         except CodeError as exc:
             row.errors.append(RowError("conflicts", f"回避企业应写统一社会信用代码：{exc.message}"))
+    account = values.get("account", "") or None
+    if account and not _CODE.match(account):
+        row.errors.append(RowError("account", f"登录账号只能含字母、数字、-、_：{account!r} (account name)"))
     if not row.errors:
         row.value = Inspector(code=code, name=name, id_number=id_number, jurisdiction=division,
                               competences=tuple(dict.fromkeys(competences)),
-                              conflicts=tuple(dict.fromkeys(conflicts)))
+                              conflicts=tuple(dict.fromkeys(conflicts)), account=account)
     return row
 
 

@@ -72,6 +72,7 @@ class Inspector:
     conflicts: tuple[str, ...] = ()
     name: str = ""
     id_number: str = ""
+    account: str | None = None      # the user name of the inspector's login, whose tablets get the tasks
 
     def snapshot(self) -> dict[str, Any]:
         """Return the published form: {code, jurisdiction, competences, conflicts} (sorted)."""

@@ -98,13 +98,16 @@ def test_unreadable_files(content, filename, message):
         check_enterprise_file(content, filename)
 
 
-ROSTER_HEADER = "执法证号,姓名,身份证号,辖区,执法领域,回避企业\n"
+ROSTER_HEADER = "执法证号,姓名,身份证号,辖区,执法领域,回避企业,登录账号\n"
 
 
 def test_good_inspector_row():
-    report = check_inspector_file((ROSTER_HEADER + f"JC001,王小明,{ID_NUMBER},110105,纺织品；食品,{GOOD}\n").encode())
+    report = check_inspector_file((ROSTER_HEADER + f"JC001,王小明,{ID_NUMBER},110105,纺织品；食品,{GOOD},"
+                                                   f"insp_chaoyang\n").encode())
     i = report.accepted[0]
-    assert (i.code, i.competences, i.conflicts, i.id_number) == ("JC001", ("textile", "food"), (GOOD,), ID_NUMBER)
+    assert (i.code, i.competences, i.conflicts, i.id_number, i.account) == \
+        ("JC001", ("textile", "food"), (GOOD,), ID_NUMBER, "insp_chaoyang")
+    assert "insp_chaoyang" not in str(i.snapshot())
 
 
 @pytest.mark.parametrize("row, column, reason", [
@@ -115,6 +118,7 @@ def test_good_inspector_row():
     (f"JC001,王,{ID_NUMBER},110105,木工,", "competences", "未知执法领域"),
     (f"JC001,王,{ID_NUMBER},110105,,", "competences", "至少"),
     (f"JC001,王,{ID_NUMBER},110105,textile,{WRONG_CHECK}", "conflicts", "回避企业"),
+    (f"JC001,王,{ID_NUMBER},110105,textile,,张 三", "account", "登录账号"),
 ])
 def test_bad_inspector_rows_say_why(row, column, reason):
     report = check_inspector_file((ROSTER_HEADER + row + "\n").encode())

@@ -6,20 +6,21 @@ check itself before an inspector comes.
 
 Each section is one standard: the edition in force on `on` (by dates, `rules.editions`),
 the category and class that apply, and one row per applicable indicator — clause, limit as
-the standard writes it, unit, judgement method, test-method standard. `also` lists the
-standards that must be met too (`related`, when given, adds standards related to each
-listed one, marked `required_by` — e.g. GB 31701 products must also meet GB 18401). Raises
-nothing for unknown standards: they are listed in `missing` so the page can say so.
+the standard writes it, unit, judgement method, test-method standard. Standards a listed
+one must be met together with (须同时符合: `rules.chain.together_editions`, transitively —
+GB 31701 products must also meet GB 18401) follow, marked `required_by`. Raises nothing for
+unknown standards: they are listed in `missing` so the page can say so.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as _field
 from datetime import date
 from typing import Any
 
 from rules.catalog import Catalog, Edition, Standard
+from rules.chain import together_editions
 from rules.editions import applicable_indicators, edition_in_force, required_class, status
 from rules.errors import RulesError
 
@@ -91,37 +92,41 @@ def _section(standard: Standard, edition: Edition, category: str | None, product
                    source_url=edition.source.url if edition.source else None, required_by=required_by)
 
 
-def _build(catalog: Catalog, entries: Iterable[Mapping[str, Any]], on: date,
-           related: Callable[[str], Sequence[str]] | None) -> tuple[list[Section], list[str]]:
-    sections, missing = [], []
-    queue = [dict(e) for e in entries]
+def _build(catalog: Catalog, entries: Iterable[Mapping[str, Any]], on: date) -> tuple[list[Section], list[str]]:
+    sections: list[Section] = []
+    missing: list[str] = []
     seen: set[str] = set()
-    while queue:
-        entry = queue.pop(0)
+    for entry in entries:
         code = entry["standard"]
-        if code in seen:
-            continue
-        seen.add(code)
         try:
             standard = catalog.standard(code)
             edition = standard.edition(entry["edition"]) if entry.get("edition") else edition_in_force(standard, on)
         except RulesError:
             missing.append(entry.get("edition") or code)
             continue
+        if standard.code in seen:
+            continue
+        seen.add(standard.code)
         classes = entry.get("classes") or []
-        sections.append(_section(standard, edition, entry.get("category"), classes[0] if classes else None, on,
-                                 entry.get("required_by")))
-        for other in (related(standard.code) if related else ()):
-            if other not in seen:
-                queue.append({"standard": other, "category": entry.get("category"), "classes": classes,
-                              "required_by": standard.code})
+        cls = classes[0] if classes else None
+        category = entry.get("category")
+        sections.append(_section(standard, edition, category, cls, on, None))
+        for link in together_editions(catalog, edition.id, on, category):   # 须同时符合, transitively
+            if link.edition_id is None:
+                missing.append(f"{link.target}（{edition.id} 要求同时符合）")
+                continue
+            other = catalog.edition(link.edition_id)
+            if other.standard_code in seen:
+                continue
+            seen.add(other.standard_code)
+            sections.append(_section(catalog.standard(other.standard_code), other, category, cls, on,
+                                     link.from_edition))
     return sections, missing
 
 
-def checklist_for_product(catalog: Catalog, product: Mapping[str, Any], *, on: date,
-                          related: Callable[[str], Sequence[str]] | None = None) -> Checklist:
+def checklist_for_product(catalog: Catalog, product: Mapping[str, Any], *, on: date) -> Checklist:
     """The list for a registry product (its `standards` entries say edition, category, class)."""
-    sections, missing = _build(catalog, product.get("standards") or [], on, related)
+    sections, missing = _build(catalog, product.get("standards") or [], on)
     subject = {"kind": "product", "name": product.get("name"), "gtin": product.get("gtin"),
                "company_name": product.get("company_name"), "category": product.get("category"),
                "product_class": product.get("product_class")}
@@ -130,13 +135,13 @@ def checklist_for_product(catalog: Catalog, product: Mapping[str, Any], *, on: d
 
 
 def checklist_for_category(catalog: Catalog, field: str, category: str, product_class: str | None = None, *,
-                           on: date, related: Callable[[str], Sequence[str]] | None = None) -> Checklist:
+                           on: date) -> Checklist:
     """The list for a product category of a field ("textile", "infant"): every standard of that
     field whose editions know the category (category ids are the standards' own, so the
     field keeps GB 4806.7's "infant" food-contact category out of a textile list)."""
     entries = [{"standard": s.code, "category": category, "classes": [product_class] if product_class else []}
                for s in catalog.standards if s.field == field and any(e.category(category) for e in s.editions)]
-    sections, missing = _build(catalog, entries, on, related)
+    sections, missing = _build(catalog, entries, on)
     names = [s.category_name for s in sections if s.category_name]
     name = names[0] if names else category
     return Checklist(title=f"合规自查清单：{name}" + (f"（{product_class}类）" if product_class else ""),

@@ -70,7 +70,7 @@ def failures_chart(failures: Sequence[tuple[str, int]], *, title: str = "不合�
     # pygal measures labels with Latin metrics; a CJK character is about one em wide
     widest = max((len(name) for name, _ in rows), default=4)
     chart = pygal.HorizontalBar(style=_STYLE, js=[], width=width, height=min(height, 80 + 44 * len(rows)),
-                                margin_left=max(10, widest * _STYLE.label_font_size - 60),
+                                margin_left=10 + int(widest * _STYLE.label_font_size * 0.5),
                                 show_legend=False, title=title, print_values=True,
                                 value_formatter=lambda v: f"{v:.0f}", disable_xml_declaration=True,
                                 truncate_label=-1, min_scale=1, max_scale=5)

@@ -160,12 +160,13 @@ def compute_result(plan: Plan, directory: Sequence[Enterprise], roster: Sequence
             competent.append(inspector)
     load: dict[str, int] = {}
     targets = []
+    covering: dict[str, list[Inspector]] = {}       # enterprise jurisdiction -> inspectors covering it
     for target_key, label, e in sorted(drawn, key=lambda t: (t[0], t[2].credit_code)):
+        if e.jurisdiction not in covering:
+            covering[e.jurisdiction] = [i for i in competent if covers(i.jurisdiction, e.jurisdiction)]
         previous = set(history.get(e.credit_code, ()))
         excluded, candidates = [], []
-        for inspector in competent:
-            if not covers(inspector.jurisdiction, e.jurisdiction):
-                continue
+        for inspector in covering[e.jurisdiction]:
             if e.credit_code in inspector.conflicts:
                 excluded.append({"inspector": inspector.code, "reason": "conflict"})
             elif inspector.code in previous:

@@ -49,4 +49,4 @@ def seed_commitment(seed: str) -> str:
 def key(seed: bytes, purpose: str, *parts: str) -> str:
     """Return the hex HMAC-SHA256 key of (purpose, parts) under `seed` (see the module text)."""
     message = _SEPARATOR.join((purpose, *parts)).encode("utf-8")
-    return hmac.new(seed, message, hashlib.sha256).hexdigest()
+    return hmac.digest(seed, message, "sha256").hex()     # the one-shot C implementation

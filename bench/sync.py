@@ -116,7 +116,7 @@ def main() -> int:
             client = client_for(store, push_batch=500, check_digest=False)
             assert client.sync().ok
             fill_outbox(store, inspections=1000, findings=5)
-            items = store.sendable(100_000)
+            items = store.outbox.sendable(100_000)
             body = json.dumps({"items": items}, ensure_ascii=False).encode("utf-8")
             t = time.perf_counter()
             session.post(echo_url, data=body, headers={"Content-Type": "application/json"}).raise_for_status()
@@ -125,7 +125,7 @@ def main() -> int:
             t = time.perf_counter()
             client.push(report)
             b.append(time.perf_counter() - t)
-            assert report.applied == 6000 and not store.outbox(), report
+            assert report.applied == 6000 and not store.outbox.items(), report
         echo.shutdown()
 
         if "c" in only:

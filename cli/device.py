@@ -1,4 +1,8 @@
-"""`gbfield device enroll | sync | status`: drive the tablet's sync engine without the UI."""
+"""`gbfield device enroll | sync | status`: drive the tablet's sync engine without the UI.
+
+The device core (`device`) and the engine (`sync.client`) are imported inside the
+commands: every `gbfield` command builds this parser, and they would add a third of a
+second to each start."""
 from __future__ import annotations
 
 import json
@@ -45,18 +49,17 @@ def register(subparsers) -> None:
 
 
 def _open_store(path: str | None, must_exist: bool = True):
-    from sync.client import LocalStore
+    from device import open_store
 
     path = path or default_store()
     if must_exist and not Path(path).exists():
         raise UsageError(f"设备数据库不存在 / no device store at {path}: run `gbfield device enroll` first")
-    return LocalStore(path)
+    return open_store(path)
 
 
 def cmd_enroll(args) -> int:
     """Enrol: exchange the one-time code for a device token; save it in the store."""
-    from sync.client import HttpTransport
-    from sync.client.errors import SyncError
+    from sync.client import HttpTransport, SyncError
     from sync.protocol import ProtocolError, parse_enrol_payload
 
     target = args.target.strip()
@@ -80,8 +83,8 @@ def cmd_enroll(args) -> int:
         except SyncError as exc:
             print(f"登记失败 / enrolment failed: {exc}", file=sys.stderr)
             return 1
-        store.save_credentials({"server_url": server, "device_id": answer.get("device_id"),
-                                "token": answer.get("token"), "user": answer.get("user")})
+        store.state.save_credentials({"server_url": server, "device_id": answer.get("device_id"),
+                                      "token": answer.get("token"), "user": answer.get("user")})
         user = (answer.get("user") or {}).get("username", "?")
         print(f"已登记 / enrolled: device {answer.get('device_id')} for {user} at {server}")
         print(f"store: {store.path}")
@@ -113,7 +116,7 @@ def cmd_sync(args) -> int:
 
     store = _open_store(args.store)
     try:
-        creds = store.credentials()
+        creds = store.state.credentials()
         if not creds:
             raise UsageError("本设备尚未登记 / this device is not enrolled: run `gbfield device enroll`")
         if args.batch < 1 or args.page < 1:
@@ -124,7 +127,7 @@ def cmd_sync(args) -> int:
         report = client.sync(progress=None if args.quiet else _progress_bar())
         transport.close()
         print(report.summary())
-        counts = store.outbox_counts()
+        counts = store.outbox.counts()
         if counts["conflict"] or counts["rejected"]:
             print(f"待处理 needs attention: {counts['conflict']} conflict(s), "
                   f"{counts['rejected']} rejected — see `gbfield device status`")
@@ -136,27 +139,25 @@ def cmd_sync(args) -> int:
 def cmd_status(args) -> int:
     """Print the cursor, record counts, the outbox (with reasons for conflicts/rejections)
     and the photo queue (with reasons for photos that failed)."""
-    from sync.client.photos import PhotoQueue
-
     store = _open_store(args.store)
     try:
-        creds = store.credentials() or {}
+        creds = store.state.credentials() or {}
         status = {
             "store": store.path,
             "server_url": creds.get("server_url"),
             "device_id": creds.get("device_id"),
             "user": (creds.get("user") or {}).get("username"),
-            "cursor": store.cursor,
+            "cursor": store.state.cursor,
             "counts": store.counts(),
-            "outbox": store.outbox_counts(),
-            "photos": PhotoQueue(store).counts(),
+            "outbox": store.outbox.counts(),
+            "photos": store.photos.counts(),
             "photos_attention": [{"sha256": p["sha256"], "path": p["path"], "state": p["state"],
                                   "attempts": p["attempts"], "reason": p["last_error"]}
-                                 for p in PhotoQueue(store).rows() if p["state"] != "uploaded" and p["last_error"]],
+                                 for p in store.photos.rows() if p["state"] != "uploaded" and p["last_error"]],
             "attention": [{"mutation_id": i["mutation_id"], "entity": i["entity"], "id": i["id"],
                            "state": i["state"], "reason": i["last_error"], "error": i["error_code"],
                            "server_version": i["server_version"]}
-                          for i in store.outbox() if i["state"] != "pending"],
+                          for i in store.outbox.items() if i["state"] != "pending"],
         }
         if args.json:
             print(json.dumps(status, ensure_ascii=False, indent=2))

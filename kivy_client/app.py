@@ -17,6 +17,7 @@ from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
 
+from device import DeviceStore, open_store
 from kivy_client.i18n import Translator
 from kivy_client.presenters import (
     EnrolPresenter,
@@ -27,7 +28,6 @@ from kivy_client.presenters import (
     ThreadRunner,
 )
 from kivy_client.services.photos import FONT_PATH
-from sync.client import LocalStore
 
 KV_DIR = Path(__file__).resolve().parent / "kv"
 KV_FILES = ("theme.kv", "home.kv", "scan.kv", "inspection.kv", "records.kv", "settings.kv")
@@ -62,17 +62,17 @@ class Root(BoxLayout):
 
 
 class TabletApp(App):
-    """gbfield on the tablet. `store` or `store_path` is the device's LocalStore;
+    """gbfield on the tablet. `store` or `store_path` is the device store;
     `runner`/`transport factories` can be injected (tests)."""
 
     lang = StringProperty("zh_CN")
     title = "gbfield"
 
-    def __init__(self, store: LocalStore | None = None, *, store_path: str | None = None, runner=None,
+    def __init__(self, store: DeviceStore | None = None, *, store_path: str | None = None, runner=None,
                  sync_transport_factory=None, enrol_transport_factory=None, inspector: str = "",
                  camera_folder: str | None = None, **kw):
         super().__init__(**kw)
-        self.store = store or LocalStore(store_path or "device.sqlite")
+        self.store = store or open_store(store_path or "device.sqlite")
         self.translator = Translator()
         self.runner = runner or ThreadRunner(lambda fn: Clock.schedule_once(lambda _dt: fn(), 0))
         sync_kw = {"transport_factory": sync_transport_factory} if sync_transport_factory else {}
@@ -80,7 +80,7 @@ class TabletApp(App):
         self.sync_presenter = SyncPresenter(self.store, runner=self.runner, **sync_kw)
         self.enrol_presenter = EnrolPresenter(self.store, runner=self.runner, **enrol_kw)
         self.scan_presenter = ScanPresenter(self.store)
-        creds = self.store.credentials() or {}
+        creds = self.store.state.credentials() or {}
         user = creds.get("user") or {}
         self.inspection_presenter = InspectionPresenter(
             self.store, inspector=inspector or user.get("display_name") or user.get("username") or "",

@@ -50,17 +50,17 @@ def take(screen: str, inspection: InspectionPresenter, fields: dict[str, str]) -
 
 def save(store, snapshot: Snapshot) -> None:
     """Write the snapshot into the device store."""
-    store.set_state(RESUME_KEY, asdict(snapshot))
+    store.state.set(RESUME_KEY, asdict(snapshot))
 
 
 def saved(store) -> Snapshot | None:
     """Return the snapshot kept in the store, if any."""
-    return Snapshot.from_dict(store.get_state(RESUME_KEY))
+    return Snapshot.from_dict(store.state.get(RESUME_KEY))
 
 
 def clear(store) -> None:
     """Forget the snapshot (the app resumed, or it was restored)."""
-    store.set_state(RESUME_KEY, None)
+    store.state.set(RESUME_KEY, None)
 
 
 def restore(snapshot: Snapshot, inspection: InspectionPresenter) -> list[str]:

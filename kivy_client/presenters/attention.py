@@ -74,7 +74,7 @@ class Attention:
 
 
 def attention_items(outbox: list[dict[str, Any]]) -> list[Attention]:
-    """Return the conflicted and rejected items of `outbox` (LocalStore.outbox()), oldest first."""
+    """Return the conflicted and rejected items of `outbox` (store.outbox.items()), oldest first."""
     items = []
     for item in outbox:
         if item["state"] == "conflict":

@@ -1,13 +1,14 @@
 """Enrolment: the QR payload `gbfield-enrol:v1?server=…&code=…` (typed, pasted or read
-from a photo of the QR) is exchanged for a device token that is saved in the LocalStore."""
+from a photo of the QR) is exchanged for a device token that is saved in the device store."""
 from __future__ import annotations
 
 import platform
 from collections.abc import Callable
 from typing import Any
 
+from device import DeviceStore
 from kivy_client.presenters.base import InlineRunner, Observable, PresenterError, readable
-from sync.client import HttpTransport, LocalStore
+from sync.client import HttpTransport
 from sync.protocol import ProtocolError, parse_enrol_payload
 
 IDLE, WORKING, DONE, ERROR = "idle", "working", "done", "error"
@@ -16,7 +17,7 @@ IDLE, WORKING, DONE, ERROR = "idle", "working", "done", "error"
 class EnrolPresenter(Observable):
     """State: `state` (idle/working/done/error), `message`, `enrolled` (user, server)."""
 
-    def __init__(self, store: LocalStore, *, runner: InlineRunner | None = None,
+    def __init__(self, store: DeviceStore, *, runner: InlineRunner | None = None,
                  transport_factory: Callable[[str], Any] = HttpTransport,
                  device_label: str | None = None):
         super().__init__()
@@ -29,7 +30,7 @@ class EnrolPresenter(Observable):
     @property
     def enrolled(self) -> dict[str, Any] | None:
         """Return {server_url, user, device_id} of the saved credentials, or None."""
-        creds = self.store.credentials()
+        creds = self.store.state.credentials()
         if not creds or not creds.get("token"):
             return None
         user = creds.get("user") or {}
@@ -80,7 +81,7 @@ class EnrolPresenter(Observable):
             if not answer.get("token"):
                 self._fail(PresenterError("服务器没有返回设备凭证 / the server sent no token"))
                 return
-            self.store.save_credentials({"server_url": server, "device_id": answer.get("device_id"),
+            self.store.state.save_credentials({"server_url": server, "device_id": answer.get("device_id"),
                                          "token": answer.get("token"), "user": answer.get("user")})
             who = (self.enrolled or {}).get("user", "?")
             self.state, self.message = DONE, f"已登记：{who} @ {server} / enrolled"

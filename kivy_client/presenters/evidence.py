@@ -7,8 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from device.stores import PhotoStore
 from kivy_client.presenters.base import PresenterError
-from sync.client.photos import PhotoQueue
 
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 CAMERA_DIR_ENV = "GBFIELD_CAMERA_DIR"
@@ -58,7 +58,7 @@ def capture_source(path_text: str, folder: Path | None) -> Path:
     return max(images, key=lambda p: (p.stat().st_mtime, p.name))
 
 
-def photo_views(queue: PhotoQueue, record_ids: list[str]) -> list[PhotoView]:
+def photo_views(queue: PhotoStore, record_ids: list[str]) -> list[PhotoView]:
     """Return the queued photos of `record_ids` (oldest first) with thumbnails and states."""
     wanted = set(record_ids)
     views = []

@@ -10,14 +10,20 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from device import (
+    DeviceError,
+    DeviceRecords,
+    DeviceStore,
+    Resolution,
+    catalog_judge,
+    local_catalog,
+    resolve_scan,
+)
 from kivy_client.presenters.base import Observable, PresenterError, readable
 from kivy_client.presenters.evidence import PhotoView, camera_dir, capture_source, photo_views
 from kivy_client.presenters.fields import check_credit_code, check_gtin, unit_choices
 from rules.errors import RulesError
 from rules.numbers import parse_measured
-from sync.client import DeviceRecords, LocalStore, SyncError, catalog_judge
-from sync.client.photos import PhotoQueue
-from sync.client.resolve import Resolution, local_catalog, resolve_scan
 
 
 @dataclass(frozen=True)
@@ -68,7 +74,7 @@ class InspectionPresenter(Observable):
     """State: `inspection_id`, `form`, `indicators`, `selected`, `last` (FindingView),
     `findings` (id -> FindingView), `message` (the last readable error or note)."""
 
-    def __init__(self, store: LocalStore, *, inspector: str = "", photo_dir: str | Path | None = None,
+    def __init__(self, store: DeviceStore, *, inspector: str = "", photo_dir: str | Path | None = None,
                  camera_folder: str | Path | None = None, today: Callable[[], date] = date.today, now: Callable[[], datetime] = datetime.now):
         super().__init__()
         self.store = store
@@ -108,7 +114,7 @@ class InspectionPresenter(Observable):
         from rules.editions import applicable_indicators
         from rules.errors import UnknownEdition
 
-        catalog = local_catalog(self.store, [v["code"] for v in views if v.get("known")])
+        catalog = local_catalog(self.store.catalog, [v["code"] for v in views if v.get("known")])
         rows: list[IndicatorRow] = []
         for view in views:
             if not view.get("known") or not view.get("edition"):
@@ -159,7 +165,7 @@ class InspectionPresenter(Observable):
         try:
             self.inspection_id = self.records.create_inspection(
                 self.today(), **{k: v for k, v in fields.items() if v is not None})
-        except SyncError as exc:
+        except DeviceError as exc:
             raise self._error(f"无法保存检查记录：{readable(exc)}") from exc
         self.form = {k: v or "" for k, v in merged.items()}
         self.findings, self.last, self.message = {}, None, ""
@@ -177,7 +183,7 @@ class InspectionPresenter(Observable):
         measured, unit = self._checked(measured, unit)
         try:
             finding_id = self.records.add_finding(self.inspection_id, self.selected.id, measured, unit, note=note)
-        except SyncError as exc:
+        except DeviceError as exc:
             raise self._error(f"无法保存检测结果：{readable(exc)}") from exc
         return self._show(finding_id)
 
@@ -189,7 +195,7 @@ class InspectionPresenter(Observable):
         measured, unit = self._checked(measured, unit or old.unit, indicator_id=old.indicator_id)
         try:
             self.records.correct_finding(finding_id, measured, unit)
-        except SyncError as exc:
+        except DeviceError as exc:
             raise self._error(f"无法更正：{readable(exc)}") from exc
         return self._show(finding_id)
 
@@ -210,7 +216,7 @@ class InspectionPresenter(Observable):
         return measured, unit
 
     def _show(self, finding_id: str) -> FindingView:
-        data = self.store.record("finding", finding_id)["data"]
+        data = self.store.records.get("finding", finding_id)["data"]
         view = _verdict_view(finding_id, data)
         self.findings[finding_id] = view
         self.last, self.message = view, ""
@@ -221,7 +227,7 @@ class InspectionPresenter(Observable):
         """Open an inspection kept on this device (e.g. a returned one, for correction): the
         form, the product's indicators (resolved offline from its GTIN) and its findings;
         corrections then append revisions. Raises PresenterError for an unknown inspection."""
-        rec = self.store.record("inspection", inspection_id)
+        rec = self.store.records.get("inspection", inspection_id)
         if rec is None:
             raise self._error(f"没有该检查记录 / unknown inspection {inspection_id}")
         data = rec["data"]
@@ -234,11 +240,11 @@ class InspectionPresenter(Observable):
                 on = date.fromisoformat(str(data.get("inspected_on")))
             except ValueError:
                 on = self.today()
-            found = resolve_scan(self.store, data["gtin"], on=on)
+            found = resolve_scan(self.store.catalog, data["gtin"], on=on)
             if found.product:
                 self.product, self.standards = found.product, list(found.standards)
                 self.indicators = self._indicators(found.product, self.standards)
-        mine = [(i, r["data"]) for i, r in self.store.records("finding").items()
+        mine = [(i, r["data"]) for i, r in self.store.records.all("finding").items()
                 if r["data"].get("inspection_id") == inspection_id]
         mine.sort(key=lambda pair: str(pair[1].get("device_created_at") or ""))
         self.findings = {i: _verdict_view(i, d) for i, d in mine}
@@ -264,7 +270,7 @@ class InspectionPresenter(Observable):
             processed = process_photo(capture, WatermarkInfo(self.now(), place, self.inspector, target))
             path = processed.save(self.photo_dir)
             sha = self.records.attach_photo(target, path)
-        except (PhotoPipelineError, SyncError, OSError) as exc:
+        except (PhotoPipelineError, DeviceError, OSError) as exc:
             raise self._error(f"照片无法保存：{readable(exc)}") from exc
         if target in self.findings:
             self._show(target)
@@ -293,7 +299,7 @@ class InspectionPresenter(Observable):
         """Return the photos attached to this inspection and its findings, with upload states."""
         if self.inspection_id is None:
             return []
-        return photo_views(PhotoQueue(self.store), [self.inspection_id, *self.findings])
+        return photo_views(self.store.photos, [self.inspection_id, *self.findings])
 
     def ask(self, text: str, indicator_id: str | None = None) -> str:
         """Queue a question about the clause of `indicator_id` (default: the selected one);
@@ -304,7 +310,7 @@ class InspectionPresenter(Observable):
                                             indicator_id=row.id if row else None,
                                             edition_id=row.edition_id if row else None,
                                             clause=row.clause if row else None)
-        except SyncError as exc:
+        except DeviceError as exc:
             raise self._error(readable(exc)) from exc
         self.message = "问题已保存，同步后发送给专家 / question queued"
         self.notify()

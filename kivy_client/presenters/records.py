@@ -3,12 +3,11 @@
 re-judgement disagreed with the tablet's verdict."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
+from device import DeviceStore
 from kivy_client.presenters.base import Observable
-from sync.client import LocalStore
 
 #: status -> (中文, English)
 STATUS_LABELS = {"draft": ("草稿（未上传）", "draft (not sent)"), "submitted": ("已提交", "submitted"),
@@ -46,7 +45,7 @@ class RecordRow:
 class RecordsPresenter(Observable):
     """Reads the device store; `rows()` is recomputed on each call (cheap: one device's records)."""
 
-    def __init__(self, store: LocalStore):
+    def __init__(self, store: DeviceStore):
         super().__init__()
         self.store = store
 
@@ -57,8 +56,8 @@ class RecordsPresenter(Observable):
         disagreeing = self._disagreeing_findings()
         pending = self._pending_by_record()
         rows = []
-        for ident, rec in self.store.records("inspection").items():
-            full = self.store.record("inspection", ident)
+        for ident, rec in self.store.records.all("inspection").items():
+            full = self.store.records.get("inspection", ident)
             data, server = rec["data"], (full or {}).get("server_data") or {}
             mine = findings.get(ident, [])
             fails = sum(1 for f in mine if self._outcome(f) == "fail")
@@ -71,7 +70,7 @@ class RecordsPresenter(Observable):
                                   self._status(rec["version"], server or data, review), len(mine), fails,
                                   disagree, review.get("comment") or "", waiting))
         created = {i: str(r["data"].get("device_created_at") or "")
-                   for i, r in self.store.records("inspection").items()}
+                   for i, r in self.store.records.all("inspection").items()}
         return sorted(rows, key=lambda r: (r.inspected_on, created.get(r.id, "")), reverse=True)
 
     @staticmethod
@@ -90,22 +89,21 @@ class RecordsPresenter(Observable):
 
     def _findings_by_inspection(self) -> dict[str, list[dict[str, Any]]]:
         out: dict[str, list[dict[str, Any]]] = {}
-        for ident, rec in self.store.records("finding").items():
+        for ident, rec in self.store.records.all("finding").items():
             out.setdefault(rec["data"].get("inspection_id"), []).append({**rec["data"], "id": ident})
         return out
 
     def _latest_reviews(self) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
-        for rec in sorted(self.store.records("review").values(), key=lambda r: str(r["data"].get("created_at"))):
+        for rec in sorted(self.store.records.all("review").values(), key=lambda r: str(r["data"].get("created_at"))):
             out[rec["data"].get("inspection_id")] = rec["data"]
         return out
 
     def _disagreeing_findings(self) -> set[str]:
-        rows = self.store.db.execute("SELECT finding_id, data FROM rejudged").fetchall()
-        return {fid for fid, data in rows if json.loads(data).get("disagrees")}
+        return {r["finding_id"] for r in self.store.records.rejudged() if r.get("disagrees")}
 
     def _pending_by_record(self) -> dict[str, int]:
         out: dict[str, int] = {}
-        for item in self.store.outbox():
+        for item in self.store.outbox.items():
             out[item["id"]] = out.get(item["id"], 0) + 1
         return out

@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from device import DeviceStore, Resolution, resolve_scan
+from device.resolve import FOUND, STANDARD
 from kivy_client.presenters.base import Observable
-from sync.client import LocalStore
-from sync.client.resolve import FOUND, STANDARD, Resolution, resolve_scan
 
 STATUS_COLOURS = {"current": "pass", "upcoming": "inconclusive", "withdrawn": "fail"}
 
 
 class ScanPresenter(Observable):
-    """State: `text` (last scan), `result` (a sync.client.resolve.Resolution or None)."""
+    """State: `text` (last scan), `result` (a device.Resolution or None)."""
 
-    def __init__(self, store: LocalStore, *, today: Callable[[], date] = date.today):
+    def __init__(self, store: DeviceStore, *, today: Callable[[], date] = date.today):
         super().__init__()
         self.store = store
         self.today = today
@@ -34,7 +34,7 @@ class ScanPresenter(Observable):
         if not self.text:
             self.result = Resolution("invalid", "请输入或扫描商品条码 / enter or scan a code")
         else:
-            self.result = resolve_scan(self.store, self.text, on=self.today())
+            self.result = resolve_scan(self.store.catalog, self.text, on=self.today())
         self.notify()
         return self.result
 

@@ -6,9 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from device import DeviceError, DeviceRecords, DeviceStore, open_store
 from kivy_client.presenters.attention import Attention, attention_items
 from kivy_client.presenters.base import InlineRunner, Observable, PresenterError, readable
-from sync.client import DeviceRecords, HttpTransport, LocalStore, SyncClient, SyncError, SyncReport
+from sync.client import HttpTransport, SyncClient, SyncReport
 
 IDLE, SYNCING, DONE, ERROR = "idle", "syncing", "done", "error"
 
@@ -38,7 +39,7 @@ def _default_transport(creds: dict[str, Any]) -> Any:
 class SyncPresenter(Observable):
     """State: `state`, `stage`, `done`, `remaining`, `message`, `last` (ReportSummary)."""
 
-    def __init__(self, store: LocalStore, *, runner: InlineRunner | None = None,
+    def __init__(self, store: DeviceStore, *, runner: InlineRunner | None = None,
                  transport_factory: Callable[[dict[str, Any]], Any] = _default_transport,
                  client_options: dict[str, Any] | None = None):
         super().__init__()
@@ -58,11 +59,11 @@ class SyncPresenter(Observable):
 
     def outbox_counts(self) -> dict[str, int]:
         """Return {pending, conflict, rejected} of the outbox."""
-        return self.store.outbox_counts()
+        return self.store.outbox.counts()
 
     def attention(self) -> list[Attention]:
         """Return the conflicted and rejected outbox items, oldest first."""
-        return attention_items(self.store.outbox())
+        return attention_items(self.store.outbox.items())
 
     def resolve(self, mutation_id: str, keep: str) -> str | None:
         """Settle a conflict: keep="mine" re-sends the device's data on the server's
@@ -72,7 +73,7 @@ class SyncPresenter(Observable):
             raise self._error(f"无效的选择 / not a choice: {keep}")
         try:
             new_id = DeviceRecords(self.store).resolve_conflict(mutation_id, keep=keep)
-        except SyncError as exc:
+        except DeviceError as exc:
             raise self._error(f"无法处理冲突：{readable(exc)} / cannot resolve the conflict") from exc
         self.message = ("已保留我的版本，下次同步时发送 / kept mine, sent at the next sync" if keep == "mine"
                         else "已采用服务器的版本 / took the server's version")
@@ -92,7 +93,7 @@ class SyncPresenter(Observable):
         fixes = {k: v.strip() for k, v in changes.items() if v and v.strip()}
         try:
             new_id = DeviceRecords(self.store).retry_rejected(mutation_id, **fixes)
-        except SyncError as exc:
+        except DeviceError as exc:
             raise self._error(f"无法重试：{readable(exc)} / cannot retry") from exc
         self.message = "已修改，下次同步时重新发送 / corrected, sent again at the next sync"
         self.notify()
@@ -108,7 +109,7 @@ class SyncPresenter(Observable):
         running or the device is not enrolled."""
         if self.state == SYNCING:
             return False
-        creds = self.store.credentials()
+        creds = self.store.state.credentials()
         if not creds or not creds.get("token"):
             self.state, self.message = ERROR, "本设备尚未登记，请在“设置”中扫描登记二维码 / not enrolled: scan the enrolment QR code in Settings"
             self.notify()
@@ -122,7 +123,7 @@ class SyncPresenter(Observable):
 
         def work() -> SyncReport:
             # the worker uses its own connection: one SQLite connection is not shared across threads
-            store = LocalStore(self.store.path) if self.store.path != ":memory:" else self.store
+            store = open_store(self.store.path) if self.store.path != ":memory:" else self.store
             transport = self.transport_factory(creds)
             try:
                 return SyncClient(store, transport, **self.client_options).sync(progress=progress)

@@ -1,31 +1,23 @@
-"""The device sync engine: local SQLite store, outbox, transport, retry and the sync loop.
+"""The device sync engine: transport, retry, the sync loop and resumable photo uploads.
 
-    store = LocalStore("device.sqlite")
+    store = device.open_store("device.sqlite")
     client = SyncClient(store, HttpTransport(server_url, token))
     report = client.sync(progress=lambda stage, done, remaining: ...)
 
-`DeviceRecords(store)` is the tablet's local API (create_inspection, add_finding,
-correct_finding, ask_question), each writing the record and its outbox item at once.
+The device's own model — its stores, the local records API, offline judging and scan
+resolution — is the `device` package; the engine reads and writes it through the stores.
 """
-from sync.client.catalog_rules import catalog_judge, catalog_ruleset
 from sync.client.engine import SyncClient, SyncReport
 from sync.client.errors import SyncError
-from sync.client.records import DeviceRecords, ruleset_judge
 from sync.client.retry import RetryPolicy
-from sync.client.store import LocalStore
 from sync.client.transport import HttpTransport, Transport, WsgiTransport
 
 __all__ = [
-           "DeviceRecords",
            "HttpTransport",
-           "LocalStore",
            "RetryPolicy",
            "SyncClient",
            "SyncError",
            "SyncReport",
            "Transport",
            "WsgiTransport",
-           "catalog_judge",
-           "catalog_ruleset",
-           "ruleset_judge",
 ]

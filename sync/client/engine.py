@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from device import DeviceStore
 from sync.client.errors import (
     ClientTooOld,
     CredentialsError,
@@ -25,16 +26,18 @@ from sync.client.errors import (
     SyncError,
     TransportError,
 )
-from sync.client.photos import PhotoQueue, upload_pending
+from sync.client.local import apply_results, drop_entities, store_page
+from sync.client.photos import upload_pending
 from sync.client.retry import RetryPolicy
-from sync.client.store import LocalStore
 from sync.client.transport import HttpTransport, Transport
+from sync.client.uploads import PhotoUploader
 from sync.protocol import (
     CATALOG_ENTITIES,
     DEFAULT_PULL_LIMIT,
     ItemStatus,
     ProtocolError,
     PushResponse,
+    PushResult,
     check_pull_page,
 )
 
@@ -85,9 +88,9 @@ class SyncReport:
 
 
 class SyncClient:
-    """Runs sync rounds between a LocalStore and a Transport."""
+    """Runs sync rounds between a device store (`device.DeviceStore`) and a Transport."""
 
-    def __init__(self, store: LocalStore, transport: Transport, *, retry: RetryPolicy | None = None,
+    def __init__(self, store: DeviceStore, transport: Transport, *, retry: RetryPolicy | None = None,
                  push_batch: int = 200, pull_limit: int = DEFAULT_PULL_LIMIT,
                  check_digest: bool = True, max_resyncs: int = 2, max_rounds: int = 10_000,
                  prefetch: bool = True, uploader: Any = None,
@@ -110,10 +113,8 @@ class SyncClient:
     def _default_uploader(self) -> Any:
         if not isinstance(self.transport, HttpTransport) or not self.transport.token:
             return None
-        from sync.client.uploads import PhotoUploader
-
         return PhotoUploader(self.transport.server_url, self.transport.token, session=self.transport.session,
-                             timeout=self.transport.timeout, url_store=PhotoQueue(self.store))
+                             timeout=self.transport.timeout, url_store=self.store.photos)
 
     def sync(self, progress: Progress | None = None) -> SyncReport:
         """Push, then pull, then check drift; return a SyncReport (never raises TransportError:
@@ -134,7 +135,7 @@ class SyncClient:
             report.errors.append(str(exc))
         except (TransportError, ProtocolError) as exc:
             report.errors.append(f"同步中断，稍后重试 / sync interrupted: {exc}")
-        report.cursor = self.store.cursor
+        report.cursor = self.store.state.cursor
         report.requests = getattr(self.transport, "requests_sent", 0) - sent_before
         report.seconds = self.clock() - started
         return report
@@ -146,7 +147,7 @@ class SyncClient:
         them); counts and failures go into `report`. Raises CredentialsError (401)."""
         if self.uploader is None:
             return
-        tally = upload_pending(PhotoQueue(self.store), self.uploader, self.retry)
+        tally = upload_pending(self.store.photos, self.uploader, self.retry)
         report.photos_uploaded += tally.uploaded
         report.photos_skipped += tally.skipped
         report.photos_failed += tally.failed
@@ -159,13 +160,14 @@ class SyncClient:
 
         Raises TransportError when retries run out (the batch stays in the outbox).
         """
-        total = self.store.outbox_counts()["pending"]
+        outbox = self.store.outbox
+        total = outbox.counts()["pending"]
         for _ in range(self.max_rounds):
-            batch = self.store.sendable(self.push_batch)
+            batch = outbox.sendable(self.push_batch)
             if not batch:
                 return
             ids = [item["mutation_id"] for item in batch]
-            self.store.mark_attempt(ids)
+            outbox.mark_attempt(ids)
             try:
                 raw = self.retry.call(partial(self.transport.push, batch))
                 answer = PushResponse.from_json(raw, expected=ids)
@@ -175,16 +177,16 @@ class SyncClient:
                 if len(batch) > 1:
                     self._push_singly(batch, report)
                     continue
-                self.store.note_error(ids, str(exc))
-                self.store.apply_results([_rejected(ids[0], exc)])
+                outbox.note_error(ids, str(exc))
+                apply_results(self.store, [_rejected(ids[0], exc)])
                 report.rejected += 1
                 continue
             except TransportError as exc:
-                self.store.note_error(ids, str(exc))
+                outbox.note_error(ids, str(exc))
                 raise
             self._count(answer, report)
-            self.store.apply_results(answer.results)
-            self.store.save_rejudged(answer.rejudged)
+            apply_results(self.store, answer.results)
+            self.store.records.save_rejudged(answer.rejudged)
             if progress:
                 progress("push", report.pushed, max(total - report.pushed, 0))
         raise SyncError("push did not finish within the round limit")
@@ -196,12 +198,12 @@ class SyncClient:
                 raw = self.retry.call(partial(self.transport.push, [item]))
                 answer = PushResponse.from_json(raw, expected=[mid])
             except RequestRejected as exc:
-                self.store.apply_results([_rejected(mid, exc)])
+                apply_results(self.store, [_rejected(mid, exc)])
                 report.rejected += 1
                 continue
             self._count(answer, report)
-            self.store.apply_results(answer.results)
-            self.store.save_rejudged(answer.rejudged)
+            apply_results(self.store, answer.results)
+            self.store.records.save_rejudged(answer.rejudged)
 
     @staticmethod
     def _count(answer: PushResponse, report: SyncReport) -> None:
@@ -232,8 +234,8 @@ class SyncClient:
         stored page), ProtocolError for a malformed page.
         """
         resyncs = 0
-        since = 0 if entities else self.store.cursor
-        horizon = None if entities else self.store.get_state("horizon")
+        since = 0 if entities else self.store.state.cursor
+        horizon = None if entities else self.store.state.horizon
         full_pass = not entities and since == 0
         ahead: Future | None = None   # the next page, requested while the last one is stored
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gbfield-pull") if self.prefetch else None
@@ -247,7 +249,7 @@ class SyncClient:
                         raise
                     dropped = exc.entities or ("all",)
                     report.resynced.extend(dropped)
-                    self.store.drop_entities(exc.entities)
+                    drop_entities(self.store, exc.entities)
                     since, horizon, ahead = 0, None, None
                     full_pass = not entities and not exc.entities
                     continue
@@ -259,9 +261,9 @@ class SyncClient:
                 if page["has_more"] and pool is not None:
                     ahead = pool.submit(self._fetch, page["cursor"], entities, horizon)
                 if entities:
-                    report.pulled += self.store.apply_page(page["changes"], self.store.cursor)
+                    report.pulled += store_page(self.store, page["changes"], self.store.state.cursor)
                 else:
-                    report.pulled += self.store.apply_page(page["changes"], page["cursor"], horizon)
+                    report.pulled += store_page(self.store, page["changes"], page["cursor"], horizon)
                 since = page["cursor"]
                 if progress:
                     progress("pull", report.pulled, page.get("remaining", 0))
@@ -280,7 +282,7 @@ class SyncClient:
         A server that does not offer the digest (404) is tolerated. Raises TransportError
         when retries run out.
         """
-        digests = self.store.catalog_digests(CATALOG_ENTITIES)
+        digests = self.store.catalog.digests(CATALOG_ENTITIES)
         report.drift_checked = True
         try:
             raw = self.retry.call(partial(self.transport.digest, digests))
@@ -292,11 +294,9 @@ class SyncClient:
         if not mismatched:
             return
         report.resynced.extend(mismatched)
-        self.store.drop_catalog_entities(mismatched)
+        self.store.catalog.drop(mismatched)
         self.pull(report, progress, entities=mismatched)
 
 
-def _rejected(mutation_id: str, exc: SyncError):
-    from sync.protocol import PushResult
-
+def _rejected(mutation_id: str, exc: SyncError) -> PushResult:
     return PushResult(mutation_id, ItemStatus.REJECTED, error=exc.code, message=str(exc))

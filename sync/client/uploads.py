@@ -2,7 +2,7 @@
 
 A photo's id is the SHA-256 of its bytes. Before sending, the uploader asks the server
 which photos it already has (``POST /photos/check``) and never sends those. An upload's
-URL is remembered (``url_store``, e.g. the engine's SQLite store) so that an upload cut
+URL is remembered (``url_store``, e.g. the device's photo store) so that an upload cut
 by the network — or by the app being killed — continues from the offset the server
 reports (``HEAD``), never from the client's guess. Each chunk carries
 ``Upload-Checksum: sha256 <base64>``; a damaged chunk (460) is simply sent again.

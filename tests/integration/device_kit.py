@@ -7,7 +7,8 @@ import requests
 import sqlalchemy as sa
 from serve_app import PASSWORD
 
-from sync.client import DeviceRecords, HttpTransport, LocalStore, RetryPolicy, SyncClient
+from device import DeviceRecords, DeviceStore, open_store
+from sync.client import HttpTransport, RetryPolicy, SyncClient
 from sync.protocol import PROTOCOL_HEADER
 
 H = {PROTOCOL_HEADER: "1"}
@@ -30,33 +31,33 @@ def enrolment_payload(url: str, username: str, supervisor: str = "zhao") -> str:
     return r.json()["payload"]
 
 
-def enrol_device(url: str, username: str, store_path: Path) -> LocalStore:
-    """Return a LocalStore enrolled for `username` (credentials saved)."""
+def enrol_device(url: str, username: str, store_path: Path) -> DeviceStore:
+    """Return a device store enrolled for `username` (credentials saved)."""
     from sync.protocol import parse_enrol_payload
 
     _server, code = parse_enrol_payload(enrolment_payload(url, username))
     answer = HttpTransport(url).enrol(code, f"test-{username}", "test")
-    store = LocalStore(store_path)
-    store.save_credentials({"server_url": url, "device_id": answer["device_id"],
+    store = open_store(store_path)
+    store.state.save_credentials({"server_url": url, "device_id": answer["device_id"],
                             "token": answer["token"], "user": answer["user"]})
     return store
 
 
-def client_for(store: LocalStore, url: str | None = None, **kw) -> SyncClient:
+def client_for(store: DeviceStore, url: str | None = None, **kw) -> SyncClient:
     """Return a SyncClient over HTTP with a fast retry policy (for tests)."""
-    creds = store.credentials()
+    creds = store.state.credentials()
     retry = kw.pop("retry", None) or RetryPolicy(max_attempts=5, base_delay=0.05, max_delay=0.5, max_total=20)
     transport = HttpTransport(url or creds["server_url"], creds["token"], timeout=(3, 30))
     return SyncClient(store, transport, retry=retry, **kw)
 
 
-def first_indicators(store: LocalStore, n: int = 5) -> list[str]:
+def first_indicators(store: DeviceStore, n: int = 5) -> list[str]:
     """Return `n` indicator ids from the device's catalog cache (after a sync)."""
     return [r[0] for r in store.db.execute(
         "SELECT id FROM catalog WHERE entity = 'indicator' ORDER BY id LIMIT ?", (n,))]
 
 
-def fill_outbox(store: LocalStore, inspections: int, findings: int) -> tuple[list[str], list[str]]:
+def fill_outbox(store: DeviceStore, inspections: int, findings: int) -> tuple[list[str], list[str]]:
     """Create inspections with findings offline; return (inspection ids, finding ids)."""
     records = DeviceRecords(store)
     indicators = first_indicators(store, findings) or ["missing"]

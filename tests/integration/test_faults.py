@@ -33,13 +33,13 @@ def test_server_killed_mid_push_then_restarted_loses_and_duplicates_nothing(live
     report = client.sync()
     assert not report.ok and report.applied >= 60  # 7 batches went through, then the kill
     assert live_server.proc.poll() is not None
-    left = len(store.outbox("pending"))
+    left = len(store.outbox.items("pending"))
     assert 0 < left <= 250 - report.applied
     live_server.start()  # same port, same database
     report = client.sync()
     assert report.ok, report.errors
     assert report.applied + report.duplicates == left
-    assert store.outbox() == []
+    assert store.outbox.items() == []
     assert_exactly_once(live_server.db_url, iids, fids)
 
 
@@ -48,7 +48,7 @@ def test_connections_cut_mid_response_still_converge(live_server, tmp_path):
     store = enrol_device(live_server.url, "li", tmp_path / "li.sqlite")
     proxy = CuttingProxy(live_server.port, cut_probability=0.5, min_bytes=1, max_bytes=40_000, seed=7)
     try:
-        creds = store.credentials()
+        creds = store.state.credentials()
         retry = RetryPolicy(max_attempts=12, base_delay=0.01, max_delay=0.1, max_total=60)
         client = client_for(store, url=proxy.url, push_batch=15, pull_limit=40, retry=retry)
         client.transport = HttpTransport(proxy.url, creds["token"], timeout=(3, 10))
@@ -59,7 +59,7 @@ def test_connections_cut_mid_response_still_converge(live_server, tmp_path):
         assert report.ok, report.errors
         assert report.applied + report.duplicates == 120 and report.conflicts == report.rejected == 0
         assert proxy.cuts > 0
-        assert store.outbox() == []
+        assert store.outbox.items() == []
         assert_exactly_once(live_server.db_url, iids, fids)
         # the device's copy equals a clean device's copy pulled without the proxy
         clean = enrol_device(live_server.url, "li", tmp_path / "clean.sqlite")

@@ -18,10 +18,10 @@ import sqlalchemy as sa
 from device_kit import client_for, enrol_device, fill_outbox
 from serve_app import seed
 
+from device import DeviceRecords
 from server import create_app
 from server.photos.samples import make_noise_jpeg
-from sync.client import DeviceRecords, RetryPolicy
-from sync.client.photos import PhotoQueue
+from sync.client import RetryPolicy
 from sync.client.uploads import PhotoUploader
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
@@ -83,9 +83,9 @@ def prepare_tablet(url, user, n, tmp_path):
 
 
 def sync_tablet(url, store, reports):
-    uploader = PhotoUploader(url, store.credentials()["token"], chunk_size=128 * 1024,
+    uploader = PhotoUploader(url, store.state.credentials()["token"], chunk_size=128 * 1024,
                              retry=RetryPolicy(max_attempts=5, base_delay=0.05, max_delay=0.5, max_total=30),
-                             url_store=PhotoQueue(store))
+                             url_store=store.photos)
     reports.append(client_for(store, check_digest=False, push_batch=2, uploader=uploader).sync())
 
 
@@ -100,7 +100,7 @@ def test_two_tablets_sync_records_and_photos_through_several_workers(gunicorn_se
         t.join(timeout=120)
     assert len(reports) == 2 and all(r.ok for r in reports), [r.errors for r in reports]
     assert all(r.photos_uploaded == 2 for r in reports)
-    assert all(not store.outbox() for store, _, _ in tablets)
+    assert all(not store.outbox.items() for store, _, _ in tablets)
 
     expected = sorted(i for _, inspections, _ in tablets for i in inspections)
     shas = sorted(s for _, _, tablet_shas in tablets for s in tablet_shas)

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from cutting_proxy import CuttingProxy
 from device_kit import H, client_for, enrol_device, first_indicators, login
 
+from device import DeviceRecords
 from server.photos.samples import make_noise_jpeg
-from sync.client import DeviceRecords, RetryPolicy
-from sync.client.photos import PhotoQueue
+from sync.client import RetryPolicy
 from sync.client.uploads import PhotoUploader
 
 
@@ -27,7 +27,7 @@ def photo_files(folder, n, size=1_000_000):
 
 def uploader_for(store, url):
     retry = RetryPolicy(max_attempts=10, base_delay=0.01, max_delay=0.1, max_total=60)
-    return PhotoUploader(url, store.credentials()["token"], retry=retry, url_store=PhotoQueue(store),
+    return PhotoUploader(url, store.state.credentials()["token"], retry=retry, url_store=store.photos,
                          timeout=(3, 10))
 
 
@@ -50,7 +50,7 @@ def test_photos_upload_through_cut_connections_and_inspection_is_complete(live_s
             records.attach_photo(f2, files[2])]
     assert shas == [hashlib.sha256(f.read_bytes()).hexdigest() for f in files]
     # never-sent items were amended in place: still one outbox item per record
-    assert len(store.outbox()) == 3 and store.record("finding", f1)["data"]["photos"] == [shas[1]]
+    assert len(store.outbox.items()) == 3 and store.records.get("finding", f1)["data"]["photos"] == [shas[1]]
 
     proxy = CuttingProxy(live_server.port, cut_probability=1.0, min_bytes=150_000, max_bytes=400_000,
                          seed=5, direction="request")
@@ -61,14 +61,14 @@ def test_photos_upload_through_cut_connections_and_inspection_is_complete(live_s
             report = client.sync()
             totals["uploaded"] += report.photos_uploaded
             totals["skipped"] += report.photos_skipped
-            if report.ok and not store.outbox() and not PhotoQueue(store).rows("pending"):
+            if report.ok and not store.outbox.items() and not store.photos.rows("pending"):
                 break
         assert report.ok, report.errors
         assert proxy.cuts > 3, proxy.cuts
     finally:
         proxy.close()
     assert totals["uploaded"] + totals["skipped"] == 3
-    assert PhotoQueue(store).counts() == {"pending": 0, "uploaded": 3, "rejected": 0}
+    assert store.photos.counts() == {"pending": 0, "uploaded": 3, "rejected": 0}
     # every photo stored once on the server, with the right bytes
     engine = sa.create_engine(live_server.db_url)
     with engine.connect() as conn:
@@ -106,7 +106,7 @@ def test_a_record_is_pushed_even_when_its_photo_cannot_be_sent(live_server, tmp_
     path.unlink()  # the file vanished before the upload
     report = client.sync()
     assert report.applied == 1 and report.photos_failed == 1 and not report.ok
-    [row] = PhotoQueue(store).rows()
+    [row] = store.photos.rows()
     assert row["sha256"] == sha and row["state"] == "pending" and row["attempts"] == 1  # kept
     sup = login(live_server.url, "zhao")
     answer = requests.get(f"{live_server.url}/api/v1/inspections/{iid}",

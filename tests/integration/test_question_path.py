@@ -2,7 +2,7 @@
 answers → the answer is published as an interpretation that changes the judgement method
 of an indicator → the tablet pulls it → the tablet's provisional verdict and the server's
 re-judgement of a new finding both name the interpretation; an older finding whose verdict
-changes is flagged with before/after. The tablet is the real sync engine (LocalStore +
+changes is flagged with before/after. The tablet is the real sync engine (device store +
 SyncClient) over an in-process WSGI transport to the real Flask app."""
 from __future__ import annotations
 
@@ -15,14 +15,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
 
 from server_testkit import GOOD_CREDIT, Api, dispose_app, make_app
 
-from sync.client import (
-    DeviceRecords,
-    LocalStore,
-    RetryPolicy,
-    SyncClient,
-    WsgiTransport,
-    catalog_judge,
-)
+from device import DeviceRecords, catalog_judge, open_store
+from sync.client import RetryPolicy, SyncClient, WsgiTransport
 from tests.server.interpretations.samples import FORMALDEHYDE_A, INFANT_QUESTION
 
 
@@ -35,7 +29,7 @@ def server(tmp_path):
 
 def test_question_path_offline_answer_publish_sync_verdict(server, tmp_path):
     api = Api(server)
-    store = LocalStore(tmp_path / "tablet.sqlite")
+    store = open_store(tmp_path / "tablet.sqlite")
     tablet = SyncClient(store, WsgiTransport(server, api.device("insp_chaoyang")),
                         retry=RetryPolicy(max_attempts=2, base_delay=0.01, max_delay=0.05, max_total=2))
     assert tablet.sync().ok                                     # first sync: the catalog
@@ -47,10 +41,10 @@ def test_question_path_offline_answer_publish_sync_verdict(server, tmp_path):
     old_inspection = records.create_inspection("2025-06-01", **fields)
     old_finding = records.add_finding(old_inspection, FORMALDEHYDE_A, "20.4", "mg/kg")
     question = records.ask_question(INFANT_QUESTION, indicator_id=FORMALDEHYDE_A)
-    assert store.outbox()[-1]["entity"] == "question"
+    assert store.outbox.items()[-1]["entity"] == "question"
     report = tablet.sync()
     assert report.ok and report.applied == 3, report.summary()
-    asked = store.record("question", question)["data"]
+    asked = store.records.get("question", question)["data"]
     assert (asked["status"], asked["candidates"], asked["field"]) == ("queued", [], "textile")
 
     # 2. the textile expert finds it in the queue, answers, and publishes the answer
@@ -71,10 +65,10 @@ def test_question_path_offline_answer_publish_sync_verdict(server, tmp_path):
 
     # 3. the tablet pulls the interpretation, the answer and the flag
     assert tablet.sync().ok
-    assert store.catalog_row("interpretation", interp_id)["effect"] == {"method": "rounded"}
-    answered = store.record("question", question)["data"]
+    assert store.catalog.row("interpretation", interp_id)["effect"] == {"method": "rounded"}
+    answered = store.records.get("question", question)["data"]
     assert answered["status"] == "answered" and answered["interpretation_id"] == interp_id
-    flags = [f["data"] for f in store.records("flag").values() if f["data"].get("kind") == "interpretation_changed"]
+    flags = [f["data"] for f in store.records.all("flag").values() if f["data"].get("kind") == "interpretation_changed"]
     assert [(f["finding_id"], f["before"]["outcome"], f["after"]["outcome"]) for f in flags] == \
         [(old_finding, "fail", "pass")]
 
@@ -82,10 +76,10 @@ def test_question_path_offline_answer_publish_sync_verdict(server, tmp_path):
     records = DeviceRecords(store, judge=catalog_judge(store))
     new_inspection = records.create_inspection("2025-07-01", **fields)
     new_finding = records.add_finding(new_inspection, FORMALDEHYDE_A, "20.4", "mg/kg")
-    device_verdict = next(i for i in store.outbox() if i["id"] == new_finding)["data"]["device_verdict"]
+    device_verdict = next(i for i in store.outbox.items() if i["id"] == new_finding)["data"]["device_verdict"]
     assert (device_verdict["outcome"], device_verdict["interpretation_ids"]) == ("pass", [interp_id])
     report = tablet.sync()
     assert report.ok and report.applied == 2, report.summary()
-    server_verdict = store.record("finding", new_finding)["data"]["server_verdict"]
+    server_verdict = store.records.get("finding", new_finding)["data"]["server_verdict"]
     assert (server_verdict["outcome"], server_verdict["interpretation_ids"]) == ("pass", [interp_id])
-    assert store.record("finding", new_finding)["data"]["disagrees"] is False
+    assert store.records.get("finding", new_finding)["data"]["disagrees"] is False

@@ -27,7 +27,8 @@ from hypothesis.stateful import (
 )
 from serve_app import PASSWORD, seed
 
-from sync.client import DeviceRecords, LocalStore, RetryPolicy, SyncClient, WsgiTransport
+from device import DeviceRecords, open_store
+from sync.client import RetryPolicy, SyncClient, WsgiTransport
 from sync.protocol import PROTOCOL_HEADER
 
 DEVICES = (("li", "li-a"), ("li", "li-b"), ("wang", "wang-a"))  # li has two tablets
@@ -64,14 +65,14 @@ def template(tmp_path_factory):
                                                              "device_label": name, "platform": "test"})
         assert status < 300, dev
         tokens[name] = dev["token"]
-        store = LocalStore(base / f"{name}.sqlite")
+        store = open_store(base / f"{name}.sqlite")
         assert SyncClient(store, WsgiTransport(app, dev["token"])).sync().ok
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
     with app.app_context():
         from server.extensions import db
         db.engine.dispose()
-    indicators = [r[0] for r in LocalStore(base / "li-a.sqlite").db.execute(
+    indicators = [r[0] for r in open_store(base / "li-a.sqlite").db.execute(
         "SELECT id FROM catalog WHERE entity = 'indicator' ORDER BY id LIMIT 4")]
     return {"dir": base, "tokens": tokens, "supervisor": supervisor, "indicators": indicators}
 
@@ -99,7 +100,7 @@ class OfflineDevices(RuleBasedStateMachine):
         self.devices = {}
         retry = RetryPolicy(max_attempts=1)
         for user, name in DEVICES:
-            store = LocalStore(work / f"{name}.sqlite")
+            store = open_store(work / f"{name}.sqlite")
             self.devices[name] = {"user": user, "store": store, "records": DeviceRecords(store),
                                   "client": SyncClient(store, WsgiTransport(self.app, self.template["tokens"][name]),
                                                        retry=retry, push_batch=4, pull_limit=7)}
@@ -121,7 +122,7 @@ class OfflineDevices(RuleBasedStateMachine):
     @rule(dev=st.sampled_from([n for _, n in DEVICES]), pick=st.integers(0, 50), ind=st.integers(0, 3),
           value=st.sampled_from(["0.5", "12", "25.0", "不得检出"]))
     def add_finding(self, dev, pick, ind, value):
-        inspections = sorted(self.devices[dev]["store"].records("inspection"))
+        inspections = sorted(self.devices[dev]["store"].records.all("inspection"))
         if not inspections:
             return
         iid = inspections[pick % len(inspections)]
@@ -131,13 +132,13 @@ class OfflineDevices(RuleBasedStateMachine):
 
     @rule(dev=st.sampled_from([n for _, n in DEVICES]), pick=st.integers(0, 50), value=st.sampled_from(["1.0", "30"]))
     def correct_finding(self, dev, pick, value):
-        findings = sorted(self.devices[dev]["store"].records("finding"))
+        findings = sorted(self.devices[dev]["store"].records.all("finding"))
         if findings:
             self.devices[dev]["records"].correct_finding(findings[pick % len(findings)], value)
 
     @rule(dev=st.sampled_from([n for _, n in DEVICES]), pick=st.integers(0, 50))
     def edit_inspection(self, dev, pick):
-        inspections = sorted(self.devices[dev]["store"].records("inspection"))
+        inspections = sorted(self.devices[dev]["store"].records.all("inspection"))
         if inspections:
             self.devices[dev]["records"].edit_inspection(inspections[pick % len(inspections)], note=f"n{pick}")
 
@@ -148,7 +149,7 @@ class OfflineDevices(RuleBasedStateMachine):
     def _sync(self, dev):
         report = self.devices[dev]["client"].sync()
         assert report.ok, report.errors
-        for item in self.devices[dev]["store"].outbox("conflict"):
+        for item in self.devices[dev]["store"].outbox.items("conflict"):
             if item["mutation_id"] not in self.open_conflicts[dev]:
                 self.open_conflicts[dev][item["mutation_id"]] = (item["entity"], item["id"])
                 OfflineDevices.conflicts_seen.append(item["mutation_id"])
@@ -167,17 +168,17 @@ class OfflineDevices(RuleBasedStateMachine):
         raise AssertionError("tablets did not settle")
 
     def _clean(self, dev, entity, ident):
-        return all((i["entity"], i["id"]) != (entity, ident) for i in self.devices[dev]["store"].outbox())
+        return all((i["entity"], i["id"]) != (entity, ident) for i in self.devices[dev]["store"].outbox.items())
 
     def _shared(self, entity, pick):
         """Return the id of an `entity` record both of li's tablets hold with nothing queued
         for it (made on li-a and synced to both when there is none), both tablets synced."""
         self._settle()
         a, b = (self.devices[d]["store"] for d in ("li-a", "li-b"))
-        common = sorted(i for i in set(a.records(entity)) & set(b.records(entity))
+        common = sorted(i for i in set(a.records.all(entity)) & set(b.records.all(entity))
                         if self._clean("li-a", entity, i) and self._clean("li-b", entity, i))
         if entity == "finding":
-            common = [f for f in common if self._server_status(a.record("finding", f)["data"]["inspection_id"])
+            common = [f for f in common if self._server_status(a.records.get("finding", f)["data"]["inspection_id"])
                       in EDITABLE]
         else:
             common = [i for i in common if self._server_status(i) in EDITABLE]
@@ -201,29 +202,29 @@ class OfflineDevices(RuleBasedStateMachine):
         mine = self.devices[second]["records"].edit_inspection(iid, note=f"{second}-{pick}")
         assert self._sync(first).applied >= 1
         self._sync(second)
-        item = next(i for i in self.devices[second]["store"].outbox() if i["mutation_id"] == mine)
+        item = next(i for i in self.devices[second]["store"].outbox.items() if i["mutation_id"] == mine)
         assert item["state"] == "conflict", item
         assert item["server_current"]["note"] == f"{first}-{pick}"
         # the tablet still shows the officer's own edit beside the server's
-        rec = self.devices[second]["store"].record("inspection", iid)
+        rec = self.devices[second]["store"].records.get("inspection", iid)
         assert rec["data"]["note"] == f"{second}-{pick}" and rec["server_data"]["note"] == f"{first}-{pick}"
 
     @rule(pick=st.integers(0, 50))
     def stale_correction_after_a_review(self, pick):
         fid = self._shared("finding", pick)
-        iid = self.devices["li-a"]["store"].record("finding", fid)["data"]["inspection_id"]
+        iid = self.devices["li-a"]["store"].records.get("finding", fid)["data"]["inspection_id"]
         if self._server_status(iid) != "returned":
             status, body = api(self.app, "POST", f"/inspections/{iid}/reviews", self.template["supervisor"],
                                {"outcome": "returned", "comment": "请复测"})
             assert status == 201, body
         self._settle()
-        base = self.devices["li-b"]["store"].finding_revisions(fid)[-1]["revision"]
+        base = self.devices["li-b"]["store"].records.revisions(fid)[-1]["revision"]
         self.devices["li-a"]["records"].correct_finding(fid, "7.7")
         assert self._sync("li-a").applied >= 1
         revision = self.devices["li-b"]["records"].correct_finding(fid, "8.8")  # on the stale base
         assert revision == base + 1
         self._sync("li-b")
-        [item] = [i for i in self.devices["li-b"]["store"].outbox() if i["id"] == fid]
+        [item] = [i for i in self.devices["li-b"]["store"].outbox.items() if i["id"] == fid]
         assert item["state"] == "conflict" and item["base_version"] == base, item
         assert item["server_version"] == base + 1 and item["server_current"]["measured"] == "7.7"
 
@@ -242,7 +243,7 @@ class OfflineDevices(RuleBasedStateMachine):
     def resolve_conflicts_and_sync(self, dev, keep):
         d = self.devices[dev]
         resolved = set()
-        for item in d["store"].outbox("conflict"):
+        for item in d["store"].outbox.items("conflict"):
             d["records"].resolve_conflict(item["mutation_id"], keep=keep)
             self.open_conflicts[dev].pop(item["mutation_id"], None)
             resolved.add((item["entity"], item["id"]))
@@ -254,12 +255,12 @@ class OfflineDevices(RuleBasedStateMachine):
         for entity, ident in resolved:
             if not self._clean(dev, entity, ident):
                 continue  # still queued: an edit made meanwhile, or refused (locked) — kept, not lost
-            mine, theirs = d["store"].record(entity, ident), server.record(entity, ident)
+            mine, theirs = d["store"].records.get(entity, ident), server.records.get(entity, ident)
             assert (mine["version"], mine["data"]) == (theirs["version"], theirs["data"]), (dev, entity, ident)
 
     def _server_records(self, dev, entities):
         """Return a fresh store holding what the server serves `dev` of `entities`."""
-        fresh = LocalStore(":memory:")
+        fresh = open_store(":memory:")
         client = SyncClient(fresh, WsgiTransport(self.app, self.template["tokens"][dev]), check_digest=False)
         from sync.client import SyncReport
 
@@ -271,7 +272,7 @@ class OfflineDevices(RuleBasedStateMachine):
     @invariant()
     def conflicts_stay_in_the_outbox_with_the_servers_record(self):
         for dev, open_items in self.open_conflicts.items():
-            outbox = {i["mutation_id"]: i for i in self.devices[dev]["store"].outbox()}
+            outbox = {i["mutation_id"]: i for i in self.devices[dev]["store"].outbox.items()}
             for mutation_id, key in open_items.items():
                 item = outbox.get(mutation_id)
                 assert item is not None, f"{dev} dropped conflicted item {mutation_id} {key}"
@@ -283,7 +284,7 @@ class OfflineDevices(RuleBasedStateMachine):
         for dev, created in self.created.items():
             store = self.devices[dev]["store"]
             for entity, ident in created:
-                assert store.record(entity, ident) is not None, (dev, entity, ident)
+                assert store.records.get(entity, ident) is not None, (dev, entity, ident)
 
     def teardown_check(self):
         """Final rounds: resolve conflicts (keep mine) and sync everyone until a whole round
@@ -292,7 +293,7 @@ class OfflineDevices(RuleBasedStateMachine):
         for _ in range(8):
             pushed = 0
             for dev in self.devices.values():
-                for item in dev["store"].outbox("conflict"):
+                for item in dev["store"].outbox.items("conflict"):
                     dev["records"].resolve_conflict(item["mutation_id"], keep="mine")
                 report = dev["client"].sync()
                 assert report.ok, report.errors
@@ -314,22 +315,22 @@ class OfflineDevices(RuleBasedStateMachine):
         assert all(sorted(r) == list(range(1, len(r) + 1)) for r in by_id.values()), by_id
         for name, dev in self.devices.items():
             store = dev["store"]
-            stuck = {(i["entity"], i["id"]) for i in store.outbox()}
+            stuck = {(i["entity"], i["id"]) for i in store.outbox.items()}
             # what is left was refused for good (e.g. the inspection was approved meanwhile)
             # or waits behind such an item of the same record: kept, never dropped
-            refused = {(i["entity"], i["id"]) for i in store.outbox("rejected")}
-            assert all((i["entity"], i["id"]) in refused for i in store.outbox()), store.outbox()
+            refused = {(i["entity"], i["id"]) for i in store.outbox.items("rejected")}
+            assert all((i["entity"], i["id"]) in refused for i in store.outbox.items()), store.outbox.items()
             for entity, ident in self.created[name]:
                 present = ident in inspections if entity == "inspection" else ident in by_id
                 assert present or (entity, ident) in stuck, f"{name} lost {entity} {ident}"
             # the device's view equals what a clean device of the same user pulls
-            fresh = LocalStore(":memory:")
+            fresh = open_store(":memory:")
             fresh_client = SyncClient(fresh, WsgiTransport(self.app, self.template["tokens"][name]),
                                       check_digest=False)
             assert fresh_client.sync().ok
             for entity in ("inspection", "finding", "review", "flag", "question"):
-                mine = {k: v for k, v in store.records(entity).items() if (entity, k) not in stuck}
-                theirs = {k: v for k, v in fresh.records(entity).items() if (entity, k) not in stuck}
+                mine = {k: v for k, v in store.records.all(entity).items() if (entity, k) not in stuck}
+                theirs = {k: v for k, v in fresh.records.all(entity).items() if (entity, k) not in stuck}
                 assert mine == theirs, (name, entity)
             fresh.close()
 

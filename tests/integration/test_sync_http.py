@@ -13,7 +13,7 @@ from device_kit import (
 )
 
 from cli.main import main
-from sync.client import DeviceRecords, LocalStore
+from device import DeviceRecords, open_store
 from sync.protocol import PROTOCOL_HEADER
 
 
@@ -27,14 +27,14 @@ def run_main_path(server, tmp_path):
     report = client.sync()
     assert report.ok, report.errors
     assert (report.applied, report.conflicts, report.rejected) == (24, 0, 0), report
-    assert store.outbox() == []
+    assert store.outbox.items() == []
     rows = server_rows(server.db_url)
     assert sorted(r[0] for r in rows["inspections"]) == sorted(iids)
     assert sorted(rows["findings"]) == sorted((f, 1) for f in fids)
     # the device now holds the server's view of its records
-    assert set(store.records("inspection")) == set(iids)
-    assert all(r["data"].get("status") == "submitted" for r in store.records("inspection").values())
-    assert_text_form_equals_object_form(server, store.credentials()["token"])
+    assert set(store.records.all("inspection")) == set(iids)
+    assert all(r["data"].get("status") == "submitted" for r in store.records.all("inspection").values())
+    assert_text_form_equals_object_form(server, store.state.credentials()["token"])
     return store, client, iids, fids
 
 
@@ -66,7 +66,7 @@ def test_replaying_pushes_answers_duplicate_and_changes_nothing(live_server, tmp
     client = client_for(store, check_digest=False)
     assert client.sync().ok
     fill_outbox(store, inspections=3, findings=2)
-    items = store.sendable(100)
+    items = store.outbox.sendable(100)
     first = client.transport.push(items)
     assert [r["status"] for r in first["results"]] == ["applied"] * 9
     before = server_rows(live_server.db_url)
@@ -91,7 +91,7 @@ def test_cli_enroll_sync_status(live_server, tmp_path, capsys):
     assert main(["device", "sync", "--store", path, "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "pulled" in out
-    store = LocalStore(path)
+    store = open_store(path)
     DeviceRecords(store).ask_question("5.1条的限值是否适用于外包装？")
     store.close()
     assert main(["device", "status", "--store", path, "--json"]) == 0
@@ -105,19 +105,19 @@ def test_cli_enroll_sync_status(live_server, tmp_path, capsys):
 def test_revoked_device_reports_credentials_problem(live_server, tmp_path):
     store = enrol_device(live_server.url, "li", tmp_path / "li.sqlite")
     token = login(live_server.url, "zhao")
-    r = requests.post(f"{live_server.url}/api/v1/devices/{store.credentials()['device_id']}/revoke",
+    r = requests.post(f"{live_server.url}/api/v1/devices/{store.state.credentials()['device_id']}/revoke",
                       headers={PROTOCOL_HEADER: "1", "Authorization": f"Bearer {token}"}, timeout=10)
     assert r.status_code < 300, r.text
     fill_outbox(store, 1, 0)
     report = client_for(store).sync()
     assert not report.ok and "重新登记" in report.errors[0]
-    assert len(store.outbox("pending")) == 1
+    assert len(store.outbox.items("pending")) == 1
 
 
 def test_old_client_is_told_to_update(live_server, tmp_path):
     store = enrol_device(live_server.url, "li", tmp_path / "li.sqlite")
     client = client_for(store)
     client.transport.headers = lambda: {PROTOCOL_HEADER: "0",
-                                        "Authorization": f"Bearer {store.credentials()['token']}"}
+                                        "Authorization": f"Bearer {store.state.credentials()['token']}"}
     report = client.sync()
     assert not report.ok and "update the app" in report.errors[0]

@@ -45,10 +45,11 @@ def wsgi_factory(server):
 @pytest.fixture
 def synced_store(tmp_path, server, device_token):
     """A device store enrolled and synced once (the catalog and product registry)."""
-    from sync.client import LocalStore, SyncClient, WsgiTransport
+    from device import open_store
+    from sync.client import SyncClient, WsgiTransport
 
-    store = LocalStore(tmp_path / "tablet.sqlite")
-    store.save_credentials({"server_url": "http://gbfield.test", "device_id": "t", "token": device_token,
+    store = open_store(tmp_path / "tablet.sqlite")
+    store.state.save_credentials({"server_url": "http://gbfield.test", "device_id": "t", "token": device_token,
                             "user": {"username": "insp_chaoyang"}})
     assert SyncClient(store, WsgiTransport(server, device_token)).sync().ok
     yield store

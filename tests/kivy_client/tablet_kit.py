@@ -8,11 +8,12 @@ def second_device_store(server, path):
     """Another enrolled tablet of the same inspector (its own token), synced once."""
     from server_testkit import Api
 
-    from sync.client import LocalStore, SyncClient, WsgiTransport
+    from device import open_store
+    from sync.client import SyncClient, WsgiTransport
 
     token = Api(server).device("insp_chaoyang")
-    store = LocalStore(path)
-    store.save_credentials({"server_url": "http://gbfield.test", "device_id": "t2", "token": token,
+    store = open_store(path)
+    store.state.save_credentials({"server_url": "http://gbfield.test", "device_id": "t2", "token": token,
                             "user": {"username": "insp_chaoyang"}})
     assert SyncClient(store, WsgiTransport(server, token)).sync().ok
     return store, token
@@ -23,9 +24,10 @@ def make_conflict(server, store, tmp_path, *, mine="北京示例婴童服饰有�
     """A REAL conflict: `store` creates and sends an inspection; a second tablet of the same
     inspector edits it and syncs; then `store` edits it offline and syncs → the server
     answers conflict. Returns the inspection id."""
-    from sync.client import DeviceRecords, SyncClient, WsgiTransport
+    from device import DeviceRecords
+    from sync.client import SyncClient, WsgiTransport
 
-    token = store.credentials()["token"]
+    token = store.state.credentials()["token"]
     records = DeviceRecords(store)
     ident = records.create_inspection("2025-06-01", company_name="北京示例婴童服饰有限公司",
                                       credit_code=GOOD_CREDIT, gtin=DEMO_GTIN)

@@ -24,11 +24,12 @@ def ui(server, device_token, tmp_path_factory):
     Config.set("graphics", "height", "800")
     from kivy.core.window import Window
 
+    from device import open_store
     from kivy_client.app import TabletApp
-    from sync.client import LocalStore, WsgiTransport
+    from sync.client import WsgiTransport
 
-    store = LocalStore(tmp_path_factory.mktemp("tablet") / "tablet.sqlite")
-    store.save_credentials({"server_url": "http://gbfield.test", "device_id": "t", "token": device_token,
+    store = open_store(tmp_path_factory.mktemp("tablet") / "tablet.sqlite")
+    store.state.save_credentials({"server_url": "http://gbfield.test", "device_id": "t", "token": device_token,
                             "user": {"username": "insp_chaoyang"}})
     app = TabletApp(store=store, sync_transport_factory=lambda creds: WsgiTransport(server, creds["token"]))
     Window.size = (1280, 800)
@@ -82,7 +83,7 @@ def texts(widget) -> str:
 
 def ensure_synced(app) -> None:
     """Sync once through the presenter when the store holds no catalog yet."""
-    if app.store.cursor == 0:
+    if app.store.state.cursor == 0:
         app.sync_presenter.sync()
         pump(until=lambda: app.sync_presenter.state in ("done", "error"))
 
@@ -213,7 +214,7 @@ def test_conflict_buttons_settle_a_real_conflict(ui, server, tmp_path):
     assert all(a.record_id != ident for a in ui.sync_presenter.attention())
     tap(home.ids.sync_button)
     pump(until=lambda: ui.sync_presenter.state in ("done", "error"))
-    assert ui.store.record("inspection", ident)["data"]["company_name"].endswith("（我的）")
+    assert ui.store.records.get("inspection", ident)["data"]["company_name"].endswith("（我的）")
 
 
 def test_records_list_opens_an_inspection(ui):

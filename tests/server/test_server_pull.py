@@ -113,9 +113,10 @@ def test_catalog_reimport_only_versions_changed_rows(api):
 
 
 def _device_client(api, limit):
-    from sync.client import LocalStore, RetryPolicy, SyncClient, WsgiTransport
+    from device import open_store
+    from sync.client import RetryPolicy, SyncClient, WsgiTransport
 
-    store = LocalStore(":memory:")
+    store = open_store(":memory:")
     transport = WsgiTransport(api.app, api.device("insp_chaoyang"))
     return store, SyncClient(store, transport, retry=RetryPolicy(max_attempts=1), pull_limit=limit,
                              check_digest=False)
@@ -136,14 +137,14 @@ def test_after_a_purge_a_fresh_device_pages_through_and_a_stale_one_resyncs(api)
     fresh_store, fresh = _device_client(api, limit=7)
     report = fresh.sync()
     assert report.ok and not report.resynced, report.errors
-    assert report.requests > 3 and fresh_store.get_state("horizon") == horizon
-    assert fresh_store.catalog_row("standard", dropped.code) is None
+    assert report.requests > 3 and fresh_store.state.horizon == horizon
+    assert fresh_store.catalog.row("standard", dropped.code) is None
     # the device whose cursor predates the purge is told to re-sync, and does
-    assert 0 < stale_store.cursor < horizon
+    assert 0 < stale_store.state.cursor < horizon
     report = stale.sync()
     assert report.ok and report.resynced == ["all"], report.errors
-    assert stale_store.catalog_row("standard", dropped.code) is None
-    assert stale_store.catalog_digests() == fresh_store.catalog_digests()
+    assert stale_store.catalog.row("standard", dropped.code) is None
+    assert stale_store.catalog.digests() == fresh_store.catalog.digests()
 
 
 def test_pages_report_the_horizon_and_a_stale_cursor_answers_410(api):

@@ -1,7 +1,8 @@
 import pytest
 from fake_server import FakeServer
 
-from sync.client import DeviceRecords, LocalStore, RetryPolicy, SyncClient
+from device import DeviceRecords, open_store
+from sync.client import RetryPolicy, SyncClient
 
 
 class FakeClock:
@@ -24,7 +25,7 @@ def clock():
 
 @pytest.fixture
 def store(tmp_path):
-    s = LocalStore(tmp_path / "device.sqlite")
+    s = open_store(tmp_path / "device.sqlite")
     yield s
     s.close()
 

@@ -4,7 +4,9 @@ import json
 import pytest
 
 from cli.main import main
-from sync.client import DeviceRecords, LocalStore
+from device import DeviceRecords, open_store
+from sync.client.local import apply_results
+from sync.protocol import PushResult
 
 
 @pytest.mark.parametrize("argv, text", [
@@ -26,20 +28,19 @@ def test_enroll_unreachable_server_fails_cleanly(tmp_path, capsys):
 def test_sync_needs_store_and_enrolment(tmp_path, capsys):
     path = tmp_path / "d.sqlite"
     assert main(["device", "sync", "--store", str(path)]) == 2
-    LocalStore(path).close()
+    open_store(path).close()
     assert main(["device", "sync", "--store", str(path)]) == 2
     assert "not enrolled" in capsys.readouterr().err
 
 
 def test_status_lists_outbox_and_rejections(tmp_path, capsys):
     path = tmp_path / "d.sqlite"
-    store = LocalStore(path)
+    store = open_store(path)
     records = DeviceRecords(store)
     iid = records.create_inspection("2024-05-20")
     records.add_finding(iid, "ind", "1.0")
-    mid = store.outbox()[1]["mutation_id"]
-    store.apply_results([__import__("sync.protocol", fromlist=["PushResult"]).PushResult(
-        mid, "rejected", error="unknown_indicator", message="指标不存在")])
+    mid = store.outbox.items()[1]["mutation_id"]
+    apply_results(store, [PushResult(mid, "rejected", error="unknown_indicator", message="指标不存在")])
     store.close()
     assert main(["device", "status", "--store", str(path), "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
@@ -50,16 +51,14 @@ def test_status_lists_outbox_and_rejections(tmp_path, capsys):
 
 
 def test_status_lists_the_photo_queue_with_reasons(tmp_path, capsys):
-    from sync.client.photos import PhotoQueue
-
     path = tmp_path / "d.sqlite"
-    store = LocalStore(path)
+    store = open_store(path)
     records = DeviceRecords(store)
     iid = records.create_inspection("2024-05-20")
     photo = tmp_path / "p.jpg"
     photo.write_bytes(b"\xff\xd8 not really a jpeg")
     sha = records.attach_photo(iid, photo)
-    PhotoQueue(store).note_failure(sha, "图片无法解码 / image cannot be decoded", rejected=True)
+    store.photos.note_failure(sha, "图片无法解码 / image cannot be decoded", rejected=True)
     store.close()
     assert main(["device", "status", "--store", str(path), "--json"]) == 0
     status = json.loads(capsys.readouterr().out)

@@ -35,10 +35,10 @@ def test_push_acknowledges_items_and_empties_outbox(client, server, store, recor
     report = client.sync()
     assert report.ok, report.errors
     assert (report.pushed, report.applied, report.duplicates) == (9, 9, 0)
-    assert store.outbox() == []
+    assert store.outbox.items() == []
     assert len(server.live("finding")) == 6
     # the pull after the push brings the server's view (status set by the server)
-    assert all(r["data"]["status"] == "submitted" for r in store.records("inspection").values())
+    assert all(r["data"]["status"] == "submitted" for r in store.records.all("inspection").values())
 
 
 def test_lost_push_answer_is_resent_with_same_mutation_ids_and_answered_duplicate(client, server, store, records):
@@ -46,7 +46,7 @@ def test_lost_push_answer_is_resent_with_same_mutation_ids_and_answered_duplicat
     server.fail("push", "after")  # applied on the server, the answer never arrives
     report = client.sync()
     assert report.ok and report.duplicates == 1 and report.applied == 0
-    assert server.applied_count == 1 and store.outbox() == []
+    assert server.applied_count == 1 and store.outbox.items() == []
 
 
 def test_retries_use_exponential_backoff(client, server, clock, records):
@@ -64,13 +64,13 @@ def test_retries_run_out_keeps_everything_in_outbox(client, server, store, recor
         server.fail("push")
     report = client.sync()
     assert not report.ok and "sync interrupted" in report.errors[0]
-    pending = store.outbox("pending")
+    pending = store.outbox.items("pending")
     assert len(pending) == 4
     assert [i["attempts"] for i in pending] == [1, 1, 1, 0]  # one batch of 3 was tried
     assert all(i["last_error"] for i in pending[:3])
     assert server.applied_count == 0
     server.faults.clear()
-    assert client.sync().ok and store.outbox() == [] and server.applied_count == 4
+    assert client.sync().ok and store.outbox.items() == [] and server.applied_count == 4
 
 
 def test_interrupted_pull_resumes_from_last_stored_page(client, server, store):
@@ -78,7 +78,7 @@ def test_interrupted_pull_resumes_from_last_stored_page(client, server, store):
     server.fail("pull")  # page 1 ok below, then failures on page 2 beyond the retry budget
     client.retry.max_attempts = 1
     report = client.sync()
-    assert not report.ok and store.cursor == 0
+    assert not report.ok and store.state.cursor == 0
     # a fault in the middle: let one page through then fail
     server.faults.clear()
     calls = {"n": 0}
@@ -91,9 +91,9 @@ def test_interrupted_pull_resumes_from_last_stored_page(client, server, store):
         return real_pull(since, limit, entities, horizon)
     server.pull = flaky
     report = client.sync()
-    assert not report.ok and store.cursor == 4
+    assert not report.ok and store.state.cursor == 4
     report = client.sync()
-    assert report.ok and store.cursor == 12 and report.pulled == 8
+    assert report.ok and store.state.cursor == 12 and report.pulled == 8
 
 
 def test_conflict_is_kept_with_server_record_and_resolved_by_officer(client, server, store, records):
@@ -104,12 +104,12 @@ def test_conflict_is_kept_with_server_record_and_resolved_by_officer(client, ser
     # keep the conflict from being overwritten by pulling: the push happens first
     report = client.sync()
     assert report.conflicts == 1
-    [item] = store.outbox("conflict")
+    [item] = store.outbox.items("conflict")
     assert item["server_version"] == 2 and item["server_current"]["status"] == "returned"
-    assert store.record("inspection", iid)["data"]["note"] == "现场补充"  # officer's edit still shown
+    assert store.records.get("inspection", iid)["data"]["note"] == "现场补充"  # officer's edit still shown
     new_id = records.resolve_conflict(item["mutation_id"], keep="mine")
     report = client.sync()
-    assert report.ok and report.applied == 1 and store.outbox() == []
+    assert report.ok and report.applied == 1 and store.outbox.items() == []
     assert server.current[("inspection", iid)]["data"]["note"] == "现场补充"
     assert new_id != item["mutation_id"]
 
@@ -122,14 +122,14 @@ def test_taking_the_servers_record_surfaces_the_edit_queued_behind_the_discarded
     records.edit_inspection(iid, note="第一次")
     records.edit_inspection(iid, note="第二次")  # queued behind, base unknown until the first is answered
     assert client.sync().conflicts == 1
-    first = store.outbox("conflict")[0]
+    first = store.outbox.items("conflict")[0]
     assert records.resolve_conflict(first["mutation_id"], keep="server") is None
-    [second] = store.outbox()
+    [second] = store.outbox.items()
     assert second["state"] == "conflict" and second["data"]["note"] == "第二次"  # not stuck, not rebased
     assert second["server_version"] == 2 and second["server_current"]["note"] == "服务器"
     records.resolve_conflict(second["mutation_id"], keep="mine")
     report = client.sync()
-    assert report.ok and report.applied == 1 and store.outbox() == []
+    assert report.ok and report.applied == 1 and store.outbox.items() == []
     assert server.current[("inspection", iid)]["data"]["note"] == "第二次"
 
 
@@ -139,12 +139,12 @@ def test_rejected_item_stays_with_reason_and_blocks_later_edits_of_that_record(c
     records.correct_finding(fid, "1.5")
     report = client.sync()
     assert report.rejected == 1
-    states = [(i["state"], i["data"]["revision"]) for i in store.outbox()]
+    states = [(i["state"], i["data"]["revision"]) for i in store.outbox.items()]
     assert states == [("rejected", 1), ("pending", 2)]
-    assert store.outbox("rejected")[0]["last_error"] == "测量值无法识别"
-    records.retry_rejected(store.outbox("rejected")[0]["mutation_id"], measured="1.4")
+    assert store.outbox.items("rejected")[0]["last_error"] == "测量值无法识别"
+    records.retry_rejected(store.outbox.items("rejected")[0]["mutation_id"], measured="1.4")
     report = client.sync()
-    assert report.ok and store.outbox() == []
+    assert report.ok and store.outbox.items() == []
     assert server.current[("finding", fid)]["data"]["measured"] == "1.5"
 
 
@@ -152,7 +152,7 @@ def test_queued_edits_of_one_record_get_base_from_previous_ack(client, server, s
     iid = records.create_inspection("2024-05-20")
     records.edit_inspection(iid, note="a")
     records.edit_inspection(iid, note="b")
-    assert [i["base_version"] for i in store.outbox()] == [0, None, None]
+    assert [i["base_version"] for i in store.outbox.items()] == [0, None, None]
     report = client.sync()
     assert report.ok and report.applied == 3 and report.conflicts == 0
     assert server.current[("inspection", iid)]["version"] == 3
@@ -176,8 +176,8 @@ def test_resync_required_drops_and_repulls_but_keeps_unacknowledged(client, serv
     # a single resync, though the re-pull pages (limit 4) pass below the horizon again
     assert report.ok and report.resynced == ["all"], report
     assert store.counts()["catalog.indicator"] == 11
-    assert store.catalog_row("indicator", "ind-000") is None
-    assert len(store.records("inspection")) == 1
+    assert store.catalog.row("indicator", "ind-000") is None
+    assert len(store.records.all("inspection")) == 1
 
 
 def test_drift_check_repulls_mismatched_entity(client, server, store):
@@ -200,6 +200,6 @@ def test_fatal_answers_end_the_run_with_a_message(client, server, store, records
     server.fail("push", exc=exc)
     report = client.sync()
     if isinstance(exc, CredentialsError):
-        assert not report.ok and text in report.errors[0] and len(store.outbox("pending")) == 1
+        assert not report.ok and text in report.errors[0] and len(store.outbox.items("pending")) == 1
     else:  # a 400 for a one-item batch rejects that item, kept with the reason
-        assert store.outbox("rejected")[0]["last_error"].startswith("400")
+        assert store.outbox.items("rejected")[0]["last_error"].startswith("400")

@@ -6,7 +6,9 @@ import json
 import pytest
 from fake_server import load_case
 
+from device import open_store
 from sync.client import errors
+from sync.client.local import store_page
 from sync.client.transport import classify
 from sync.protocol import (
     ProtocolError,
@@ -82,15 +84,13 @@ def test_pull_pages_with_data_as_text(case):
 
 
 def test_the_store_keeps_catalog_text_as_served_and_decodes_records(tmp_path):
-    from sync.client import LocalStore
-
     case = PAGES["text_form"][0]
-    store = LocalStore(tmp_path / "d.sqlite")
-    assert store.apply_page(case["page"]["changes"], case["page"]["cursor"]) == 3
+    store = open_store(tmp_path / "d.sqlite")
+    assert store_page(store, case["page"]["changes"], case["page"]["cursor"]) == 3
     text = store.db.execute("SELECT data FROM catalog WHERE entity = 'indicator'").fetchone()[0]
     assert text == case["page"]["changes"][0]["data"]
-    assert store.catalog_row("indicator", case["page"]["changes"][0]["id"]) == {"limit": "≤20", "unit": "mg/kg"}
-    assert store.record("review", "r1")["data"]["comment"] == "请复测"
+    assert store.catalog.row("indicator", case["page"]["changes"][0]["id"]) == {"limit": "≤20", "unit": "mg/kg"}
+    assert store.records.get("review", "r1")["data"]["comment"] == "请复测"
     store.close()
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from tablet_kit import make_conflict
 
+from device import DeviceRecords
 from kivy_client.presenters import PresenterError, SyncPresenter, localize
-from sync.client import DeviceRecords
 
 
 @pytest.fixture
@@ -34,7 +34,7 @@ def test_resolve_then_sync_agrees_with_the_server(conflicted, keep, expected):
     assert sync.outbox_counts()["conflict"] == 0
     assert sync.sync() and sync.state == "done", sync.message
     assert sync.attention() == [] and sync.outbox_counts() == {"pending": 0, "conflict": 0, "rejected": 0}
-    record = sync.store.record("inspection", ident)
+    record = sync.store.records.get("inspection", ident)
     assert record["data"]["company_name"].endswith(expected)
     assert record["version"] == (3 if keep == "mine" else 2)
 
@@ -60,7 +60,7 @@ def test_rejected_item_corrected_and_retried(synced_store, wsgi_factory):
     sync.retry(item.mutation_id, jurisdiction="110105")
     assert "重新发送" in sync.message and sync.outbox_counts()["rejected"] == 0
     assert sync.sync() and sync.state == "done", sync.message
-    assert sync.attention() == [] and synced_store.record("inspection", ident)["version"] == 1
+    assert sync.attention() == [] and synced_store.records.get("inspection", ident)["version"] == 1
 
 
 @pytest.mark.parametrize("message,language,shown", [

@@ -6,8 +6,9 @@ import threading
 import pytest
 from tablet_kit import FORMALDEHYDE_A
 
+from device import DeviceRecords, open_store
 from kivy_client.presenters import EnrolPresenter, SyncPresenter, ThreadRunner
-from sync.client import DeviceRecords, LocalStore, WsgiTransport
+from sync.client import WsgiTransport
 from sync.protocol import make_enrol_payload
 
 
@@ -20,11 +21,11 @@ def _enrol_code(server) -> str:
 
 
 def test_enrol_with_payload_saves_credentials(server, tmp_path):
-    store = LocalStore(tmp_path / "t.sqlite")
+    store = open_store(tmp_path / "t.sqlite")
     enrol = EnrolPresenter(store, transport_factory=lambda url: WsgiTransport(server))
     enrol.enrol(make_enrol_payload("http://gbfield.test", _enrol_code(server)))
     assert enrol.state == "done", enrol.message
-    assert store.credentials()["token"] and enrol.enrolled["server_url"] == "http://gbfield.test"
+    assert store.state.credentials()["token"] and enrol.enrolled["server_url"] == "http://gbfield.test"
 
 
 def test_enrol_from_qr_photo(server, tmp_path):
@@ -32,7 +33,7 @@ def test_enrol_from_qr_photo(server, tmp_path):
 
     path = tmp_path / "enrol.png"
     qrcode.make(make_enrol_payload("http://gbfield.test", _enrol_code(server))).save(path)
-    enrol = EnrolPresenter(LocalStore(tmp_path / "t.sqlite"), transport_factory=lambda url: WsgiTransport(server))
+    enrol = EnrolPresenter(open_store(tmp_path / "t.sqlite"), transport_factory=lambda url: WsgiTransport(server))
     enrol.enrol_image(str(path))
     assert enrol.state == "done", enrol.message
 
@@ -43,7 +44,7 @@ def test_enrol_from_qr_photo(server, tmp_path):
     ("gbfield-enrol:v1?server=http://gbfield.test&code=WRONG123", "登记失败"),
 ])
 def test_enrol_errors_are_readable(server, tmp_path, payload, fragment):
-    store = LocalStore(tmp_path / "t.sqlite")
+    store = open_store(tmp_path / "t.sqlite")
     enrol = EnrolPresenter(store, transport_factory=lambda url: WsgiTransport(server))
     enrol.enrol(payload)
     assert enrol.state == "error" and fragment in enrol.message and "Traceback" not in enrol.message
@@ -51,7 +52,7 @@ def test_enrol_errors_are_readable(server, tmp_path, payload, fragment):
 
 
 def test_sync_not_enrolled_says_so(tmp_path):
-    sync = SyncPresenter(LocalStore(tmp_path / "t.sqlite"))
+    sync = SyncPresenter(open_store(tmp_path / "t.sqlite"))
     assert sync.sync() is False and sync.state == "error" and "尚未登记" in sync.message
 
 

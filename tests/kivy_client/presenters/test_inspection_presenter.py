@@ -65,7 +65,7 @@ def test_bad_value_is_refused_and_nothing_recorded(inspection, measured, unit, f
     inspection.select(FORMALDEHYDE_A)
     with pytest.raises(PresenterError, match=fragment):
         inspection.record(measured, unit)
-    assert inspection.store.outbox_counts()["pending"] == 1      # only the inspection
+    assert inspection.store.outbox.counts()["pending"] == 1      # only the inspection
 
 
 def test_record_needs_inspection_and_indicator(inspection):
@@ -89,12 +89,12 @@ def test_correction_photo_question_then_server_agrees(inspection, wsgi_factory, 
     sha = inspection.attach_photo(str(capture))
     assert inspection.last.photos == [sha] and (inspection.photo_dir / f"{sha}.jpg").exists()
     qid = inspection.ask("连体衣的罗纹领口按哪一类判定？")
-    assert inspection.store.record("question", qid)["data"]["clause"] == "4.1"
+    assert inspection.store.records.get("question", qid)["data"]["clause"] == "4.1"
     with pytest.raises(PresenterError, match="问题内容不能为空"):
         inspection.ask("  ")
 
     sync = SyncPresenter(inspection.store, transport_factory=wsgi_factory)
     assert sync.sync() and sync.state == "done", sync.message
     assert sync.attention() == [] and sync.last.photos == 0        # WSGI transport: no photo step
-    server_view = inspection.store.record("finding", first.id)
+    server_view = inspection.store.records.get("finding", first.id)
     assert server_view["version"] >= 2

@@ -61,7 +61,8 @@ def test_scanned_digital_link_resolves_offline(tmp_path, synced_store):
 def test_enrolment_scans_the_console_qr_and_refuses_other_codes(tmp_path, server):
     from server_testkit import Api
 
-    from sync.client import LocalStore, WsgiTransport
+    from device import open_store
+    from sync.client import WsgiTransport
     from sync.protocol import make_enrol_payload
 
     r = Api(server).call("POST", "/api/v1/devices/enrolments", "admin", json={"username": "insp_chaoyang"})
@@ -72,7 +73,7 @@ def test_enrolment_scans_the_console_qr_and_refuses_other_codes(tmp_path, server
 
     for i in range(3):
         qr_image(payload, size=300).save(enrol_folder / f"f{i}.png")
-    store = LocalStore(tmp_path / "t.sqlite")
+    store = open_store(tmp_path / "t.sqlite")
     enrol = EnrolPresenter(store, transport_factory=lambda url: WsgiTransport(server))
     posted: queue.Queue = queue.Queue()
 
@@ -91,7 +92,7 @@ def test_enrolment_scans_the_console_qr_and_refuses_other_codes(tmp_path, server
                               lambda t, s: enrol.enrol(t), post=posted.put, accept=only_enrolment)
     right.start()
     run_until(posted, lambda: enrol.state == "done")
-    assert store.credentials()["token"]
+    assert store.state.credentials()["token"]
     store.close()
 
 

@@ -16,7 +16,6 @@ from kivy_client.presenters import (
     ScanPresenter,
     SyncPresenter,
 )
-from sync.client.photos import PhotoQueue
 
 
 def _presenter(store, tmp_path, **kw) -> InspectionPresenter:
@@ -73,7 +72,7 @@ def test_returned_inspection_is_listed_opened_and_corrected(synced_store, server
     # the correction sent it back for review: the server marks it "resubmitted" and the
     # tablet learns that at the same sync
     assert (row.status, row.fails, row.pending) == ("resubmitted", 0, 0)
-    assert synced_store.record("finding", finding.id)["version"] == 2
+    assert synced_store.records.get("finding", finding.id)["version"] == 2
 
 
 def test_records_newest_first_and_unknown_open(synced_store, tmp_path):
@@ -106,8 +105,8 @@ def test_photo_from_path_and_camera_folder_with_states(synced_store, tmp_path):
     views = insp.photos()
     assert [v.sha256 for v in views] == [first, second] and {v.record_id for v in views} == {finding.id}
     assert all(v.thumbnail.endswith(".thumb.jpg") and v.label() == "待上传" for v in views)
-    PhotoQueue(synced_store).mark_uploaded(first)
-    PhotoQueue(synced_store).note_failure(second, "照片已损坏 / corrupt", rejected=True)
+    synced_store.photos.mark_uploaded(first)
+    synced_store.photos.note_failure(second, "照片已损坏 / corrupt", rejected=True)
     labels = [v.label() for v in insp.photos()]
     assert labels == ["已上传", "失败：照片已损坏 / corrupt"]
     assert insp.photos()[0].label("en") == "uploaded"

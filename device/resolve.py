@@ -1,11 +1,11 @@
 """Offline resolution on the tablet: scanned text -> product and the standards that apply.
 
-Pure over the device store (`LocalStore.catalog_row`): the product registry and the
+Pure over the device's catalog store (`store.catalog.row`): the product registry and the
 standards catalog arrive by pull (entities `product`, `standard`, `edition`,
 `indicator`), so a scan resolves with no network. The standards view is the same
 `assets.registry.describe_standards` the public resolver page shows.
 
-    answer = resolve_scan(store, "https://id.gs1.org/01/06901234567892/10/B2025", on=date.today())
+    answer = resolve_scan(store.catalog, "https://id.gs1.org/01/06901234567892/10/B2025", on=date.today())
     answer.status   # "found" | "not_in_registry" | "invalid" | "standard" | "unknown_standard"
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Protocol
 
-from assets.registry import catalog_from_rows, consumer_checks, describe_standards
+from assets.registry import catalog_from_rows, consumer_checks, describe_standards, standard_refs
 from assets.registry.view import describe_standard
 from codes import CodeError, ParsedCode, china_prefix, parse_any
 from rules.catalog import Catalog
@@ -24,9 +24,9 @@ FOUND, NOT_IN_REGISTRY, INVALID, STANDARD, UNKNOWN_STANDARD = (
 
 
 class CatalogRows(Protocol):
-    """What resolution needs from the store (LocalStore satisfies it)."""
+    """What resolution needs from the catalog cache (`device.stores.CatalogStore` has it)."""
 
-    def catalog_row(self, entity: str, ident: str) -> dict[str, Any] | None: ...
+    def row(self, entity: str, ident: str) -> dict[str, Any] | None: ...
 
 
 @dataclass(frozen=True)
@@ -55,33 +55,32 @@ class Resolution:
                 "standards": self.standards, "consumer_checks": self.consumer_checks}
 
 
-def local_catalog(store: CatalogRows, codes: list[str]) -> Catalog:
+def local_catalog(catalog: CatalogRows, codes: list[str]) -> Catalog:
     """Return a Catalog of the standards `codes` as cached on the device (missing ones
     are left out; describe_standards then marks them `known: False`)."""
     standards, editions, indicators = [], {}, {}
     for code in dict.fromkeys(codes):
-        std = store.catalog_row("standard", code)
+        std = catalog.row("standard", code)
         if std is None:
             continue
         standards.append(std)
         for edition_id in std.get("editions", ()):
-            ed = store.catalog_row("edition", edition_id)
+            ed = catalog.row("edition", edition_id)
             if ed is None:
                 continue
             editions[edition_id] = ed
             for indicator_id in ed.get("indicator_ids", ()):
-                ind = store.catalog_row("indicator", indicator_id)
+                ind = catalog.row("indicator", indicator_id)
                 if ind is not None:
                     indicators[indicator_id] = ind
     return catalog_from_rows(standards, editions, indicators)
 
 
 def _standard_codes(product: dict[str, Any]) -> list[str]:
-    from assets.registry import standard_refs
     return [ref["standard"] for ref in standard_refs(product)]
 
 
-def resolve_scan(store: CatalogRows, text: str, *, on: date, strict: bool = False) -> Resolution:
+def resolve_scan(catalog: CatalogRows, text: str, *, on: date, strict: bool = False) -> Resolution:
     """Resolve scanned text against the device's cached registry and catalog on date `on`.
 
     Accepts whatever `codes.parse_any` reads (Digital Link, element string, GTIN/EAN-13,
@@ -94,32 +93,32 @@ def resolve_scan(store: CatalogRows, text: str, *, on: date, strict: bool = Fals
     except CodeError as exc:
         return Resolution(INVALID, f"无法识别的条码或二维码：{exc.message}")
     if parsed.kind in ("standard", "standard_link"):
-        return _resolve_standard(store, parsed, on)
+        return _resolve_standard(catalog, parsed, on)
     if not parsed.gtin:
         return Resolution(INVALID, "该码不含商品条码（GTIN，AI 01） (no GTIN in the code)", code=parsed.to_dict())
-    return resolve_gtin(store, parsed, on=on)
+    return resolve_gtin(catalog, parsed, on=on)
 
 
-def resolve_gtin(store: CatalogRows, parsed: ParsedCode, *, on: date) -> Resolution:
+def resolve_gtin(catalog: CatalogRows, parsed: ParsedCode, *, on: date) -> Resolution:
     """Resolve an already parsed code carrying a GTIN (see resolve_scan)."""
     gtin = parsed.gtin
     lot, serial = parsed.ais.get("10"), parsed.ais.get("21")
-    product = store.catalog_row("product", gtin)
+    product = catalog.row("product", gtin)
     if product is None:
         where = "（中国厂商条码 690–699）" if china_prefix(gtin) else ""
         return Resolution(NOT_IN_REGISTRY,
                           f"商品库中没有商品条码 {gtin}{where}：本机未登记该商品，请按产品标签核对执行标准，"
                           f"联网同步后可再查 (GTIN not in the registry on this device)",
                           code=parsed.to_dict(), gtin=gtin, lot=lot, serial=serial)
-    catalog = local_catalog(store, _standard_codes(product))
+    catalog = local_catalog(catalog, _standard_codes(product))
     standards = describe_standards(product, catalog, on)
     return Resolution(FOUND, f"{product.get('name')}：适用 {len(standards)} 项标准", code=parsed.to_dict(),
                       gtin=gtin, lot=lot, serial=serial, product=product, standards=standards,
                       consumer_checks=consumer_checks("*"))
 
 
-def _resolve_standard(store: CatalogRows, parsed: ParsedCode, on: date) -> Resolution:
-    catalog = local_catalog(store, [parsed.standard])
+def _resolve_standard(catalog: CatalogRows, parsed: ParsedCode, on: date) -> Resolution:
+    catalog = local_catalog(catalog, [parsed.standard])
     ref = {"standard": parsed.standard, "edition": parsed.edition, "category": None, "classes": []}
     view = describe_standard(catalog, ref, on)
     if not view.get("known"):

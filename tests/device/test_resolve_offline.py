@@ -6,8 +6,10 @@ from datetime import date
 
 import pytest
 
-from sync.client import LocalStore, SyncClient, WsgiTransport
-from sync.client.resolve import resolve_scan
+from device import open_store, resolve_scan
+from sync.client import SyncClient, WsgiTransport
+from sync.client.local import store_page
+from sync.protocol import Change
 from tests.server.registry.registry_kit import BABY, EBIKE, registry_app
 
 ON = date(2026, 11, 24)
@@ -20,7 +22,7 @@ def synced_store(tmp_path_factory):
     base = tmp_path_factory.mktemp("offline")
     app = registry_app(f"sqlite:///{base / 'server.db'}")
     token = Api(app).device("insp_chaoyang")
-    store = LocalStore(base / "device.sqlite")
+    store = open_store(base / "device.sqlite")
     report = SyncClient(store, WsgiTransport(app, token)).sync()
     assert not report.errors, report.errors
     yield store
@@ -30,7 +32,7 @@ def synced_store(tmp_path_factory):
 def test_products_reach_the_device_by_pull(synced_store):
     counts = synced_store.counts()
     assert counts["catalog.product"] == 11
-    assert synced_store.catalog_row("product", BABY)["standards"][0] == {
+    assert synced_store.catalog.row("product", BABY)["standards"][0] == {
         "standard": "GB 18401", "edition": None, "category": "infant", "classes": ["A"]}
 
 
@@ -42,7 +44,7 @@ def test_products_reach_the_device_by_pull(synced_store):
     BABY[1:],
 ])
 def test_scan_resolves_offline(synced_store, scan):
-    answer = resolve_scan(synced_store, scan, on=ON)
+    answer = resolve_scan(synced_store.catalog, scan, on=ON)
     assert answer.found, answer.message
     assert answer.product["name"] == "婴儿纯棉连体衣 59cm"
     by_code = {s["code"]: s for s in answer.standards}
@@ -55,8 +57,8 @@ def test_scan_resolves_offline(synced_store, scan):
 
 
 def test_edition_follows_the_date(synced_store):
-    before = resolve_scan(synced_store, EBIKE, on=date(2025, 8, 1)).standards[0]
-    after = resolve_scan(synced_store, EBIKE, on=date(2025, 9, 1)).standards[0]
+    before = resolve_scan(synced_store.catalog, EBIKE, on=date(2025, 8, 1)).standards[0]
+    after = resolve_scan(synced_store.catalog, EBIKE, on=date(2025, 9, 1)).standards[0]
     assert (before["edition"], before["next_edition"]["id"]) == ("GB 17761-2018", "GB 17761-2024")
     assert (after["edition"], after["status"], after["next_edition"]) == ("GB 17761-2024", "现行", None)
 
@@ -69,18 +71,16 @@ def test_edition_follows_the_date(synced_store):
     ("GB 9999-2020", "unknown_standard", "本机标准库中没有 GB 9999-2020"),
 ])
 def test_other_answers(synced_store, scan, status, words):
-    answer = resolve_scan(synced_store, scan, on=ON)
+    answer = resolve_scan(synced_store.catalog, scan, on=ON)
     assert answer.status == status and words in answer.message
     assert answer.to_dict()["status"] == status
 
 
 def test_a_standard_missing_from_the_cache_is_marked(tmp_path):
-    store = LocalStore(tmp_path / "d.sqlite")
-    from sync.protocol import Change
-
-    store.apply_page([Change(seq=1, entity="product", id=BABY, op="upsert", version=1,
-                             data={"gtin": BABY, "name": "连体衣", "standards": ["GB 18401"]})], 1)
-    answer = resolve_scan(store, BABY, on=ON)
+    store = open_store(tmp_path / "d.sqlite")
+    store_page(store, [Change(seq=1, entity="product", id=BABY, op="upsert", version=1,
+                              data={"gtin": BABY, "name": "连体衣", "standards": ["GB 18401"]})], 1)
+    answer = resolve_scan(store.catalog, BABY, on=ON)
     store.close()
     assert answer.found and answer.standards[0]["known"] is False
     assert "暂无此标准" in answer.standards[0]["note"]

@@ -1,11 +1,11 @@
-"""The device's photo queue and the engine's photo step, with a scripted uploader."""
+"""The engine's photo step over the device's photo store, with a scripted uploader (the
+store itself: tests/device/stores/test_photo_store.py; attaching: tests/device)."""
 import hashlib
 
 import pytest
 
-from sync.client import LocalStore, RetryPolicy, SyncClient
-from sync.client.errors import CredentialsError, RequestRejected, RetryableError, SyncError
-from sync.client.photos import PhotoQueue
+from sync.client import RetryPolicy, SyncClient
+from sync.client.errors import CredentialsError, RequestRejected, RetryableError
 from sync.client.uploads import UploadResult
 
 
@@ -42,46 +42,6 @@ def photos(tmp_path):
     return out
 
 
-def test_attach_photo_amends_an_unsent_item_and_queues_the_file(store, records, photos):
-    iid = records.create_inspection("2024-05-20", company_name="甲")
-    sha = records.attach_photo(iid, photos[0][0])
-    assert sha == photos[0][1]
-    [item] = store.outbox()
-    assert item["data"]["photos"] == [sha] and store.record("inspection", iid)["data"]["photos"] == [sha]
-    assert [(r["sha256"], r["state"], r["record_id"]) for r in PhotoQueue(store).rows()] == [(sha, "pending", iid)]
-    assert records.attach_photo(iid, photos[0][0]) == sha and len(store.outbox()) == 1  # idempotent
-
-
-def test_attach_photo_after_a_send_attempt_queues_a_new_revision(store, records, photos):
-    iid = records.create_inspection("2024-05-20")
-    fid = records.add_finding(iid, "ind-1", "1.0")
-    store.mark_attempt([i["mutation_id"] for i in store.outbox()])  # it may have reached the server
-    records.attach_photo(fid, photos[1][0])
-    items = [i for i in store.outbox() if i["entity"] == "finding"]
-    assert [i["data"]["revision"] for i in items] == [1, 2]
-    assert items[0]["data"]["photos"] == [] and items[1]["data"]["photos"] == [photos[1][1]]
-
-
-def test_attach_photo_refuses_unknown_records_and_missing_files(records, photos, tmp_path):
-    iid = records.create_inspection("2024-05-20")
-    with pytest.raises(SyncError):
-        records.attach_photo("no-such-record", photos[0][0])
-    with pytest.raises(SyncError):
-        records.attach_photo(iid, tmp_path / "missing.jpg")
-
-
-def test_upload_urls_survive_a_restart(tmp_path):
-    store = LocalStore(tmp_path / "d.sqlite")
-    PhotoQueue(store).set("a" * 64, "http://server/api/v1/uploads/abc")
-    store.close()
-    again = LocalStore(tmp_path / "d.sqlite")
-    queue = PhotoQueue(again)
-    assert queue.get("a" * 64) == "http://server/api/v1/uploads/abc"
-    queue.delete("a" * 64)
-    assert queue.get("a" * 64) is None
-    again.close()
-
-
 def _client(store, uploader):
     return SyncClient(store, _NoServer(), uploader=uploader, check_digest=False,
                       retry=RetryPolicy(max_attempts=1))
@@ -111,7 +71,7 @@ def test_photo_step_skips_what_the_server_has_and_keeps_failures(store, records,
     report = _client(store, uploader).sync()
     assert (report.photos_uploaded, report.photos_skipped, report.photos_failed) == (0, 1, 2)
     assert report.applied == 1 and not report.ok  # the record went anyway; the failures show
-    states = {r["sha256"]: r["state"] for r in PhotoQueue(store).rows()}
+    states = {r["sha256"]: r["state"] for r in store.photos.rows()}
     assert states == {have: "uploaded", refused: "rejected", lost: "pending"}
     assert uploader.sent == []
 
@@ -124,11 +84,11 @@ def test_network_failure_stops_the_photo_step_and_the_next_sync_finishes(store, 
     uploader = ScriptedUploader(faults={first: RetryableError("network down")})
     report = _client(store, uploader).sync()
     assert report.photos_failed == 1 and report.photos_uploaded == 0 and uploader.sent == []
-    assert PhotoQueue(store).counts()["pending"] == 3
+    assert store.photos.counts()["pending"] == 3
     del uploader.faults[first]
     report = _client(store, uploader).sync()
     assert report.ok and report.photos_uploaded == 3
-    assert PhotoQueue(store).counts() == {"pending": 0, "uploaded": 3, "rejected": 0}
+    assert store.photos.counts() == {"pending": 0, "uploaded": 3, "rejected": 0}
 
 
 def test_credentials_refused_during_the_photo_step_stop_the_run(store, records, photos):
@@ -137,4 +97,4 @@ def test_credentials_refused_during_the_photo_step_stop_the_run(store, records, 
     uploader = ScriptedUploader(faults={photos[0][1]: CredentialsError("401 device_revoked")})
     report = _client(store, uploader).sync()
     assert not report.ok and report.pushed == 0 and "设备凭证无效" in report.errors[0]
-    assert PhotoQueue(store).counts()["pending"] == 1
+    assert store.photos.counts()["pending"] == 1

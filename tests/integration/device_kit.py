@@ -39,7 +39,7 @@ def enrol_device(url: str, username: str, store_path: Path) -> DeviceStore:
     answer = HttpTransport(url).enrol(code, f"test-{username}", "test")
     store = open_store(store_path)
     store.state.save_credentials({"server_url": url, "device_id": answer["device_id"],
-                            "token": answer["token"], "user": answer["user"]})
+                                  "token": answer["token"], "user": answer["user"]})
     return store
 
 

@@ -14,7 +14,7 @@ def second_device_store(server, path):
     token = Api(server).device("insp_chaoyang")
     store = open_store(path)
     store.state.save_credentials({"server_url": "http://gbfield.test", "device_id": "t2", "token": token,
-                            "user": {"username": "insp_chaoyang"}})
+                                  "user": {"username": "insp_chaoyang"}})
     assert SyncClient(store, WsgiTransport(server, token)).sync().ok
     return store, token
 

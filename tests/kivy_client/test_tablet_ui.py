@@ -30,7 +30,7 @@ def ui(server, device_token, tmp_path_factory):
 
     store = open_store(tmp_path_factory.mktemp("tablet") / "tablet.sqlite")
     store.state.save_credentials({"server_url": "http://gbfield.test", "device_id": "t", "token": device_token,
-                            "user": {"username": "insp_chaoyang"}})
+                                  "user": {"username": "insp_chaoyang"}})
     app = TabletApp(store=store, sync_transport_factory=lambda creds: WsgiTransport(server, creds["token"]))
     Window.size = (1280, 800)
     app._run_prepare()

@@ -1,4 +1,12 @@
+import sys
+from pathlib import Path
+
 import pytest
+
+# app_server builds on the server tests' kit (server_testkit, imported by basename)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "server"))
+
+from app_server import AppServer
 from fake_server import FakeServer
 
 from device import DeviceRecords, open_store
@@ -30,9 +38,13 @@ def store(tmp_path):
     s.close()
 
 
-@pytest.fixture
-def server():
-    return FakeServer()
+@pytest.fixture(params=["fake", "app"])
+def server(request, tmp_path):
+    """The server the engine talks to: the in-memory fake, or the real app in-process
+    (fresh database each test) behind the same test-facing surface."""
+    backend = FakeServer() if request.param == "fake" else AppServer(f"sqlite:///{tmp_path / 'server.db'}")
+    yield backend
+    backend.close()
 
 
 @pytest.fixture

@@ -21,6 +21,8 @@ from sync.protocol import (
 )
 
 CASES = Path(__file__).resolve().parents[1] / "protocol_cases"
+#: the division codes the fake knows (the real app: the demo jurisdictions)
+JURISDICTIONS = ("110105", "110108", "310101")
 
 
 def load_case(name: str):
@@ -29,6 +31,14 @@ def load_case(name: str):
 
 
 class FakeServer:
+    """The fake. Beside the Transport methods it has the test-facing surface that
+    `app_server.AppServer` gives the real app (`indicator`, `catalog_changes`, `record`,
+    `edit`, `return_inspection`, `applied_count`, `fail`), so one engine test runs on both."""
+
+    name = "fake"
+    #: the indicator findings are recorded against (the fake knows no catalog)
+    indicator = "ind-000"
+
     def __init__(self):
         self.log: list[dict] = []
         self.current: dict[tuple[str, str], dict] = {}   # (entity, id) -> {version, data, op}
@@ -58,6 +68,34 @@ class FakeServer:
 
     def live(self, entity):
         return {i: v for (e, i), v in self.current.items() if e == entity and v["op"] != "delete"}
+
+    def record(self, entity, ident):
+        """Return {version, data, op} of a record the server holds, or None."""
+        return self.current.get((entity, ident))
+
+    def indicator_versions(self):
+        """Return (id, version) of every indicator the server serves."""
+        return [(i, v["version"]) for i, v in self.live("indicator").items()]
+
+    def seed_catalog(self, n):
+        """Write n indicator rows; return how many catalog changes a first pull brings."""
+        for k in range(n):
+            self.write("indicator", f"ind-{k:03d}", {"id": f"ind-{k:03d}", "limit": "≤20"})
+        return self.catalog_changes()
+
+    def catalog_changes(self):
+        return sum(1 for c in self.log if c["entity"] in CATALOG_ENTITIES)
+
+    def edit(self, entity, ident, **changes):
+        """Another device's edit: the server's version moves on."""
+        self.write(entity, ident, {**self.current[(entity, ident)]["data"], **changes})
+
+    def return_inspection(self, ident):
+        """A supervisor returns the inspection for correction."""
+        self.write("inspection", ident, {**self.current[("inspection", ident)]["data"], "status": "returned"})
+
+    def close(self):
+        pass
 
     def _fault(self, kind, stage):
         if self.faults and self.faults[0][0] in (kind, "*") and self.faults[0][1] == stage:
@@ -105,6 +143,10 @@ class FakeServer:
             if item.entity == "finding" and item.data["inspection_id"] not in self.live("inspection"):
                 results.append({"mutation_id": item.mutation_id, "status": "rejected",
                                 "error": "unknown_inspection", "message": "检查记录不存在"})
+                continue
+            if item.entity == "inspection" and item.data.get("jurisdiction") not in (None, *JURISDICTIONS):
+                results.append({"mutation_id": item.mutation_id, "status": "rejected",
+                                "error": "unknown_jurisdiction", "message": "未知辖区：" + str(item.data["jurisdiction"])})
                 continue
             if item.data.get("measured") == "reject-me":
                 results.append({"mutation_id": item.mutation_id, "status": "rejected",

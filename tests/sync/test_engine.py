@@ -1,37 +1,44 @@
-"""SyncClient against the in-memory FakeServer: acknowledgement, retries, paging, resync."""
+"""SyncClient against a server: acknowledgement, retries, paging, conflicts, drift.
+
+Every test runs twice (`server` fixture): against the in-memory FakeServer and against the
+real app in-process (`app_server.AppServer`), through the same test-facing surface; the
+fake's catalog is the rows a test seeds, the app's the real one. A test that needs what
+only the fake can do says so with `only_fake` and a reason.
+"""
 import pytest
 
 from sync.client.errors import CredentialsError, RequestRejected, RetryableError
 from sync.protocol import digest_lines
 
 
-def seed_catalog(server, n):
-    for k in range(n):
-        server.write("indicator", f"ind-{k:03d}", {"id": f"ind-{k:03d}", "limit": "≤20"})
+def only_fake(reason):
+    """Run a test against the fake only (`reason`: why, and where the real app is covered)."""
+    return pytest.mark.parametrize("server", ["fake"], indirect=True)
 
 
-def make_inspections(records, n, findings=2):
+def make_inspections(records, server, n, findings=2):
     ids = []
     for k in range(n):
         iid = records.create_inspection("2024-05-20", company_name=f"公司{k}")
         for f in range(findings):
-            records.add_finding(iid, "ind-000", f"{k}.{f}", "mg/kg")
+            records.add_finding(iid, server.indicator, f"{k}.{f}", "mg/kg")
         ids.append(iid)
     return ids
 
 
 def test_first_sync_pulls_every_page_and_saves_cursor(client, server, store):
-    seed_catalog(server, 10)
+    total = server.seed_catalog(10)            # the fake: the 10 rows seeded; the app: its catalog
     pages = []
     report = client.sync(progress=lambda stage, done, rem: pages.append((stage, done, rem)))
-    assert report.ok and report.pulled == 10 and report.cursor == 10
-    assert store.counts()["catalog.indicator"] == 10
-    assert [p[2] for p in pages] == [6, 2, 0]  # pages of 4 with `remaining` reported
+    assert report.ok and report.pulled == total and report.cursor == total
+    assert sum(n for key, n in store.counts().items() if key.startswith("catalog.")) == total
+    # pages of 4 with `remaining` reported: [6, 2, 0] for the fake's 10
+    assert [p[2] for p in pages] == [max(total - 4 * (k + 1), 0) for k in range(-(-total // 4))]
 
 
 def test_push_acknowledges_items_and_empties_outbox(client, server, store, records):
-    seed_catalog(server, 1)
-    make_inspections(records, 3)
+    server.seed_catalog(1)
+    make_inspections(records, server, 3)
     report = client.sync()
     assert report.ok, report.errors
     assert (report.pushed, report.applied, report.duplicates) == (9, 9, 0)
@@ -42,7 +49,7 @@ def test_push_acknowledges_items_and_empties_outbox(client, server, store, recor
 
 
 def test_lost_push_answer_is_resent_with_same_mutation_ids_and_answered_duplicate(client, server, store, records):
-    make_inspections(records, 1, findings=0)
+    make_inspections(records, server, 1, findings=0)
     server.fail("push", "after")  # applied on the server, the answer never arrives
     report = client.sync()
     assert report.ok and report.duplicates == 1 and report.applied == 0
@@ -50,7 +57,7 @@ def test_lost_push_answer_is_resent_with_same_mutation_ids_and_answered_duplicat
 
 
 def test_retries_use_exponential_backoff(client, server, clock, records):
-    make_inspections(records, 1, findings=0)
+    make_inspections(records, server, 1, findings=0)
     for _ in range(3):
         server.fail("push")
     report = client.sync()
@@ -59,7 +66,7 @@ def test_retries_use_exponential_backoff(client, server, clock, records):
 
 
 def test_retries_run_out_keeps_everything_in_outbox(client, server, store, records):
-    make_inspections(records, 2, findings=1)
+    make_inspections(records, server, 2, findings=1)
     for _ in range(10):
         server.fail("push")
     report = client.sync()
@@ -74,7 +81,7 @@ def test_retries_run_out_keeps_everything_in_outbox(client, server, store, recor
 
 
 def test_interrupted_pull_resumes_from_last_stored_page(client, server, store):
-    seed_catalog(server, 12)
+    total = server.seed_catalog(12)
     server.fail("pull")  # page 1 ok below, then failures on page 2 beyond the retry budget
     client.retry.max_attempts = 1
     report = client.sync()
@@ -93,13 +100,13 @@ def test_interrupted_pull_resumes_from_last_stored_page(client, server, store):
     report = client.sync()
     assert not report.ok and store.state.cursor == 4
     report = client.sync()
-    assert report.ok and store.state.cursor == 12 and report.pulled == 8
+    assert report.ok and store.state.cursor == total and report.pulled == total - 4
 
 
 def test_conflict_is_kept_with_server_record_and_resolved_by_officer(client, server, store, records):
-    iid = make_inspections(records, 1, findings=0)[0]
+    iid = make_inspections(records, server, 1, findings=0)[0]
     assert client.sync().ok
-    server.write("inspection", iid, {"id": iid, "inspected_on": "2024-05-20", "status": "returned"})
+    server.return_inspection(iid)
     records.edit_inspection(iid, note="现场补充")  # based on version 1, server is at 2
     # keep the conflict from being overwritten by pulling: the push happens first
     report = client.sync()
@@ -110,15 +117,15 @@ def test_conflict_is_kept_with_server_record_and_resolved_by_officer(client, ser
     new_id = records.resolve_conflict(item["mutation_id"], keep="mine")
     report = client.sync()
     assert report.ok and report.applied == 1 and store.outbox.items() == []
-    assert server.current[("inspection", iid)]["data"]["note"] == "现场补充"
+    assert server.record("inspection", iid)["data"]["note"] == "现场补充"
     assert new_id != item["mutation_id"]
 
 
 def test_taking_the_servers_record_surfaces_the_edit_queued_behind_the_discarded_one(
         client, server, store, records):
-    iid = make_inspections(records, 1, findings=0)[0]
+    iid = make_inspections(records, server, 1, findings=0)[0]
     assert client.sync().ok
-    server.write("inspection", iid, {"id": iid, "inspected_on": "2024-05-20", "note": "服务器"})
+    server.edit("inspection", iid, note="服务器")
     records.edit_inspection(iid, note="第一次")
     records.edit_inspection(iid, note="第二次")  # queued behind, base unknown until the first is answered
     assert client.sync().conflicts == 1
@@ -130,11 +137,13 @@ def test_taking_the_servers_record_surfaces_the_edit_queued_behind_the_discarded
     records.resolve_conflict(second["mutation_id"], keep="mine")
     report = client.sync()
     assert report.ok and report.applied == 1 and store.outbox.items() == []
-    assert server.current[("inspection", iid)]["data"]["note"] == "第二次"
+    assert server.record("inspection", iid)["data"]["note"] == "第二次"
 
 
+@only_fake("the fake's refusal trigger (measured 'reject-me'); the real app's refusals: "
+           "test_a_refused_inspection_is_kept_with_the_servers_reason below")
 def test_rejected_item_stays_with_reason_and_blocks_later_edits_of_that_record(client, server, store, records):
-    iid = make_inspections(records, 1, findings=0)[0]
+    iid = make_inspections(records, server, 1, findings=0)[0]
     fid = records.add_finding(iid, "ind-000", "reject-me")
     records.correct_finding(fid, "1.5")
     report = client.sync()
@@ -145,7 +154,7 @@ def test_rejected_item_stays_with_reason_and_blocks_later_edits_of_that_record(c
     records.retry_rejected(store.outbox.items("rejected")[0]["mutation_id"], measured="1.4")
     report = client.sync()
     assert report.ok and store.outbox.items() == []
-    assert server.current[("finding", fid)]["data"]["measured"] == "1.5"
+    assert server.record("finding", fid)["data"]["measured"] == "1.5"
 
 
 def test_queued_edits_of_one_record_get_base_from_previous_ack(client, server, store, records):
@@ -155,15 +164,16 @@ def test_queued_edits_of_one_record_get_base_from_previous_ack(client, server, s
     assert [i["base_version"] for i in store.outbox.items()] == [0, None, None]
     report = client.sync()
     assert report.ok and report.applied == 3 and report.conflicts == 0
-    assert server.current[("inspection", iid)]["version"] == 3
-    assert server.current[("inspection", iid)]["data"]["note"] == "b"
+    assert server.record("inspection", iid)["version"] == 3
+    assert server.record("inspection", iid)["data"]["note"] == "b"
 
 
+@only_fake("purging tombstones needs the server's purge job; against the real app: tests/server/"
+           "test_server_pull.py::test_after_a_purge_a_fresh_device_pages_through_and_a_stale_one_resyncs")
 def test_resync_required_drops_and_repulls_but_keeps_unacknowledged(client, server, store, records):
-    seed_catalog(server, 5)
+    server.seed_catalog(5)
     assert client.sync().ok  # cursor 5
     server.write("indicator", "ind-000", None, op="delete")  # seq 6
-    seed_catalog(server, 0)
     for k in range(5, 12):
         server.write("indicator", f"ind-{k:03d}", {"id": f"ind-{k:03d}"})
     server.purge("indicator", "ind-000")  # horizon 6 > cursor 5: this device missed a tombstone
@@ -181,14 +191,16 @@ def test_resync_required_drops_and_repulls_but_keeps_unacknowledged(client, serv
 
 
 def test_drift_check_repulls_mismatched_entity(client, server, store):
-    seed_catalog(server, 6)
+    server.seed_catalog(6)
     assert client.sync().ok
-    store.db.execute("DELETE FROM catalog WHERE id = 'ind-002'")
-    store.db.execute("UPDATE catalog SET version = 9 WHERE id = 'ind-003'")
+    served = store.catalog.digests()["indicator"]
+    (gone, _), (changed, _) = sorted(store.catalog.versions("indicator"))[2:4]   # ind-002, ind-003 for the fake
+    store.db.execute("DELETE FROM catalog WHERE entity = 'indicator' AND id = ?", (gone,))
+    store.db.execute("UPDATE catalog SET version = 9 WHERE entity = 'indicator' AND id = ?", (changed,))
     report = client.sync()
     assert report.resynced == ["indicator"]
     rows = store.db.execute("SELECT id, version FROM catalog WHERE entity = 'indicator'").fetchall()
-    assert digest_lines(rows) == digest_lines((i, v["version"]) for i, v in server.live("indicator").items())
+    assert digest_lines(rows) == served == digest_lines(server.indicator_versions())
 
 
 @pytest.mark.parametrize("exc, text", [
@@ -196,10 +208,25 @@ def test_drift_check_repulls_mismatched_entity(client, server, store):
     (RequestRejected("400 bad", status=400), "rejected"),
 ])
 def test_fatal_answers_end_the_run_with_a_message(client, server, store, records, exc, text):
-    make_inspections(records, 1, findings=0)
+    make_inspections(records, server, 1, findings=0)
     server.fail("push", exc=exc)
     report = client.sync()
     if isinstance(exc, CredentialsError):
         assert not report.ok and text in report.errors[0] and len(store.outbox.items("pending")) == 1
     else:  # a 400 for a one-item batch rejects that item, kept with the reason
         assert store.outbox.items("rejected")[0]["last_error"].startswith("400")
+
+
+def test_a_refused_inspection_is_kept_with_the_servers_reason_and_sent_again_when_fixed(
+        client, server, store, records):
+    iid = records.create_inspection("2024-05-20", company_name="甲", jurisdiction="999999")
+    records.edit_inspection(iid, note="补充", jurisdiction="110105")   # waits behind the refused one
+    report = client.sync()
+    assert report.rejected == 1 and report.applied == 0
+    assert [(i["state"], i["base_version"]) for i in store.outbox.items()] == [("rejected", 0), ("pending", None)]
+    [item] = store.outbox.items("rejected")
+    assert item["error_code"] == "unknown_jurisdiction" and "未知辖区" in item["last_error"]
+    records.retry_rejected(item["mutation_id"], jurisdiction="110105")
+    report = client.sync()
+    assert report.ok and report.applied == 2 and store.outbox.items() == []
+    assert server.record("inspection", iid)["data"]["note"] == "补充"

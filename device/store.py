@@ -12,11 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from device.stores.catalog import CatalogStore, MemoryCatalog, SqliteCatalog
-from device.stores.outbox import MemoryOutbox, OutboxStore, SqliteOutbox
-from device.stores.photos import MemoryPhotos, PhotoStore, SqlitePhotos
-from device.stores.records import MemoryRecords, RecordStore, SqliteRecords
-from device.stores.state import MemoryState, SqliteState, StateStore
+from device.stores.catalog import CatalogStore, SqliteCatalog
+from device.stores.memory import (
+    MemoryCatalog,
+    MemoryOutbox,
+    MemoryPhotos,
+    MemoryRecords,
+    MemoryState,
+)
+from device.stores.outbox import OutboxStore, SqliteOutbox
+from device.stores.photos import PhotoStore, SqlitePhotos
+from device.stores.records import RecordStore, SqliteRecords
+from device.stores.state import SqliteState, StateStore
 from device.stores.unit import MemoryUnit, SqliteUnit, Unit
 
 

@@ -16,8 +16,11 @@ from kivy.core.text import LabelBase
 from kivy.lang import Builder
 from kivy.properties import StringProperty
 from kivy.uix.boxlayout import BoxLayout
+from kivy.utils import platform
 
+import kivy_client.widgets  # noqa: F401 - the widget classes the kv rules name
 from device import DeviceStore, open_store
+from kivy_client import lifecycle
 from kivy_client.i18n import Translator
 from kivy_client.presenters import (
     EnrolPresenter,
@@ -27,6 +30,8 @@ from kivy_client.presenters import (
     SyncPresenter,
     ThreadRunner,
 )
+from kivy_client.records_screen import RecordsScreen
+from kivy_client.screens import HomeScreen, InspectionScreen, ScanScreen, SettingsScreen
 from kivy_client.services.photos import FONT_PATH
 
 KV_DIR = Path(__file__).resolve().parent / "kv"
@@ -39,12 +44,7 @@ def register_cjk_font() -> None:
 
 
 def load_kv() -> None:
-    """Load the kv rules once (idempotent)."""
-    # the widget classes must be known before the rules that name them
-    import kivy_client.records_screen
-    import kivy_client.screens
-    import kivy_client.widgets  # noqa: F401
-
+    """Load the kv rules once (idempotent); the widget classes they name are imported above."""
     for name in KV_FILES:
         path = str(KV_DIR / name)
         Builder.unload_file(path)
@@ -113,9 +113,6 @@ class TabletApp(App):
 
     def build(self):
         """Return the root widget with its four screens wired to their presenters."""
-        from kivy_client.records_screen import RecordsScreen
-        from kivy_client.screens import HomeScreen, InspectionScreen, ScanScreen, SettingsScreen
-
         register_cjk_font()
         load_kv()
         root = Root()
@@ -141,8 +138,6 @@ class TabletApp(App):
     def on_pause(self) -> bool:
         """Android paused the app: keep the inspection in progress (snapshot in the store)
         and stay resumable (True)."""
-        from kivy_client import lifecycle
-
         inspection = self.root.ids.sm.get_screen("inspection")
         fields = {k: inspection.ids[k].text for k in self.RESUME_FIELDS if k in inspection.ids}
         lifecycle.save(self.store, lifecycle.take(self.root.ids.sm.current, self.inspection_presenter, fields))
@@ -150,14 +145,10 @@ class TabletApp(App):
 
     def on_resume(self) -> None:
         """Back in the same process: nothing was lost; forget the snapshot."""
-        from kivy_client import lifecycle
-
         lifecycle.clear(self.store)
 
     def on_start(self) -> None:
         """After Android killed the paused app: reopen what was in progress."""
-        from kivy_client import lifecycle
-
         snapshot = lifecycle.saved(self.store)
         if snapshot is None:
             return
@@ -179,7 +170,7 @@ class TabletApp(App):
 def run(store_path: str, *, size: tuple[int, int] | None = None) -> None:
     """Run the app on the device store at `store_path` (window `size` on a desktop)."""
     if size:
-        from kivy.core.window import Window
+        from kivy.core.window import Window  # noqa: PLC0415 — importing it opens the window: only when the app runs, after Kivy's env and Config are set
 
         Window.size = size
     TabletApp(store_path=store_path).run()
@@ -188,11 +179,9 @@ def run(store_path: str, *, size: tuple[int, int] | None = None) -> None:
 def run_on_device() -> None:
     """Run the app on a device: on Android ask for the camera and location permissions and
     keep the store in the app's private storage; elsewhere in ~/.local/share/gbfield."""
-    from kivy.utils import platform
-
     if platform == "android":
-        from android.permissions import Permission, request_permissions
-        from android.storage import app_storage_path
+        from android.permissions import Permission, request_permissions  # noqa: PLC0415 — python-for-android's module: exists on Android only
+        from android.storage import app_storage_path  # noqa: PLC0415 — python-for-android's module: exists on Android only
 
         request_permissions([Permission.CAMERA, Permission.ACCESS_FINE_LOCATION])
         folder = Path(app_storage_path())

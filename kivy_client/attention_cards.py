@@ -7,6 +7,7 @@ from kivy.app import App
 from kivy.metrics import dp
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.gridlayout import GridLayout
+from kivy.uix.image import Image
 from kivy.uix.spinner import Spinner
 from kivy.uix.textinput import TextInput
 
@@ -81,8 +82,6 @@ def attention_card(item: Attention, presenter, buttons: dict, on_error) -> Card:
 
 def photo_tiles(grid, photos, lang: str, empty: str) -> None:
     """Fill `grid` with one tile per attached photo: thumbnail and upload state."""
-    from kivy.uix.image import Image
-
     grid.clear_widgets()
     if not photos:
         grid.add_widget(Body(text=empty, font_size="16sp", color=MUTED))

@@ -12,7 +12,7 @@ from typing import Any
 
 import orjson
 
-from device.stores.unit import MemoryUnit, SqliteUnit, Unit
+from device.stores.unit import SqliteUnit, Unit
 from sync.protocol import CATALOG_ENTITIES, digest_lines
 
 SCHEMA = """
@@ -107,53 +107,3 @@ class SqliteCatalog(CatalogStore):
     def counts(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT entity, count(*) FROM catalog GROUP BY entity").fetchall())
 
-
-class MemoryCatalog(CatalogStore):
-    """The in-memory twin of SqliteCatalog."""
-
-    def __init__(self, unit: MemoryUnit):
-        super().__init__(unit)
-        unit.register(self)
-        self._rows: dict[tuple[str, str], tuple[int, str]] = {}
-
-    def put(self, rows: Iterable[Row]) -> None:
-        with self.unit.transaction():
-            for entity, ident, version, text in rows:
-                if not isinstance(text, str):
-                    raise TypeError("catalog data must be JSON text")
-                self._rows[(entity, ident)] = (int(version), text)
-
-    def delete(self, keys: Iterable[tuple[str, str]]) -> None:
-        with self.unit.transaction():
-            for key in keys:
-                self._rows.pop(tuple(key), None)
-
-    def drop(self, entities: Iterable[str]) -> None:
-        names = set(entities)
-        with self.unit.transaction():
-            self._rows = {k: v for k, v in self._rows.items() if k[0] not in names}
-
-    def text(self, entity: str, ident: str) -> str | None:
-        found = self._rows.get((entity, ident))
-        return found[1] if found else None
-
-    def rows(self, entities: Iterable[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        names = set(entities)
-        for (entity, ident), (_, text) in sorted(self._rows.items()):
-            if entity in names:
-                yield entity, ident, orjson.loads(text)
-
-    def versions(self, entity: str) -> list[tuple[str, int]]:
-        return [(ident, version) for (e, ident), (version, _) in self._rows.items() if e == entity]
-
-    def counts(self) -> dict[str, int]:
-        out: dict[str, int] = {}
-        for entity, _ in self._rows:
-            out[entity] = out.get(entity, 0) + 1
-        return out
-
-    def snapshot(self) -> dict:
-        return self._rows
-
-    def restore(self, state: dict) -> None:
-        self._rows = state

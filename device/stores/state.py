@@ -10,7 +10,7 @@ import json
 from abc import ABC, abstractmethod
 from typing import Any
 
-from device.stores.unit import MemoryUnit, SqliteUnit, Unit, dumps
+from device.stores.unit import SqliteUnit, Unit, dumps
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 
@@ -83,29 +83,3 @@ class SqliteState(StateStore):
     def delete(self, key: str) -> None:
         self.db.execute("DELETE FROM sync_state WHERE key = ?", (key,))
 
-
-class MemoryState(StateStore):
-    """The in-memory twin of SqliteState."""
-
-    def __init__(self, unit: MemoryUnit):
-        super().__init__(unit)
-        unit.register(self)
-        self._values: dict[str, str] = {}
-
-    def get(self, key: str, default: Any = None) -> Any:
-        text = self._values.get(key)
-        return json.loads(text) if text is not None else default
-
-    def set(self, key: str, value: Any) -> None:
-        with self.unit.transaction():
-            self._values[key] = dumps(value)
-
-    def delete(self, key: str) -> None:
-        with self.unit.transaction():
-            self._values.pop(key, None)
-
-    def snapshot(self) -> dict[str, str]:
-        return self._values
-
-    def restore(self, state: dict[str, str]) -> None:
-        self._values = state

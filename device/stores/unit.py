@@ -4,7 +4,8 @@ of one store or of several — commit together or not at all.
 
 A store method that writes runs inside `transaction()` itself; called inside an open
 transaction it joins it (no nesting, no savepoints): an error anywhere in the `with`
-block rolls back every write of the block.
+block rolls back every write of the block. A statement the database refuses (a broken
+constraint, a full disk, a locked file) raises StoreError, in both implementations.
 """
 from __future__ import annotations
 
@@ -42,6 +43,22 @@ class Unit(Protocol):
         ...
 
 
+class _Connection(sqlite3.Connection):
+    """A connection whose statements raise StoreError (from the sqlite3 error)."""
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().execute(*args)
+        except sqlite3.Error as exc:
+            raise StoreError(f"本地数据库出错 / the device store failed: {exc}") from exc
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().executemany(*args)
+        except sqlite3.Error as exc:
+            raise StoreError(f"本地数据库出错 / the device store failed: {exc}") from exc
+
+
 class SqliteUnit:
     """One SQLite connection (WAL, synchronous=NORMAL, autocommit outside `transaction()`).
 
@@ -53,12 +70,14 @@ class SqliteUnit:
         try:
             if self.path != MEMORY:
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                      factory=_Connection)
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
             self.db.execute("PRAGMA foreign_keys=ON")
-        except (sqlite3.Error, OSError) as exc:
-            raise StoreError(f"本地数据库无法打开 / cannot open the device store {self.path}: {exc}") from exc
+        except (sqlite3.Error, StoreError, OSError) as exc:
+            reason = exc.__cause__ if isinstance(exc, StoreError) else exc
+            raise StoreError(f"本地数据库无法打开 / cannot open the device store {self.path}: {reason}") from exc
 
     def create(self, schema: str) -> None:
         """Create the tables of a store (idempotent). Raises StoreError."""

@@ -11,8 +11,10 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from kivy_client.errors import TabletError
 
-class PresenterError(Exception):
+
+class PresenterError(TabletError):
     """An error an officer can read (Chinese first); never a traceback."""
 
     def __init__(self, message: str):

@@ -8,6 +8,7 @@ from typing import Any
 
 from device import DeviceStore
 from kivy_client.presenters.base import InlineRunner, Observable, PresenterError, readable
+from kivy_client.services.qr import QrDecodeError, decode_image
 from sync.client import HttpTransport
 from sync.protocol import ProtocolError, parse_enrol_payload
 
@@ -47,8 +48,6 @@ class EnrolPresenter(Observable):
 
     def enrol_image(self, path: str) -> None:
         """Read the enrolment QR in a photo, then enrol (see enrol). Errors land in `message`."""
-        from kivy_client.services.qr import QrDecodeError, decode_image
-
         try:
             texts = decode_image(path)
         except QrDecodeError as exc:

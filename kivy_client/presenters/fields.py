@@ -1,6 +1,10 @@
 """Checks of what an officer types into the inspection form, with readable messages."""
 from __future__ import annotations
 
+from stdnum.cn import uscc
+from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
+
+from codes import CodeError, parse_any
 from kivy_client.presenters.base import PresenterError
 from rules.errors import RulesError
 from rules.units import conversion_factor
@@ -15,9 +19,6 @@ def check_credit_code(text: str) -> str:
 
     Raises PresenterError naming what is wrong: length, characters or the check character
     (with the one expected)."""
-    from stdnum.cn import uscc
-    from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
-
     number = uscc.compact(text or "")
     try:
         return uscc.validate(number)
@@ -38,8 +39,6 @@ def check_gtin(text: str) -> str | None:
     """Return the GTIN-14 of a scanned/typed code, or None for an empty field.
 
     Raises PresenterError with codes' message (e.g. the expected check digit)."""
-    from codes import CodeError, parse_any
-
     text = (text or "").strip()
     if not text:
         return None

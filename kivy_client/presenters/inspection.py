@@ -22,7 +22,9 @@ from device import (
 from kivy_client.presenters.base import Observable, PresenterError, readable
 from kivy_client.presenters.evidence import PhotoView, camera_dir, capture_source, photo_views
 from kivy_client.presenters.fields import check_credit_code, check_gtin, unit_choices
-from rules.errors import RulesError
+from kivy_client.services.photos import PhotoPipelineError, WatermarkInfo, process_photo
+from rules.editions import applicable_indicators
+from rules.errors import RulesError, UnknownEdition
 from rules.numbers import parse_measured
 
 
@@ -111,9 +113,6 @@ class InspectionPresenter(Observable):
         self.notify()
 
     def _indicators(self, product: dict[str, Any], views: list[dict[str, Any]]) -> list[IndicatorRow]:
-        from rules.editions import applicable_indicators
-        from rules.errors import UnknownEdition
-
         catalog = local_catalog(self.store.catalog, [v["code"] for v in views if v.get("known")])
         rows: list[IndicatorRow] = []
         for view in views:
@@ -260,8 +259,6 @@ class InspectionPresenter(Observable):
         """Watermark a capture (time, place, inspector, record id), save it and attach it to
         the finding/inspection `record_id` (default: the last finding, else the inspection);
         return the photo's SHA-256. Raises PresenterError."""
-        from kivy_client.services.photos import PhotoPipelineError, WatermarkInfo, process_photo
-
         target = record_id or (self.last.id if self.last else self.inspection_id)
         if target is None:
             raise self._error("请先保存检查信息 / start the inspection first")

@@ -8,6 +8,7 @@ from datetime import date
 from device import DeviceStore, Resolution, resolve_scan
 from device.resolve import FOUND, STANDARD
 from kivy_client.presenters.base import Observable
+from kivy_client.services.qr import QrDecodeError, decode_image
 
 STATUS_COLOURS = {"current": "pass", "upcoming": "inconclusive", "withdrawn": "fail"}
 
@@ -40,8 +41,6 @@ class ScanPresenter(Observable):
 
     def scan_image(self, path: str) -> Resolution:
         """Decode the code in a photo (zxing-cpp) and resolve it (see scan). Never raises."""
-        from kivy_client.services.qr import QrDecodeError, decode_image
-
         try:
             texts = decode_image(path)
         except QrDecodeError as exc:

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from PIL import Image, UnidentifiedImageError
 
+from kivy_client.errors import TabletError
 from kivy_client.services.frames import Frame
 
 __all__ = ["REPLAY_ENV", "Camera", "CameraUnavailable", "ReplayCamera", "open_camera"]
@@ -32,7 +33,7 @@ REPLAY_ENV = "GBFIELD_CAMERA_REPLAY"
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".webp")
 
 
-class CameraUnavailable(RuntimeError):
+class CameraUnavailable(TabletError, RuntimeError):
     """No camera can be opened (none there, no permission, no provider); bilingual message."""
 
 
@@ -146,6 +147,6 @@ def open_camera(platform: str, *, replay: str | os.PathLike | None = None, **kw:
     folder = replay or os.environ.get(REPLAY_ENV)
     if folder:
         return ReplayCamera(folder, loop=True)
-    from kivy_client.services.camera_kivy import KivyCamera
+    from kivy_client.services.camera_kivy import KivyCamera  # noqa: PLC0415 — Kivy's camera only when no replay is named: replays run with no camera provider
 
     return KivyCamera(platform, **kw)

@@ -50,7 +50,7 @@ class KivyCamera:
         return getattr(self._core, "texture", None)
 
     def _open(self):
-        from kivy.core.camera import Camera as CoreCamera
+        from kivy.core.camera import Camera as CoreCamera  # noqa: PLC0415 — importing it probes the camera providers: only when a camera opens
 
         if CoreCamera is None:
             raise CameraUnavailable("没有可用的相机（缺少相机驱动）/ no camera provider on this device")

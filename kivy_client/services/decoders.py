@@ -13,12 +13,13 @@ from typing import Protocol
 
 from PIL import Image, ImageFilter, ImageOps
 
+from kivy_client.errors import TabletError
 from kivy_client.services.frames import Frame
 
 __all__ = ["Decoded", "Decoder", "DecoderUnavailable", "ZbarDecoder", "ZxingDecoder", "decoder_for"]
 
 
-class DecoderUnavailable(RuntimeError):
+class DecoderUnavailable(TabletError, RuntimeError):
     """The decoder's library is not installed on this device."""
 
 
@@ -55,7 +56,7 @@ class ZxingDecoder:
 
     def __init__(self) -> None:
         try:
-            import zxingcpp
+            import zxingcpp  # noqa: PLC0415 — the desktop decoder, not built for Android: only when it is chosen
         except ImportError as exc:     # pragma: no cover - a dependency of the project
             raise DecoderUnavailable("zxing-cpp is not installed") from exc
         self._zx = zxingcpp
@@ -85,7 +86,7 @@ class ZbarDecoder:
 
     def __init__(self) -> None:
         try:
-            from pyzbar import pyzbar
+            from pyzbar import pyzbar  # noqa: PLC0415 — the Android decoder; libzbar may be missing (DecoderUnavailable)
         except (ImportError, OSError) as exc:       # OSError: pyzbar found no libzbar
             raise DecoderUnavailable(f"pyzbar/libzbar is not installed: {exc}") from exc
         self._zbar = pyzbar

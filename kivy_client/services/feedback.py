@@ -61,7 +61,7 @@ class DeviceFeedback:
     def _beep(self):
         if self._sound is None and "sound" not in self.unavailable:
             try:
-                from kivy.core.audio import SoundLoader
+                from kivy.core.audio import SoundLoader  # noqa: PLC0415 — loads an audio provider: at the first beep, and a failure only switches the beep off
 
                 self._sound = SoundLoader.load(str(beep_wav(self._sound_dir / "gbfield-scan-beep.wav")))
             except Exception as exc:  # noqa: BLE001 - any audio failure only switches the beep off
@@ -75,7 +75,7 @@ class DeviceFeedback:
         self.confirmed += 1
         if "vibrate" not in self.unavailable:
             try:
-                from plyer import vibrator
+                from plyer import vibrator  # noqa: PLC0415 — the platform's vibrator, at the first confirmation; a failure only switches vibration off
 
                 vibrator.vibrate(self.vibrate_seconds)
             except Exception as exc:  # noqa: BLE001 - NotImplementedError on desktops, no permission …

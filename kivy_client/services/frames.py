@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 
 from PIL import Image
 
+from kivy_client.errors import TabletError
+
 MODES = {"L": 1, "RGB": 3, "RGBA": 4}
 
 
-class FrameError(ValueError):
+class FrameError(TabletError, ValueError):
     """Pixels that do not fit the frame's size and mode."""
 
 

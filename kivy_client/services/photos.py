@@ -20,13 +20,14 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, ImageOps, UnidentifiedImageError
 
 import assets
+from kivy_client.errors import TabletError
 
 FONT_PATH = Path(assets.__file__).parent / "fonts" / "wqy-microhei.ttc"
 ORIGINAL_HASH_MARK = "gbfield:original-sha256="  # server.photos.imaging reads the same mark
 _TAG_DESCRIPTION, _TAG_ORIENTATION = 0x010E, 0x0112
 
 
-class PhotoPipelineError(Exception):
+class PhotoPipelineError(TabletError):
     """A capture that cannot be processed (not an image, unreadable font…)."""
 
 

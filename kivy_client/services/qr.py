@@ -5,8 +5,10 @@ import os
 
 from PIL import Image, UnidentifiedImageError
 
+from kivy_client.errors import TabletError
 
-class QrDecodeError(Exception):
+
+class QrDecodeError(TabletError):
     """The file is not an image, or no code could be read in it (message Chinese first)."""
 
 
@@ -14,7 +16,7 @@ def decode_image(path: str | os.PathLike) -> list[str]:
     """Return the texts of every code found in the image at `path` (at least one).
 
     Raises QrDecodeError when the file cannot be opened as an image or holds no readable code."""
-    import zxingcpp
+    import zxingcpp  # noqa: PLC0415 — the desktop decoder, not built for Android: only when a photo is decoded
 
     try:
         with Image.open(path) as image:

@@ -19,10 +19,6 @@ class NotEnrolled(SyncError):
     """The local store has no device credentials yet (`gbfield device enroll` first)."""
 
 
-class StoreError(SyncError):
-    """The local SQLite store failed or holds something unexpected."""
-
-
 class TransportError(SyncError):
     """A request did not get a usable answer."""
 

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 import orjson
+import requests
 
 from sync.client.errors import (
     ClientTooOld,
@@ -130,11 +131,8 @@ class HttpTransport(_BaseTransport):
     def __init__(self, server_url: str, token: str | None = None, *,
                  timeout: tuple[float, float] = (5.0, 60.0), session: Any = None):
         super().__init__(token)
-        import requests
-
         self.server_url = server_url.rstrip("/")
         self.timeout = timeout
-        self._requests = requests
         self.session = session or requests.Session()
 
     def _send(self, method, path, body, params):
@@ -145,7 +143,7 @@ class HttpTransport(_BaseTransport):
             resp = self.session.request(method, self.server_url + path, data=body, params=params,
                                         headers=headers, timeout=self.timeout)
             return resp.status_code, resp.content
-        except self._requests.RequestException as exc:
+        except requests.RequestException as exc:
             raise RetryableError(f"网络错误 / network error: {type(exc).__name__}: {exc}") from exc
 
     def close(self) -> None:
@@ -161,7 +159,7 @@ class WsgiTransport(_BaseTransport):
 
     def __init__(self, wsgi_app: Any, token: str | None = None):
         super().__init__(token)
-        from werkzeug.test import Client
+        from werkzeug.test import Client  # noqa: PLC0415 — werkzeug comes with the server: tests and benches only, the tablet has no use for it
 
         self.client = Client(wsgi_app)
 

@@ -22,6 +22,8 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urljoin
 
+import requests
+
 from sync.client.errors import RetryableError
 from sync.client.retry import RetryPolicy
 from sync.client.transport import classify
@@ -79,8 +81,6 @@ class PhotoUploader:
     def __init__(self, server_url: str, token: str, *, chunk_size: int = DEFAULT_CHUNK, checksum: bool = True,
                  retry: RetryPolicy | None = None, url_store: UploadUrlStore | None = None,
                  session=None, timeout: tuple[float, float] = (5.0, 60.0)) -> None:
-        import requests
-
         self.base = server_url.rstrip("/")
         self.token = token
         self.chunk_size = chunk_size

@@ -55,9 +55,18 @@ def test_the_store_works_after_a_rollback(store):
 
 def test_a_store_method_alone_is_atomic(store):
     rows = [("indicator", "i1", 1, "{}"), ("indicator", "i2", 1, None)]   # the second is not JSON text
-    with pytest.raises(Exception):  # noqa: B017 - sqlite3.IntegrityError or TypeError: the kind differs
+    with pytest.raises(StoreError):
         store.catalog.put(rows)
     assert store.catalog.counts() == {}
+
+
+def test_a_refused_write_is_a_store_error_and_changes_nothing(store):
+    store.outbox.add("m1", "inspection", "r1", 0, {"id": "r1"})
+    with pytest.raises(StoreError) as info, store.transaction():
+        store.records.put_local("inspection", "r2", {"id": "r2"})
+        store.outbox.add("m1", "inspection", "r2", 0, {"id": "r2"})      # the mutation id is taken
+    assert "the device store failed" in info.value.message
+    assert [i["id"] for i in store.outbox.items()] == ["r1"] and store.records.get("inspection", "r2") is None
 
 
 def test_committed_writes_survive_a_restart_and_rolled_back_ones_do_not(tmp_path):

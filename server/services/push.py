@@ -20,9 +20,9 @@ from server import clock
 from server.auth import Principal
 from server.errors import DomainError, ItemRejected, Unavailable, ValidationFailed
 from server.extensions import db
+from server.language import request_language
 from server.models.records import Finding, Flag, Inspection, Question
 from server.models.sync_log import ProcessedMutation
-from server.services import validation as check
 from server.services.changes import savepoint
 from server.services.push_batch import PushBatch, in_chunks
 from server.services.records import emit, finding_json, flag_json, inspection_json, question_json
@@ -33,7 +33,7 @@ from sync.protocol import (
     ProtocolError,
     PushItem,
     item_hash,
-    validate_record,
+    parse_day,
 )
 
 log = logging.getLogger(__name__)
@@ -107,10 +107,10 @@ def _one(batch: PushBatch, raw: Any, seen: dict) -> dict:
     try:
         item = PushItem.from_json(raw)
     except ProtocolError as exc:
+        message = exc.errors[0].message(request_language()) if exc.errors else exc.message
         return {"mutation_id": mid if isinstance(mid, str) else "", "status": ItemStatus.REJECTED,
                 "id": raw.get("id") if isinstance(raw, dict) else None,
-                "error": ErrorCode.VALIDATION_FAILED, "message": f"数据格式错误 / {exc.message}",
-                "details": exc.details}
+                "error": exc.code, "message": message, "details": exc.details}
     digest = item_hash(item)
     for attempt in (1, 2):
         known = seen.get(item.mutation_id)
@@ -169,7 +169,6 @@ def _replay(item: PushItem, known: ProcessedMutation, digest: str) -> dict:
 
 def _apply(batch: PushBatch, item: PushItem) -> dict:
     role = batch.principal.role
-    check.check_field_types(item.entity, item.data)
     if item.entity == "question":
         version = _apply_question(batch, item)
     elif role not in WRITER_ROLES:
@@ -185,6 +184,9 @@ def _apply(batch: PushBatch, item: PushItem) -> dict:
 # ---- inspections -------------------------------------------------------------------------
 
 def _clean_inspection(batch: PushBatch, data: dict) -> tuple[dict, str, str]:
+    """Return (the inspection's values to store, its jurisdiction code and path); `data` is
+    the item's values the schema checked. Raises ItemRejected for a jurisdiction unknown
+    or outside the caller's subtree."""
     principal = batch.principal
     clean = {k: v for k, v in data.items() if k != "findings"}
     code = data.get("jurisdiction") or principal.jurisdiction_code
@@ -196,35 +198,16 @@ def _clean_inspection(batch: PushBatch, data: dict) -> tuple[dict, str, str]:
         raise ItemRejected(f"辖区 {code} 不在本人辖区内 / jurisdiction {code} is outside yours",
                            code="outside_jurisdiction", details={"data.jurisdiction": ["outside"]})
     clean["jurisdiction"] = code
-    check.check_date(data["inspected_on"], "data.inspected_on")
-    if data.get("credit_code"):
-        clean["credit_code"] = check.check_credit_code(data["credit_code"], "data.credit_code")
-    if data.get("gtin"):
-        check.check_gtin(data["gtin"], "data.gtin")
-    products = data.get("products")
-    if products is not None:
-        if not isinstance(products, list):
-            raise ItemRejected("products 必须是列表 / products must be a list", code=ErrorCode.VALIDATION_FAILED)
-        for n, prod in enumerate(products):
-            if not isinstance(prod, dict):
-                raise ItemRejected(f"第{n + 1}个产品格式错误 / product {n + 1} malformed",
-                                   code=ErrorCode.VALIDATION_FAILED)
-            if prod.get("gtin"):
-                check.check_gtin(prod["gtin"], f"data.products.{n}.gtin")
-    if "photos" in data:
-        clean["photos"] = check.check_photos(data["photos"], "data.photos")
-    if data.get("position") is not None:
-        clean["position"] = check.check_position(data["position"], "data.position")
+    if "photos" in data and clean.get("photos") is None:
+        clean["photos"] = []
     return clean, str(code), path
 
 
 def _apply_inspection(batch: PushBatch, item: PushItem) -> int:
     principal = batch.principal
-    data, code, path = _clean_inspection(batch, item.data)
-    findings = item.data.get("findings") or []
-    if not isinstance(findings, list):
-        raise ItemRejected("findings 必须是列表 / findings must be a list", code=ErrorCode.VALIDATION_FAILED)
-    inspected_on = check.check_date(data["inspected_on"], "data.inspected_on")
+    data, code, path = _clean_inspection(batch, item.values)
+    findings = item.values.get("findings") or []
+    inspected_on = parse_day(data["inspected_on"])
     existing = batch.inspection(item.id)
     if existing is None:
         if item.base_version != 0:
@@ -237,18 +220,10 @@ def _apply_inspection(batch: PushBatch, item: PushItem) -> int:
     # check every finding before anything is written
     context = _FindingContext(item.id, inspected_on, data.get("product_class"))
     prepared, revisions = [], {}
-    for n, f in enumerate(findings):
-        if not isinstance(f, dict):
-            raise ItemRejected(f"第{n + 1}条检测结果格式错误 / finding {n + 1} malformed",
-                               code=ErrorCode.VALIDATION_FAILED)
+    for f in findings:
         f = {**f, "inspection_id": item.id}
-        f.setdefault("revision", 1)
-        check.check_field_types("finding", f, prefix=f"data.findings.{n}")
-        errors = validate_record("finding", f, prefix=f"data.findings.{n}")
-        if errors:
-            first = next(iter(errors.items()))
-            raise ItemRejected(f"第{n + 1}条检测结果格式错误 / finding {n + 1}: {first[0]} {first[1][0]}",
-                               code=ErrorCode.VALIDATION_FAILED, details=errors)
+        if f.get("revision") is None:
+            f["revision"] = 1
         prepared.append(_check_finding(batch, f, f["revision"] - 1, context, revisions))
     now = clock.now()
     if existing is None:
@@ -305,13 +280,13 @@ class _FindingContext(NamedTuple):
 
 
 def _apply_finding_item(batch: PushBatch, item: PushItem) -> int:
-    inspection = batch.inspection(item.data["inspection_id"])
+    inspection = batch.inspection(item.values["inspection_id"])
     if inspection is None:
         raise ItemRejected("检测结果所属的检查记录不存在，请先同步检查记录 / unknown inspection",
                            code=ErrorCode.UNKNOWN_INSPECTION)
     _check_can_edit(batch, inspection)
     context = _FindingContext(inspection.id, inspection.inspected_on, inspection.data.get("product_class"))
-    prepared = _check_finding(batch, item.data, item.base_version, context, {})
+    prepared = _check_finding(batch, item.values, item.base_version, context, {})
     revision = _write_finding(batch, prepared, inspection)
     if inspection.status == "returned":
         # a correction of a returned inspection sends it back for review. The version stays:
@@ -345,7 +320,7 @@ def _check_finding(batch: PushBatch, data: dict, base_version: int, context: _Fi
     if indicator_id not in batch.known_indicators:
         raise ItemRejected(f"未知指标：{indicator_id}，请更新标准库 / unknown indicator",
                            code=ErrorCode.UNKNOWN_INDICATOR)
-    photos = check.check_photos(data.get("photos"), "data.photos")
+    photos = list(data.get("photos") or [])
     device_verdict = data.get("device_verdict") if isinstance(data.get("device_verdict"), dict) else None
     device_outcome = device_verdict.get("outcome") if device_verdict else None
     server = batch.judge.judge(indicator_id, data["measured"], data.get("unit"), on=context.inspected_on,

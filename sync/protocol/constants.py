@@ -1,5 +1,6 @@
 """Protocol constants: versions, page sizes, item statuses, error codes and their HTTP
-statuses, entity names and the record shapes devices push (pure data)."""
+statuses and entity names (pure data). The pushed records' fields are in
+`sync.protocol.schema`."""
 from __future__ import annotations
 
 PROTOCOL_VERSION = 1
@@ -57,6 +58,9 @@ class ErrorCode:
     UNAVAILABLE = "unavailable"
     # per-item rejection reasons (push `rejected.error`); servers may add more specific ones
     INVALID_CREDIT_CODE = "invalid_credit_code"
+    INVALID_GTIN = "invalid_gtin"
+    UNKNOWN_JURISDICTION = "unknown_jurisdiction"
+    OUTSIDE_JURISDICTION = "outside_jurisdiction"
     UNKNOWN_INDICATOR = "unknown_indicator"
     UNKNOWN_INSPECTION = "unknown_inspection"
     INSPECTION_LOCKED = "inspection_locked"      # approved/rejected: no more edits
@@ -108,7 +112,6 @@ ERROR_STATUS: dict[str, int] = {
 CATALOG_ENTITIES = ("standard", "edition", "indicator", "ruleset", "interpretation", "product")
 RECORD_ENTITIES = ("inspection", "finding", "review", "question", "flag")
 ALL_ENTITIES = CATALOG_ENTITIES + RECORD_ENTITIES
-PUSHABLE_ENTITIES = ("inspection", "finding", "question")
 
 OP_UPSERT = "upsert"
 OP_DELETE = "delete"
@@ -116,29 +119,6 @@ OPS = (OP_UPSERT, OP_DELETE)
 
 INSPECTION_STATUSES = ("draft", "submitted", "approved", "returned", "rejected", "resubmitted")
 REVIEW_OUTCOMES = ("approved", "returned", "rejected")
-
-#: Record shapes pushed by devices (`data` of a push item). Keys listed in REQUIRED must be
-#: present; the others are optional and may be null. `id` always equals the item's `id`.
-RECORD_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
-    "inspection": {
-        "required": ("id", "inspected_on"),
-        "optional": ("jurisdiction", "company_name", "credit_code", "address",
-                     "product_name", "gtin", "category", "product_class",
-                     "manufactured_on", "batch", "standard_code", "edition_id",
-                     "note", "status", "device_created_at", "products", "position", "photos"),
-    },
-    "finding": {
-        "required": ("id", "inspection_id", "revision", "indicator_id", "measured"),
-        "optional": ("unit", "device_verdict", "ruleset_version", "note", "photos",
-                     "device_created_at"),
-    },
-    "question": {
-        "required": ("id", "text"),
-        "optional": ("inspection_id", "indicator_id", "edition_id", "clause",
-                     "device_created_at"),
-    },
-}
-
 
 def client_protocol_ok(header_value: str | None) -> bool:
     """Return False when the request's protocol header names a version below MIN_PROTOCOL

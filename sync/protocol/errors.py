@@ -11,15 +11,18 @@ from sync.protocol.constants import ERROR_STATUS
 class ProtocolError(Exception):
     """Root of the sync package's errors: a message that does not follow the protocol.
 
-    ``code`` is an :class:`ErrorCode` value; ``details`` maps a field path to messages.
+    ``code`` is an :class:`ErrorCode` value; ``details`` maps a field path to messages;
+    ``errors`` holds the schema's FieldErrors (sync.protocol.schema) when a record or push
+    item broke it, so a server can word the first one in the caller's language.
     """
 
     def __init__(self, message: str, *, code: str = "validation_failed",
-                 details: Mapping[str, list[str]] | None = None):
+                 details: Mapping[str, list[str]] | None = None, errors: tuple = ()):
         super().__init__(message)
         self.message = message
         self.code = code
         self.details = dict(details or {})
+        self.errors = tuple(errors)
 
 
 def _require(obj: Any, what: str) -> Mapping[str, Any]:

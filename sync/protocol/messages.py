@@ -2,50 +2,67 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from sync.protocol.constants import MAX_PUSH_ITEMS, PUSHABLE_ENTITIES, ErrorCode, ItemStatus
+from sync.protocol.constants import MAX_PUSH_ITEMS, ErrorCode, ItemStatus
 from sync.protocol.errors import ProtocolError, _check, _is_int, _raise_if, _require
-from sync.protocol.validation import is_uuid, validate_record
+from sync.protocol.schema import RECORDS, FieldError, field_error, is_uuid, rejection
 
 
 @dataclass(frozen=True)
 class PushItem:
-    """One device write: `base_version` is the version the device edited (0 = create)."""
+    """One device write: `base_version` is the version the device edited (0 = create).
+
+    `data` is the record as sent (hashed for replays); `values` is the same record with
+    the schema's normalised values (credit code, photo hashes, position), what a server
+    stores.
+    """
 
     mutation_id: str
     entity: str
     id: str
     base_version: int
     data: dict[str, Any]
+    values: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_json(cls, obj: Any, prefix: str = "") -> PushItem:
-        """Return a PushItem from its JSON object; raises ProtocolError with field details."""
+        """Return a PushItem from its JSON object: the envelope and the record are checked
+        against `sync.protocol.schema`. Raises ProtocolError with every FieldError (code
+        and message of the first, `details` per field path)."""
         p = prefix
         if not isinstance(obj, Mapping):
-            raise ProtocolError("push item must be a JSON object", details={p or "item": ["not an object"]})
-        errors: dict[str, list[str]] = {}
-        _check(errors, is_uuid(obj.get("mutation_id")), f"{p}mutation_id", "must be a UUID")
+            raise rejection([field_error(p.rstrip(".") or "item", "not_object", "not an object")])
+        errors: list[FieldError] = []
+        if not is_uuid(obj.get("mutation_id")):
+            errors.append(field_error(f"{p}mutation_id", "not_uuid", "must be a UUID"))
         entity = obj.get("entity")
-        _check(errors, entity in PUSHABLE_ENTITIES, f"{p}entity",
-               f"must be one of {', '.join(PUSHABLE_ENTITIES)}")
+        if not isinstance(entity, str):
+            entity = None if entity is None else repr(entity)[:40]
+        if entity not in RECORDS:
+            errors.append(field_error(f"{p}entity", "not_pushable", f"must be one of {', '.join(RECORDS)}",
+                                      entities=", ".join(RECORDS)))
         ident = obj.get("id")
-        _check(errors, isinstance(ident, str) and 0 < len(ident) <= 200, f"{p}id", "must be a non-empty string")
+        if not (isinstance(ident, str) and 0 < len(ident) <= 200):
+            errors.append(field_error(f"{p}id", "bad_id", "must be a non-empty string"))
         base = obj.get("base_version")
-        _check(errors, _is_int(base) and base >= 0, f"{p}base_version", "must be an integer ≥ 0")
+        if not (_is_int(base) and base >= 0):
+            errors.append(field_error(f"{p}base_version", "bad_base_version", "must be an integer ≥ 0"))
         data = obj.get("data")
-        if entity in PUSHABLE_ENTITIES:
-            errors.update(validate_record(entity, data, ident if isinstance(ident, str) else None,
-                                          prefix=f"{p}data"))
-        else:
-            _check(errors, isinstance(data, Mapping), f"{p}data", "must be an object")
-        if entity == "finding" and not errors:
-            _check(errors, base == data["revision"] - 1, f"{p}base_version",
-                   "a finding revision n must have base_version n-1")
-        _raise_if(errors, "invalid push item")
-        return cls(obj["mutation_id"], entity, ident, base, dict(data))
+        values: dict[str, Any] = {}
+        if entity in RECORDS:
+            checked = RECORDS[entity].check(data, path=f"{p}data", item_id=ident if isinstance(ident, str) else None)
+            errors.extend(checked.errors)
+            values = checked.values
+        elif not isinstance(data, Mapping):
+            errors.append(field_error(f"{p}data", "not_object", "must be an object"))
+        if entity == "finding" and not errors and base != data["revision"] - 1:
+            errors.append(field_error(f"{p}base_version", "revision_base",
+                                      "a finding revision n must have base_version n-1"))
+        if errors:
+            raise rejection(errors)
+        return cls(obj["mutation_id"], entity, ident, base, dict(data), values)
 
     def to_json(self) -> dict[str, Any]:
         """Return the JSON object sent on the wire."""
@@ -67,13 +84,14 @@ def parse_push_request(body: Any) -> list[PushItem]:
     if len(items) > MAX_PUSH_ITEMS:
         raise ProtocolError(f"too many items: {len(items)} > {MAX_PUSH_ITEMS}",
                             code=ErrorCode.PAYLOAD_TOO_LARGE)
-    parsed, errors = [], {}
+    parsed, errors = [], []
     for n, raw in enumerate(items):
         try:
             parsed.append(PushItem.from_json(raw, prefix=f"items.{n}."))
         except ProtocolError as exc:
-            errors.update(exc.details or {f"items.{n}": [exc.message]})
-    _raise_if(errors, "invalid push request")
+            errors.extend(exc.errors)
+    if errors:
+        raise rejection(errors)
     return parsed
 
 

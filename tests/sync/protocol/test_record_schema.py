@@ -1,0 +1,158 @@
+"""sync.protocol.schema: one typed schema per pushed entity, field by field, with the
+error code, the `details` text and a message in each language."""
+import json
+from pathlib import Path
+
+import pytest
+
+from assets.messages import LANGUAGES
+from sync.protocol import (
+    FINDING,
+    INSPECTION,
+    PUSHABLE_ENTITIES,
+    QUESTION,
+    RECORD_FIELDS,
+    RECORDS,
+    ErrorCode,
+    ProtocolError,
+    PushItem,
+    check_record,
+)
+
+CASES = Path(__file__).resolve().parents[2] / "protocol_cases" / "push_items.json"
+PUSH = json.loads(CASES.read_text(encoding="utf-8"))
+SHA = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+
+def inspection(**extra):
+    return {"id": "i1", "inspected_on": "2025-06-01", **extra}
+
+
+def only_error(entity, data, **kw):
+    checked = check_record(entity, data, **kw)
+    assert len(checked.errors) == 1, checked.errors
+    return checked.errors[0]
+
+
+@pytest.mark.parametrize("extra, path, code, detail", [
+    ({"company_name": ["x"]}, "data.company_name", "validation_failed", "must be a string"),
+    ({"company_name": "厂" * 201}, "data.company_name", "validation_failed", "at most 200 characters"),
+    ({"credit_code": "91110105MA01ABCD01"}, "data.credit_code", "invalid_credit_code", "checksum"),
+    ({"credit_code": "12345"}, "data.credit_code", "invalid_credit_code", "format"),
+    ({"gtin": "6901234567891"}, "data.gtin", "invalid_gtin", "checksum"),
+    ({"gtin": "69012345"}, "data.gtin", "invalid_gtin", "checksum"),
+    ({"gtin": "12"}, "data.gtin", "invalid_gtin", "format"),
+    ({"gtin": 6901234567892}, "data.gtin", "validation_failed", "must be a string"),
+    ({"inspected_on": "2025-13-45"}, "data.inspected_on", "validation_failed", "YYYY-MM-DD"),
+    ({"manufactured_on": "去年"}, "data.manufactured_on", "validation_failed", "YYYY-MM-DD"),
+    ({"started_at": "9点"}, "data.started_at", "validation_failed", "ISO 8601 date-time"),
+    ({"position": {"lat": "x"}}, "data.position", "validation_failed", "{lat, lon}"),
+    ({"position": {"lat": 91, "lon": 0}}, "data.position", "validation_failed", "out of range"),
+    ({"position": {"lat": "NaN", "lon": 0}}, "data.position", "validation_failed", "out of range"),
+    ({"photos": "abc"}, "data.photos", "validation_failed", "must be a list"),
+    ({"photos": [SHA, "not-a-hash"]}, "data.photos.1", "validation_failed", "not a SHA-256"),
+    ({"photos": [SHA] * 101}, "data.photos", "validation_failed", "at most 100 items"),
+    ({"products": {"gtin": "1"}}, "data.products", "validation_failed", "must be a list"),
+    ({"products": [{"gtin": "6901234567892"}, "x"]}, "data.products.1", "validation_failed", "must be an object"),
+    ({"products": [{"gtin": "12"}]}, "data.products.0.gtin", "invalid_gtin", "format"),
+    ({"findings": [{"id": "f", "indicator_id": "x", "measured": 1.5}]}, "data.findings.0.measured",
+     "validation_failed", "must be a string"),
+    ({"findings": [{"id": "f", "indicator_id": "x"}]}, "data.findings.0.measured", "validation_failed", "required"),
+])
+def test_inspection_field_errors(extra, path, code, detail):
+    error = only_error("inspection", inspection(**extra))
+    assert (error.path, error.code, error.detail) == (path, code, detail)
+    for language in LANGUAGES:
+        assert error.message(language).strip()
+    assert error.message("zh-CN") != error.message("en")
+
+
+def test_messages_name_the_field_and_the_expected_check_character():
+    error = only_error("inspection", inspection(credit_code="91110105MA01ABCD01"))
+    assert "统一社会信用代码校验位错误" in error.message() and "应为 0" in error.message()
+    assert "should be 0" in error.message("en")
+    error = only_error("inspection", inspection(gtin="6901234567891"))
+    assert "应为 2，实为 1" in error.message() and "should be 2, got 1" in error.message("en")
+    error = only_error("inspection", {**inspection(), "findings": [{"id": "f", "indicator_id": "x",
+                                                                      "measured": "1", "unit": ["mg/kg"]}]})
+    assert "data.findings.0.unit" in error.message() and "文本" in error.message()
+
+
+def test_values_are_normalised_and_unknown_keys_kept():
+    checked = check_record("inspection", inspection(
+        credit_code="91110105ma01abcd00", photos=[SHA.upper(), {"sha256": SHA}],
+        position={"lat": 39.9, "lon": "116.4"}, extra_field={"kept": True}))
+    assert checked.ok
+    assert checked.values["credit_code"] == "91110105MA01ABCD00"
+    assert checked.values["photos"] == [SHA, SHA]
+    assert checked.values["position"] == {"lat": "39.9", "lon": "116.4"}
+    assert checked.values["extra_field"] == {"kept": True}
+    assert INSPECTION.unknown(checked.values) == ["extra_field"]
+
+
+@pytest.mark.parametrize("value", [None, ""])
+def test_absent_null_and_empty_are_not_given(value):
+    assert check_record("inspection", inspection(credit_code=value, gtin=value)).ok
+    error = only_error("inspection", inspection(inspected_on=value))
+    assert (error.path, error.detail) == ("data.inspected_on", "required")
+
+
+def test_item_id_must_match():
+    error = only_error("question", {"id": "q2", "text": "?"}, item_id="q1")
+    assert (error.path, error.detail) == ("data.id", "must equal the item id")
+
+
+@pytest.mark.parametrize("data, path, detail", [
+    ({"id": "q", "text": "   "}, "data.text", "must not be blank"),
+    ({"id": "q", "text": "问" * 4001}, "data.text", "at most 4000 characters"),
+    ({"id": "q", "text": "?", "clause": {"n": 4}}, "data.clause", "must be a string"),
+])
+def test_question_field_errors(data, path, detail):
+    error = only_error("question", data)
+    assert (error.path, error.detail) == (path, detail)
+
+
+@pytest.mark.parametrize("data, path, detail", [
+    ({"revision": 0}, "data.revision", "must be an integer ≥ 1"),
+    ({"revision": True}, "data.revision", "must be an integer ≥ 1"),
+    ({"device_verdict": "pass"}, "data.device_verdict", "must be an object"),
+    ({"measured": "1" * 61}, "data.measured", "at most 60 characters"),
+    ({"product_class": ["A"]}, "data.product_class", "must be a string"),
+])
+def test_finding_field_errors(data, path, detail):
+    base = {"id": "f", "inspection_id": "i", "revision": 1, "indicator_id": "x", "measured": "1"}
+    error = only_error("finding", {**base, **data})
+    assert (error.path, error.detail) == (path, detail)
+
+
+def test_the_drift_is_resolved_in_the_schema():
+    assert {"started_at", "ended_at", "products", "position", "photos", "findings"} <= set(INSPECTION.names)
+    assert "product_class" in FINDING.names
+    assert set(PUSHABLE_ENTITIES) == set(RECORDS) == {"inspection", "finding", "question"}
+    for entity, record in RECORDS.items():
+        assert RECORD_FIELDS[entity] == {"required": record.required, "optional": record.optional}
+    assert QUESTION.required == ("id", "text")
+
+
+@pytest.mark.parametrize("case", [c for c in PUSH["invalid"] if "error" in c], ids=lambda c: c["name"])
+def test_shared_invalid_cases_carry_their_error_code(case):
+    with pytest.raises(ProtocolError) as info:
+        PushItem.from_json(case["item"])
+    assert info.value.code == case["error"]
+    assert info.value.errors and info.value.errors[0].code == case["error"]
+
+
+def test_push_item_keeps_data_as_sent_and_values_normalised():
+    item = PushItem.from_json({"mutation_id": "8f0c6a52-3a4b-4c1e-9d61-0d2b8f4a1e01", "entity": "inspection",
+                               "id": "i1", "base_version": 0,
+                               "data": inspection(credit_code="91110105ma01abcd00")})
+    assert item.data["credit_code"] == "91110105ma01abcd00"
+    assert item.values["credit_code"] == "91110105MA01ABCD00"
+    assert item.to_json()["data"] == item.data
+
+
+def test_every_error_code_of_the_schema_is_in_the_code_table():
+    codes = {v for k, v in vars(ErrorCode).items() if k.isupper()}
+    samples = [inspection(credit_code="1"), inspection(gtin="1"), inspection(company_name=1)]
+    for data in samples:
+        assert {e.code for e in check_record("inspection", data).errors} <= codes

@@ -55,7 +55,7 @@ def serve(folder: str) -> None:
     {"url", "token"} on one line, serves until killed."""
     from flask import request
 
-    from server.uploads import loopback
+    from server.app import loopback
 
     app = loopback.make_app(folder)
     sink = Path(folder) / "put"
@@ -89,8 +89,8 @@ def _checked_put(sha256: str, scratch: Path):
     """(ii): receive one photo in one PUT and store it exactly as a tus completion does."""
     from flask import request
 
-    from server.auth import current_principal
-    from server.extensions import db
+    from server.kernel.auth import current_principal
+    from server.kernel.extensions import db
     from server.photos import service as photos
     from server.photos.errors import PhotoError
 

@@ -22,7 +22,6 @@ def register(subparsers) -> None:
 
 
 def _app():
-    import server.interpretations.models  # noqa: F401
     from server import create_app
     return create_app()
 
@@ -45,11 +44,10 @@ def run_list(args) -> int:
 def run_publish(args) -> int:
     """Publish the file's interpretation as `--as`; print it and the flags raised."""
     from cli.main import UsageError
-    from server.auth import Principal
-    from server.errors import DomainError
-    from server.extensions import db
+    from server.accounts import service as accounts
     from server.interpretations import publishing
-    from server.models.accounts import Jurisdiction, User
+    from server.kernel.errors import DomainError, NotFound
+    from server.kernel.uow import unit_of_work
 
     try:
         with open(args.file, encoding="utf-8") as fh:
@@ -57,19 +55,18 @@ def run_publish(args) -> int:
     except (OSError, ValueError) as exc:
         raise UsageError(f"无法读取 {args.file}: {exc}") from exc
     with _app().app_context():
-        user = db.session.query(User).filter_by(username=args.username).one_or_none()
-        if user is None:
-            raise UsageError(f"用户不存在 / unknown user {args.username}")
-        path = db.session.get(Jurisdiction, user.jurisdiction_code).path
-        who = Principal(user.id, user.username, user.role, user.jurisdiction_code, path, None, "cli")
         try:
-            result = publishing.publish(
-                who, title=body["title"], text=body["text"], clauses=body["clauses"],
-                indicator_ids=body.get("indicator_ids"), effect=body["effect"],
-                effective=date.fromisoformat(body["effective"]),
-                until=date.fromisoformat(body["until"]) if body.get("until") else None,
-                interpretation_id=body.get("id"))
-            db.session.commit()
+            who = accounts.principal_of(args.username, token_id="cli")
+        except NotFound as exc:
+            raise UsageError(f"用户不存在 / unknown user {args.username}") from exc
+        try:
+            with unit_of_work():
+                result = publishing.publish(
+                    who, title=body["title"], text=body["text"], clauses=body["clauses"],
+                    indicator_ids=body.get("indicator_ids"), effect=body["effect"],
+                    effective=date.fromisoformat(body["effective"]),
+                    until=date.fromisoformat(body["until"]) if body.get("until") else None,
+                    interpretation_id=body.get("id"))
         except (KeyError, ValueError) as exc:
             raise UsageError(f"文件内容不完整 / incomplete file: {exc}") from exc
         except DomainError as exc:

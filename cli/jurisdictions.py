@@ -67,29 +67,27 @@ def run_import(args) -> int:
 
 
 def _add_rows(rows: list[tuple[str, str, str | None]]) -> int:
-    from server.errors import DomainError
-    from server.extensions import db
-    from server.services.accounts import ensure_jurisdiction
+    from server.accounts.service import ensure_jurisdiction
+    from server.kernel.errors import DomainError
+    from server.kernel.uow import unit_of_work
 
     app = _app()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         for n, (code, name, parent) in enumerate(rows, start=1):
             if not name:
                 raise UsageError(f"第{n}行缺少名称 / row {n}: name is empty ({code})")
             try:
                 ensure_jurisdiction(code, name, parent)
             except DomainError as exc:
-                db.session.rollback()
                 raise UsageError(f"第{n}行 / row {n} ({code}): {exc.message}") from exc
-        db.session.commit()
     print(f"{len(rows)} 个行政区划已就绪 / {len(rows)} division(s) in place")
     return 0
 
 
 def run_list(args) -> int:
     """Print the tree, indented by level (or JSON)."""
-    from server.extensions import db
-    from server.models.accounts import Jurisdiction
+    from server.accounts.models import Jurisdiction
+    from server.kernel.extensions import db
 
     app = _app()
     with app.app_context():

@@ -32,8 +32,8 @@ def run_import(args) -> int:
     Raises UsageError when the file is missing or unusable (no header, unknown encoding)."""
     from assets.registry import DEMO_CSV
     from server import create_app
-    from server.errors import DomainError
-    from server.extensions import db
+    from server.kernel import uow
+    from server.kernel.errors import DomainError
     from server.registry.service import import_csv
 
     if args.demo == bool(args.file):
@@ -46,13 +46,12 @@ def run_import(args) -> int:
     app = create_app()
     with app.app_context():
         try:
-            report = import_csv(None, content, source=path.name, dry_run=args.dry_run)
+            with uow.unit_of_work():
+                report = import_csv(None, content, source=path.name, dry_run=args.dry_run)
+                if args.dry_run:
+                    uow.rollback()   # a dry run stores nothing
         except DomainError as exc:
             raise UsageError(exc.message) from exc
-        if args.dry_run:
-            db.session.rollback()
-        else:
-            db.session.commit()
     print(json.dumps(report, ensure_ascii=False, indent=2) if args.json else format_report(report))
     return 1 if report["rejected"] else 0
 

@@ -72,7 +72,7 @@ def run_serve(args) -> int:
     app = _app()
     upgrade_database(app)
     if args.demo:
-        from server.services.demo import USERS, load_demo
+        from server.app.demo import USERS, load_demo
         with app.app_context():
             summary = load_demo()
         print(f"demo data loaded; users (password for all: {summary['password']}):")
@@ -96,9 +96,9 @@ def run_serve(args) -> int:
 
 def run_users_create(args) -> int:
     """Create a user; raises UsageError for an empty password or invalid input."""
-    from server.errors import DomainError
-    from server.extensions import db
-    from server.services.accounts import create_user
+    from server.accounts.service import create_user
+    from server.kernel.errors import DomainError
+    from server.kernel.uow import unit_of_work
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -109,10 +109,10 @@ def run_users_create(args) -> int:
     app = _app()
     with app.app_context():
         try:
-            user = create_user(args.username, password, args.role, args.jurisdiction)
+            with unit_of_work():
+                user = create_user(args.username, password, args.role, args.jurisdiction)
         except DomainError as exc:
             raise UsageError(exc.message) from exc
-        db.session.commit()
         print(f"created {user.username} ({user.role}, {user.jurisdiction_code})")
     return 0
 
@@ -121,8 +121,8 @@ def run_catalog_import(args) -> int:
     """Import the packaged (and optional synthetic) catalog; prints the summary as JSON."""
     import assets
     from rules.catalog import Catalog
-    from server.extensions import db
-    from server.services.catalog_import import import_catalog
+    from server.catalog.service import import_catalog
+    from server.kernel.uow import unit_of_work
 
     catalog = assets.load_catalog()
     if getattr(args, "file", None):
@@ -143,8 +143,7 @@ def run_catalog_import(args) -> int:
         real = json.loads(assets.canonical_json(catalog))
         catalog = Catalog.from_dicts(real + generate(min(500, args.synthetic), args.synthetic))
     app = _app()
-    with app.app_context():
+    with app.app_context(), unit_of_work():
         summary = import_catalog(catalog, source="gbfield catalog import")
-        db.session.commit()
     print(json.dumps(summary, ensure_ascii=False))
     return 0

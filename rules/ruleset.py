@@ -6,6 +6,7 @@ that changed the judgement.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from rules.errors import LimitParseError
@@ -42,6 +43,23 @@ def _parses(text: str, unit: str | None) -> bool:
     except LimitParseError:
         return False
     return True
+
+
+def version_in_force(versions: Iterable[tuple[str, date]], on: date) -> str | None:
+    """Return the rule-set version in force on `on`.
+
+    `versions` are (version, effective_from) pairs ordered oldest first (by effective date,
+    then by creation). The answer is the last one effective on or before `on`; a date
+    before every version is judged with the oldest; None when there is none. The server's
+    re-judgement and the device's offline judge both choose with this.
+    """
+    first = chosen = None
+    for version, effective_from in versions:
+        if first is None:
+            first = version
+        if effective_from <= on:
+            chosen = version
+    return chosen if chosen is not None else first
 
 
 class RuleSet:

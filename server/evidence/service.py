@@ -13,8 +13,6 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from server import clock
-from server.errors import ValidationFailed
 from server.evidence.chain import (
     EVENT_KINDS,
     GENESIS,
@@ -23,8 +21,10 @@ from server.evidence.chain import (
     row_hash,
     verify_chain,
 )
-from server.extensions import db
-from server.models.evidence import EvidenceEvent
+from server.evidence.models import EvidenceEvent
+from server.kernel import clock
+from server.kernel.errors import ValidationFailed
+from server.kernel.extensions import db
 
 EVIDENCE_LOCK = 0x67626576  # "gbev"
 _BATCH = 1000

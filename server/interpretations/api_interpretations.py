@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from server.auth import current_principal, require_role
-from server.extensions import db
 from server.interpretations import publishing
 from server.interpretations.schemas import (
     InterpretationListArgs,
@@ -12,6 +10,8 @@ from server.interpretations.schemas import (
     PublishRequest,
     PublishResultSchema,
 )
+from server.kernel.access import EXPERTS
+from server.kernel.auth import current_principal, require_role
 
 blp = Blueprint("interpretations", __name__, url_prefix="/api/v1/interpretations",
                 description="Official interpretations (public read)")
@@ -33,23 +33,19 @@ def get_interpretation(interpretation_id):
 
 
 @blp.route("/", methods=["POST"])
-@require_role("expert", "admin")
+@require_role(*EXPERTS)
 @blp.arguments(PublishRequest)
 @blp.response(201, PublishResultSchema)
 def publish(body):
     """Publish a new interpretation (optionally from an answer); returns it and the flags
     raised on already-synced findings whose verdict it changes."""
-    result = publishing.publish(current_principal(), **body)
-    db.session.commit()
-    return result
+    return publishing.publish(current_principal(), **body)
 
 
 @blp.route("/<interpretation_id>/versions", methods=["POST"])
-@require_role("expert", "admin")
+@require_role(*EXPERTS)
 @blp.arguments(PublishRequest)
 @blp.response(201, PublishResultSchema)
 def publish_version(body, interpretation_id):
     """Publish version n+1 of an interpretation (the previous version is kept as history)."""
-    result = publishing.publish(current_principal(), interpretation_id=interpretation_id, **body)
-    db.session.commit()
-    return result
+    return publishing.publish(current_principal(), interpretation_id=interpretation_id, **body)

@@ -3,8 +3,7 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from server.auth import current_principal, require_role
-from server.extensions import db
+from server.accounts import service as accounts
 from server.interpretations import questions as service
 from server.interpretations.schemas import (
     AnswerRequest,
@@ -15,6 +14,8 @@ from server.interpretations.schemas import (
     QuestionListArgs,
     QuestionSchema,
 )
+from server.kernel.access import EXPERTS
+from server.kernel.auth import current_principal, require_role
 
 blp = Blueprint("questions", __name__, url_prefix="/api/v1/questions",
                 description="Interpretation questions from the field and expert answers")
@@ -38,14 +39,12 @@ def get_question(question_id):
 
 
 @blp.route("/<question_id>/answers", methods=["POST"])
-@require_role("expert", "admin")
+@require_role(*EXPERTS)
 @blp.arguments(AnswerRequest)
 @blp.response(201, AnswerSchema)
 def answer(body, question_id):
     """Answer a question; the asker's device receives it at its next pull."""
-    result = service.answer_question(current_principal(), question_id, body["text"])
-    db.session.commit()
-    return result
+    return service.answer_question(current_principal(), question_id, body["text"])
 
 
 @blp.route("/experts/<username>/fields", methods=["PUT"])
@@ -54,9 +53,7 @@ def answer(body, question_id):
 @blp.response(200, ExpertFieldsSchema)
 def set_fields(body, username):
     """Set the fields an expert answers for (routing of the queue)."""
-    result = service.set_expert_fields(current_principal(), username, body["fields"])
-    db.session.commit()
-    return result
+    return service.set_expert_fields(current_principal(), username, body["fields"])
 
 
 @blp.route("/notifications")
@@ -64,4 +61,4 @@ def set_fields(body, username):
 @blp.response(200, NotificationSchema(many=True))
 def notifications():
     """The caller's notifications (escalated questions, reminders), newest first."""
-    return service.notifications(current_principal())
+    return accounts.notifications(current_principal())

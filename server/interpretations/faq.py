@@ -5,12 +5,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import Blueprint, abort, render_template, request
-from sqlalchemy import select
 
-from server.errors import NotFound
-from server.extensions import db
+from server.catalog import service as catalog
 from server.interpretations import publishing
-from server.models.catalog import Clause, Edition, Standard
+from server.kernel.errors import NotFound
 
 bp = Blueprint("faq", __name__, url_prefix="/faq", template_folder="templates",
                static_folder="static", static_url_path="/static")
@@ -35,12 +33,11 @@ def index():
     """List interpretations grouped by standard → edition + clause (filter ?standard=)."""
     standard = request.args.get("standard") or None
     items = publishing.list_public(standard=standard)
-    editions = {e.id: e for e in db.session.execute(select(Edition)).scalars()}
-    titles = dict(db.session.execute(select(Standard.id, Standard.title)).all())
+    editions = catalog.edition_standards()
+    titles = catalog.standard_titles()
     groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for item in items:
-        ed = editions.get(item["edition_id"])
-        code = ed.standard_code if ed else item["edition_id"]
+        code = editions.get(item["edition_id"], item["edition_id"])
         groups[code][f"{item['edition_id']} 第{item['clause']}条"].append(item)
     standards = [(code, titles.get(code, ""), sorted(clauses.items())) for code, clauses in sorted(groups.items())]
     return render_template("faq/index.html", standards=standards, count=len(items), standard=standard,
@@ -54,9 +51,8 @@ def detail(interpretation_id: str):
         item = publishing.get_public(interpretation_id)
     except NotFound:
         abort(404)
-    clause_rows = []
-    for c in item.get("clauses") or [{"edition_id": item["edition_id"], "clause": item["clause"]}]:
-        row = db.session.get(Clause, (c["edition_id"], c["clause"]))
-        clause_rows.append({**c, "title": row.title if row else ""})
+    clauses = item.get("clauses") or [{"edition_id": item["edition_id"], "clause": item["clause"]}]
+    titles = catalog.clause_titles((c["edition_id"], c["clause"]) for c in clauses)
+    clause_rows = [{**c, "title": titles.get((c["edition_id"], c["clause"]), "")} for c in clauses]
     history = sorted(item.get("history", []), key=lambda v: v["version"], reverse=True)
     return render_template("faq/detail.html", item=item, clauses=clause_rows, history=history)

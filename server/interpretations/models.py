@@ -1,20 +1,49 @@
-"""Tables of the interpretation workflow (issue 6).
+"""Tables of the interpretation workflow.
 
-The published, pulled record of an interpretation is `server.models.catalog.Interpretation`
-(one row per id: the newest version, with the version history inside `data`). The tables
-here hold what the workflow needs besides: every published version, answers, the expert
-queue and the experts' fields, the Chinese search index, question→candidate matches,
-notifications, 回头看 reminders and nightly compliance statistics.
+Officers' questions; the published, pulled record of an interpretation (`Interpretation`:
+one row per id, the newest version, with the version history inside `data`); every
+published version, answers, the expert queue and the experts' fields, the Chinese search
+index and question→candidate matches.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
-from server.models._types import Json, Timestamp
+from server.kernel.extensions import db
+from server.kernel.types import Json, Synced, Timestamp
+
+
+class Question(db.Model):
+    """An interpretation question from an officer (pushed by the tablet)."""
+
+    __tablename__ = "questions"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(default=1)
+    asked_by: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    jurisdiction_path: Mapped[str] = mapped_column(String(200))
+    inspection_id: Mapped[str | None] = mapped_column(String(36))
+    indicator_id: Mapped[str | None] = mapped_column(String(200))
+    edition_id: Mapped[str | None] = mapped_column(String(80))
+    clause: Mapped[str | None] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    data: Mapped[dict] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class Interpretation(Synced, db.Model):
+    """The pulled record of an official interpretation: its newest version (`data` holds the
+    version history too)."""
+
+    __tablename__ = "interpretations"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    edition_id: Mapped[str] = mapped_column(String(80), index=True)
+    clause: Mapped[str | None] = mapped_column(String(40))
+    effective: Mapped[date | None] = mapped_column(Date)
+    published_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
 class InterpretationVersion(db.Model):
@@ -100,47 +129,6 @@ class SearchTerm(db.Model):
     doc_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
     doc_id: Mapped[str] = mapped_column(String(80), primary_key=True)
     tf: Mapped[int] = mapped_column(Integer)
-
-
-class Notification(db.Model):
-    """A message for a user (escalated questions for experts/admins, reminders)."""
-
-    __tablename__ = "notifications"
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    kind: Mapped[str] = mapped_column(String(30))
-    data: Mapped[dict] = mapped_column(Json)
-    created_at: Mapped[datetime] = mapped_column(Timestamp)
-    read_at: Mapped[datetime | None] = mapped_column(Timestamp)
-
-
-class RecheckReminder(db.Model):
-    """A 回头看 reminder sent for a failed finding (one per finding; the flag carries it)."""
-
-    __tablename__ = "recheck_reminders"
-    finding_id: Mapped[str] = mapped_column(String(36), primary_key=True)
-    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
-    flag_id: Mapped[str] = mapped_column(String(36))
-    created_at: Mapped[datetime] = mapped_column(Timestamp)
-
-
-class ComplianceStat(db.Model):
-    """Nightly compliance figures per inspection day × jurisdiction × standard."""
-
-    __tablename__ = "compliance_stats"
-    __table_args__ = (UniqueConstraint("day", "jurisdiction_code", "standard_code"),)
-    id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date, index=True)
-    jurisdiction_code: Mapped[str] = mapped_column(String(6))
-    jurisdiction_path: Mapped[str] = mapped_column(String(200), index=True)
-    standard_code: Mapped[str] = mapped_column(String(60))
-    inspections: Mapped[int] = mapped_column(Integer)
-    findings: Mapped[int] = mapped_column(Integer)
-    passed: Mapped[int] = mapped_column(Integer)
-    failed: Mapped[int] = mapped_column(Integer)
-    inconclusive: Mapped[int] = mapped_column(Integer)
-    disagreements: Mapped[int] = mapped_column(Integer)
-    computed_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
 Index("ix_search_terms_doc", SearchTerm.doc_kind, SearchTerm.doc_id)

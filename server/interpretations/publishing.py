@@ -3,10 +3,11 @@ rules apply from the effective date.
 
 Publishing version n of an interpretation id: stores an `InterpretationVersion`, marks
 version n-1 superseded (history kept), upserts the pulled catalog row
-(`server.models.catalog.Interpretation`, entity `interpretation`: the newest version plus
-`history`), indexes it for question matching, links the answer/question it came from,
-and re-judges the already-synced findings it affects (server.interpretations.rescan):
-a changed outcome becomes a flag with before and after, never a silent rewrite.
+(`Interpretation`, entity `interpretation`: the newest version plus `history`), indexes
+it for question matching, links the answer/question it came from, tells the rule-set
+provider (its rule sets now judge with the new version) and re-judges the already-synced
+findings it affects (the inspections feature's re-scan): a changed outcome becomes a flag
+with before and after, never a silent rewrite.
 """
 from __future__ import annotations
 
@@ -14,18 +15,22 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from server import clock
-from server.auth import Principal
-from server.errors import Forbidden, NotFound, ValidationFailed
-from server.extensions import db
-from server.interpretations import rescan, rules_bridge, search
-from server.interpretations.models import Answer, InterpretationVersion
+from rules.errors import InterpretationError, RulesError
+from rules.interpretation import Interpretation as RulesInterpretation
+from rules.limits import parse_limit
+from server.catalog import service as catalog
+from server.inspections import service as inspections
+from server.interpretations import search
+from server.interpretations.models import Answer, Interpretation, InterpretationVersion, Question
 from server.interpretations.questions import save_question
-from server.models.catalog import Clause, Edition, Indicator, Interpretation
-from server.models.records import Question
-from server.services.catalog_import import content_hash
-from server.services.changes import record_change
-from sync.protocol import OP_UPSERT
+from server.kernel import clock
+from server.kernel.access import EXPERTS
+from server.kernel.auth import Principal
+from server.kernel.changes import record_upsert
+from server.kernel.errors import Forbidden, NotFound, ValidationFailed
+from server.kernel.extensions import db
+from server.kernel.types import content_hash
+from server.rulesets import service as rulesets
 
 
 def version_json(row: InterpretationVersion) -> dict:
@@ -60,16 +65,15 @@ def _check_clauses(clauses: list[dict], indicator_ids: list[str]) -> list[str]:
     if not clauses:
         raise ValidationFailed("至少要关联一个条款 / attach at least one clause", details={"clauses": ["required"]})
     for n, c in enumerate(clauses):
-        if db.session.get(Edition, c.get("edition_id") or "") is None:
+        if not catalog.edition_exists(c.get("edition_id") or ""):
             raise ValidationFailed(f"未知标准版本：{c.get('edition_id')} / unknown edition",
                                    details={f"clauses.{n}.edition_id": ["unknown"]})
-        if db.session.get(Clause, (c["edition_id"], str(c.get("clause") or ""))) is None:
+        if not catalog.clause_exists(c["edition_id"], str(c.get("clause") or "")):
             raise ValidationFailed(f"{c['edition_id']} 没有第{c.get('clause')}条 / unknown clause",
                                    details={f"clauses.{n}.clause": ["unknown"]})
     pairs = {(c["edition_id"], str(c["clause"])) for c in clauses}
     if indicator_ids:
-        found = {r.id: (r.edition_id, r.clause) for r in db.session.execute(
-            select(Indicator.id, Indicator.edition_id, Indicator.clause).where(Indicator.id.in_(indicator_ids)))}
+        found = catalog.indicator_places(indicator_ids)
         for ident in indicator_ids:
             if ident not in found:
                 raise ValidationFailed(f"未知指标：{ident} / unknown indicator", details={"indicator_ids": [ident]})
@@ -81,24 +85,18 @@ def _check_clauses(clauses: list[dict], indicator_ids: list[str]) -> list[str]:
         return []
     ids = []
     for edition_id, number in sorted(pairs):
-        ids += db.session.execute(select(Indicator.id).where(Indicator.edition_id == edition_id,
-                                                             Indicator.clause == number)
-                                  .order_by(Indicator.id)).scalars().all()
+        ids += catalog.indicators_of_clause(edition_id, number)
     return ids
 
 
 def _check_effect(rules_obj, indicator_ids: list[str]) -> None:
-    from rules.errors import RulesError
-    from rules.limits import parse_limit
-
     (key, value), = rules_obj.effect.items()
     if key != "limit":
         return
-    units = db.session.execute(select(Indicator.data).where(Indicator.id.in_(indicator_ids))).scalars() \
-        if indicator_ids else [None]
-    for data in units:
+    units = catalog.indicator_units(indicator_ids) if indicator_ids else [None]
+    for unit in units:
         try:
-            parse_limit(value, (data or {}).get("unit"))
+            parse_limit(value, unit)
         except RulesError as exc:
             raise ValidationFailed(f"解释中的限值无法识别 / unreadable limit: {exc}",
                                    details={"effect.limit": [str(exc)]}) from exc
@@ -113,10 +111,7 @@ def publish(principal: Principal, *, title: str, text: str, effect: dict, effect
     Raises Forbidden (not expert/admin), NotFound (unknown interpretation/answer),
     ValidationFailed (unknown clause/indicator, bad effect, unreadable limit, empty text).
     """
-    from rules.errors import InterpretationError
-    from rules.interpretation import Interpretation as RulesInterpretation
-
-    if principal.role not in ("expert", "admin"):
+    if principal.role not in EXPERTS:
         raise Forbidden("只有专家可以发布解释 / only experts publish interpretations")
     if not (title or "").strip() or not (text or "").strip():
         raise ValidationFailed("标题和正文不能为空 / title and text are required",
@@ -154,22 +149,19 @@ def publish(principal: Principal, *, title: str, text: str, effect: dict, effect
     search.index_document("interpretation", ident, row.title, f"{row.text}\n{_clause_words(clauses)}")
     if answer is not None:
         _link_answer(answer, ident)
-    rules_bridge.forget_revision()
-    flags = rescan.flag_changed_verdicts(rules_obj, exclude_new=(ident, version))
+    rulesets.provider().invalidate()
+    flags = inspections.flag_changed_verdicts(rules_obj, exclude_new=(ident, version))
     return {"interpretation": data, "flags": flags}
 
 
 def _clause_indicators(clause: dict) -> list[str]:
-    return db.session.execute(select(Indicator.id).where(Indicator.edition_id == clause["edition_id"],
-                                                         Indicator.clause == clause["clause"])).scalars().all()
+    return catalog.indicators_of_clause(clause["edition_id"], clause["clause"])
 
 
 def _clause_words(clauses: list[dict]) -> str:
-    parts = []
-    for c in clauses:
-        row = db.session.get(Clause, (c["edition_id"], c["clause"]))
-        parts.append(f"{c['edition_id']} 第{c['clause']}条 {row.title if row else ''}")
-    return "\n".join(parts)
+    titles = catalog.clause_titles((c["edition_id"], c["clause"]) for c in clauses)
+    return "\n".join(f"{c['edition_id']} 第{c['clause']}条 {titles.get((c['edition_id'], c['clause']), '')}"
+                     for c in clauses)
 
 
 def _upsert_catalog_row(ident: str, versions: list[InterpretationVersion], now) -> dict:
@@ -183,7 +175,7 @@ def _upsert_catalog_row(ident: str, versions: list[InterpretationVersion], now) 
     row.edition_id, row.clause, row.effective = newest.edition_id, newest.clause, newest.effective
     row.published_at, row.updated_at, row.deleted_at = now, now, None
     row.data, row.content_hash = data, content_hash(data)
-    record_change("interpretation", ident, OP_UPSERT, newest.version, data)
+    record_upsert("interpretation", ident, newest.version, data)
     return data
 
 
@@ -205,7 +197,7 @@ def list_public(*, standard: str | None = None, edition_id: str | None = None,
     if edition_id:
         stmt = stmt.where(Interpretation.edition_id == edition_id)
     if standard:
-        stmt = stmt.join(Edition, Edition.id == Interpretation.edition_id).where(Edition.standard_code == standard)
+        stmt = stmt.where(Interpretation.edition_id.in_(catalog.edition_ids_of_standard(standard)))
     if clause:
         stmt = stmt.where(Interpretation.clause == clause)
     rows = db.session.execute(stmt.order_by(Interpretation.edition_id, Interpretation.clause,

@@ -1,7 +1,7 @@
 """Questions from the field: matching on push, the expert queue, answers, expert fields.
 
-`on_question_pushed(question)` is called by the push service right after it stores a
-question (same SAVEPOINT): the question is matched against published interpretations and
+`on_question_pushed(question)` is called by the question push handler right after the
+batch stored a question (same transaction): the question is matched against published interpretations and
 earlier answers (server.interpretations.search); candidates above the threshold go into
 the question's data (the device receives them as a `question` change at its next pull);
 a question nothing answers goes to the expert queue of its standard's field.
@@ -10,27 +10,28 @@ from __future__ import annotations
 
 import os
 import uuid
+from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
 
-from server import clock
-from server.auth import Principal
-from server.errors import Forbidden, NotFound, ValidationFailed
-from server.extensions import db
+from server.accounts import service as accounts
+from server.catalog import service as catalog
 from server.interpretations import search
 from server.interpretations.models import (
     Answer,
     ExpertField,
     ExpertQueueEntry,
     InterpretationVersion,
-    Notification,
+    Question,
     QuestionCandidate,
 )
-from server.models.accounts import User
-from server.models.catalog import Edition, Indicator, Standard
-from server.models.records import Question
-from server.services.records import emit, question_json
+from server.kernel import clock
+from server.kernel.access import EXPERTS
+from server.kernel.auth import Principal
+from server.kernel.changes import record_upsert
+from server.kernel.errors import Forbidden, NotFound, ValidationFailed
+from server.kernel.extensions import db
 
 GENERAL_FIELD = "general"
 DEFAULT_THRESHOLD = 0.35
@@ -49,8 +50,14 @@ def save_question(row: Question, **changes) -> None:
     asking inspector's devices (and experts) pull."""
     row.data = {**(row.data or {}), **changes}
     row.version += 1
-    emit("question", row.id, row.version, question_json(row), scope_path=row.jurisdiction_path,
-         owner=row.asked_by)
+    record_upsert("question", row.id, row.version, question_json(row), scope_path=row.jurisdiction_path,
+                  owner_user_id=row.asked_by)
+
+
+def question_json(row: Question) -> dict:
+    """Return the pull/API shape of a question."""
+    return {**row.data, "id": row.id, "version": row.version, "status": row.status,
+            "text": row.text, "created_at": clock.as_utc(row.created_at).isoformat()}
 
 
 def field_of(row: Question) -> str:
@@ -58,13 +65,10 @@ def field_of(row: Question) -> str:
     from its indicator or edition; GENERAL_FIELD when neither is known."""
     edition_id = row.edition_id
     if not edition_id and row.indicator_id:
-        edition_id = db.session.execute(select(Indicator.edition_id)
-                                        .where(Indicator.id == row.indicator_id)).scalar()
+        edition_id = catalog.indicator_editions([row.indicator_id]).get(row.indicator_id)
     if not edition_id:
         return GENERAL_FIELD
-    found = db.session.execute(select(Standard.field).join(Edition, Edition.standard_code == Standard.id)
-                               .where(Edition.id == edition_id)).scalar()
-    return found or GENERAL_FIELD
+    return catalog.edition_field(edition_id) or GENERAL_FIELD
 
 
 def _candidate(hit: search.Hit) -> dict | None:
@@ -134,7 +138,7 @@ def _question(question_id: str) -> Question:
 
 
 def _can_read(principal: Principal, row: Question) -> bool:
-    if principal.role in ("expert", "admin"):
+    if principal.role in EXPERTS:
         return True
     if principal.role == "supervisor":
         return principal.in_subtree(row.jurisdiction_path)
@@ -177,7 +181,7 @@ def answer_question(principal: Principal, question_id: str, text: str) -> dict:
     """Store an expert's answer, close the queue entry, index the answer for later
     questions and send the updated question to the asker. Returns the answer dict.
     Raises Forbidden (not an expert/admin), NotFound, ValidationFailed (empty text)."""
-    if principal.role not in ("expert", "admin"):
+    if principal.role not in EXPERTS:
         raise Forbidden("只有专家可以答复 / only experts answer questions")
     if not text or not text.strip():
         raise ValidationFailed("答复内容不能为空 / the answer is empty", details={"text": ["required"]})
@@ -213,7 +217,7 @@ def set_expert_fields(principal: Principal, username: str, fields: list[str]) ->
     Raises Forbidden, NotFound (unknown user), ValidationFailed (not an expert)."""
     if principal.role != "admin":
         raise Forbidden("只有管理员可以设置专家领域 / admin only")
-    user = db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+    user = accounts.find_user(username)
     if user is None:
         raise NotFound("用户不存在 / no such user")
     if user.role != "expert":
@@ -224,20 +228,24 @@ def set_expert_fields(principal: Principal, username: str, fields: list[str]) ->
     return {"username": username, "fields": sorted(set(fields))}
 
 
-def notify(user_ids, kind: str, data: dict) -> int:
-    """Create one notification per user; returns how many."""
-    now, n = clock.now(), 0
-    for uid in sorted(set(user_ids)):
-        db.session.add(Notification(id=str(uuid.uuid4()), user_id=uid, kind=kind, data=data, created_at=now))
-        n += 1
-    return n
-
-
-def notifications(principal: Principal, *, unread: bool = False) -> list[dict]:
-    """Return the caller's notifications, newest first."""
-    stmt = select(Notification).where(Notification.user_id == principal.user_id)
-    if unread:
-        stmt = stmt.where(Notification.read_at.is_(None))
-    rows = db.session.execute(stmt.order_by(Notification.created_at.desc())).scalars()
-    return [{"id": r.id, "kind": r.kind, "data": r.data, "read_at": clock.as_utc(r.read_at).isoformat()
-             if r.read_at else None, "created_at": clock.as_utc(r.created_at).isoformat()} for r in rows]
+def escalate_overdue(now, hours: int) -> list[str]:
+    """Escalate queued questions unanswered for `hours`: mark them escalated (the asker's
+    devices and experts pull the change) and notify the field's experts and every admin.
+    Returns the escalated question ids."""
+    cutoff = now - timedelta(hours=hours)
+    entries = db.session.execute(select(ExpertQueueEntry).where(
+        ExpertQueueEntry.closed_at.is_(None), ExpertQueueEntry.escalated_at.is_(None),
+        ExpertQueueEntry.created_at <= cutoff).order_by(ExpertQueueEntry.created_at)).scalars().all()
+    admins = accounts.user_ids(role="admin")
+    done = []
+    for entry in entries:
+        entry.escalated_at = now
+        question = db.session.get(Question, entry.question_id)
+        experts = db.session.execute(select(ExpertField.user_id).where(ExpertField.field == entry.field)).scalars().all()
+        accounts.notify([*experts, *admins], "question_escalated",
+                        {"question_id": entry.question_id, "field": entry.field, "text": question.text if question else "",
+                         "message": f"问题超过 {hours} 小时未答复，已升级 / unanswered for {hours} h: escalated"})
+        if question is not None:
+            save_question(question, escalated=True, escalated_at=now.isoformat())
+        done.append(entry.question_id)
+    return done

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Float, case, cast, delete, func, insert, literal, select
 
-from server.extensions import db
 from server.interpretations.models import SearchDoc, SearchTerm
+from server.kernel.extensions import db
 from zhsearch import token_weight, tokens
 
 K1, B = 1.2, 0.75

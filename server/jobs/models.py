@@ -1,4 +1,4 @@
-"""Scheduler bookkeeping: the single-runner lease, job runs, edition status marks."""
+"""Scheduler bookkeeping: the single-runner lease and the job runs."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -6,8 +6,8 @@ from datetime import datetime
 from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from server.extensions import db
-from server.models._types import Timestamp
+from server.kernel.extensions import db
+from server.kernel.types import Timestamp
 
 
 class SchedulerLease(db.Model):
@@ -32,12 +32,3 @@ class JobRun(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
     result: Mapped[str | None] = mapped_column(String(500))
     pid: Mapped[int] = mapped_column(Integer)
-
-
-class EditionStatusMark(db.Model):
-    """The computed status (现行/即将实施/废止) of an edition at the last scheduler run."""
-
-    __tablename__ = "edition_status_marks"
-    edition_id: Mapped[str] = mapped_column(String(80), primary_key=True)
-    status: Mapped[str] = mapped_column(String(10))
-    changed_at: Mapped[datetime] = mapped_column(Timestamp)

@@ -16,18 +16,25 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.exc import IntegrityError
 
-from server.extensions import db
 from server.jobs import lease, tasks
-from server.jobs.context import app_context
+from server.jobs.models import JobRun
 from server.jobs.settings import setting
+from server.kernel import clock
+from server.kernel.extensions import db
+from server.kernel.runtime import app_context
+from server.kernel.uow import unit_of_work
 
 log = logging.getLogger(__name__)
 JOBSTORE_TABLE = "apscheduler_jobs"
@@ -48,7 +55,6 @@ class JobSpec:
         if self.every_seconds:
             start = int(now.timestamp()) // self.every_seconds * self.every_seconds
             return datetime.fromtimestamp(start, UTC).isoformat()
-        from zoneinfo import ZoneInfo
         return now.astimezone(ZoneInfo(tz)).date().isoformat()
 
 
@@ -77,9 +83,6 @@ def run_job(name: str, config: Mapping[str, Any] | None, now: datetime | None = 
     Returns the job's summary, or None when skipped (lease not held, slot already run).
     What APScheduler calls (module-level, picklable arguments). Raises what the job raises.
     """
-    from server import clock
-    from server.jobs.models import JobRun
-
     now = now or clock.now()
     spec = _spec(name, config)
     slot = spec.slot(now, setting(config, "GBFIELD_SCHEDULER_TZ"))
@@ -89,10 +92,10 @@ def run_job(name: str, config: Mapping[str, Any] | None, now: datetime | None = 
             log.warning("job %s skipped: this process does not hold the scheduler lease", name)
             return None
         try:
-            db.session.add(JobRun(job=name, due=slot, holder=holder, started_at=now, pid=os.getpid()))
-            db.session.commit()
+            with unit_of_work():
+                db.session.add(JobRun(job=name, due=slot, holder=holder, started_at=now, pid=os.getpid()))
+                db.session.flush()
         except IntegrityError:
-            db.session.rollback()
             log.info("job %s slot %s already ran", name, slot)
             return None
     try:
@@ -105,14 +108,10 @@ def run_job(name: str, config: Mapping[str, Any] | None, now: datetime | None = 
 
 
 def _finish(name: str, slot: str, config, result: str) -> None:
-    from server import clock
-    from server.jobs.models import JobRun
-
-    with app_context(config):
+    with app_context(config), unit_of_work():
         row = db.session.get(JobRun, (name, slot))
         if row is not None:
             row.finished_at, row.result = clock.now(), result[:500]
-            db.session.commit()
 
 
 def _jobstore_url(config) -> str:
@@ -123,9 +122,6 @@ def _jobstore_url(config) -> str:
 def build_scheduler(config: Mapping[str, Any] | None):
     """Return a BackgroundScheduler (not started) with an SQLAlchemyJobStore on the app
     database and every job of `job_specs` added (replacing stored ones)."""
-    from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
-    from apscheduler.schedulers.background import BackgroundScheduler
-
     tz = setting(config, "GBFIELD_SCHEDULER_TZ")
     url = _jobstore_url(config)
     options = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
@@ -154,8 +150,6 @@ class SchedulerRunner:
         self.leading = False
 
     def _renew(self) -> bool:
-        from server import clock
-
         with app_context(self.config):
             return lease.acquire(self.holder, clock.now(), self.ttl)
 
@@ -180,8 +174,6 @@ class SchedulerRunner:
 
     def run(self, stop: threading.Event, *, max_seconds: float | None = None) -> None:
         """Run until `stop` is set (or max_seconds pass), renewing every third of the lease."""
-        import time
-
         deadline = None if max_seconds is None else time.monotonic() + max_seconds
         try:
             while not stop.is_set() and (deadline is None or time.monotonic() < deadline):

@@ -5,7 +5,7 @@ one error handler in ``server.errors`` answers them as is).
 """
 from __future__ import annotations
 
-from server.errors import DomainError
+from server.kernel.errors import DomainError
 from sync.protocol import ERROR_STATUS, ErrorCode
 
 

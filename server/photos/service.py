@@ -12,15 +12,18 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from server import clock
-from server.auth import Principal
-from server.errors import ValidationFailed
 from server.evidence import service as evidence
-from server.extensions import db
-from server.models.photos import Photo
+from server.kernel import clock
+from server.kernel.auth import Principal
+from server.kernel.errors import ValidationFailed
+from server.kernel.extensions import db
 from server.photos import imaging
-from server.photos.errors import PhotoHashMismatch, PhotoNotFound
+from server.photos.errors import PhotoError, PhotoHashMismatch, PhotoNotFound
+from server.photos.models import Photo
 from server.photos.storage import DERIVED_KINDS, blob_key, blob_store, is_sha256, settings
+
+__all__ = ["PhotoError", "blob_key", "blob_store", "ensure_derivatives", "get_photo", "is_sha256", "photo_json", "photos_missing",
+           "photos_present", "record_attached", "settings", "store_photo"]
 
 _CHECK_LIMIT = 1000
 
@@ -130,27 +133,6 @@ def photo_json(photo: Photo) -> dict:
     return {"sha256": photo.sha256, "size": photo.size, "mime": photo.mime, "width": photo.width,
             "height": photo.height, "exif": photo.exif, "original_sha256": photo.original_sha256,
             "arrived_at": clock.as_utc(photo.arrived_at).isoformat(), "derivatives_ready": photo.derivatives_ready}
-
-
-def inspection_photo_status(inspection_id: str) -> dict:
-    """Return ``{"referenced": [...], "missing": [...], "complete": bool}`` for the photos
-    referenced by the latest revision of each finding of an inspection (and by the
-    inspection's own ``data["photos"]``, if any)."""
-    from server.models.records import Finding, Inspection
-
-    referenced: set[str] = set()
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is not None:
-        referenced |= {p for p in (inspection.data or {}).get("photos") or () if is_sha256(p)}
-    latest: dict[str, tuple[int, list]] = {}
-    for finding_id, revision, data in db.session.execute(
-            select(Finding.id, Finding.revision, Finding.data).where(Finding.inspection_id == inspection_id)):
-        if finding_id not in latest or revision > latest[finding_id][0]:
-            latest[finding_id] = (revision, (data or {}).get("photos") or [])
-    for _, photos in latest.values():
-        referenced |= {p for p in photos if is_sha256(p)}
-    missing = photos_missing(referenced) if referenced else set()
-    return {"referenced": sorted(referenced), "missing": sorted(missing), "complete": not missing}
 
 
 def record_attached(photos: Iterable[str], *, record_type: str, record_id: str, actor: str) -> None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
-from server.blobs import BlobStore, store_from_config
+from server.kernel.blobs import BlobStore, store_from_config
 from server.photos.imaging import ImageLimits
 
 KINDS = ("original", "thumb", "screen", "public")

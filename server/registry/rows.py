@@ -22,10 +22,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from stdnum.cn import uscc
-from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
-
-from codes import CodeError, gtin14, parse_standard_number
+from codes import CodeError, CreditCodeError, gtin14, parse_standard_number, validate_credit_code
 from rules.catalog import Catalog, Edition, Standard
 from rules.errors import RulesError
 
@@ -121,18 +118,10 @@ def read_csv(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
 def check_credit_code(value: str) -> str:
     """Return the normalised 统一社会信用代码 (GB 32100-2015); raises ValueError with a
     Chinese reason (length, characters, or the check character expected)."""
-    code = value.strip().upper().replace(" ", "")
     try:
-        return uscc.validate(code)
-    except InvalidLength as exc:
-        raise ValueError(f"统一社会信用代码应为18位，实为{len(code)}位：{value} (must have 18 characters)") from exc
-    except InvalidChecksum as exc:
-        expected = uscc.calc_check_digit(code[:17])
-        raise ValueError(f"统一社会信用代码校验码错误：应为 {expected}，实为 {code[17]}（GB 32100-2015）：{value} "
-                         f"(check character should be {expected})") from exc
-    except (InvalidFormat, ValidationError) as exc:
-        raise ValueError(f"统一社会信用代码含不允许的字符（不使用 I、O、Z、S、V）或格式错误：{value} "
-                         f"(invalid characters or format)") from exc
+        return validate_credit_code(value)
+    except CreditCodeError as exc:
+        raise ValueError(exc.message) from exc
 
 
 def _check_gtin(value: str) -> str:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from server.schemas import offset_field
+from server.kernel.schemas import offset_field
 
 
 class ProductListArgs(ma.Schema):

@@ -2,7 +2,7 @@
 
 Every product that changes emits a `product` change (`record_change`) in the same
 transaction, so tablets receive it by pull; a product whose content is unchanged emits
-nothing (re-importing the same file changes nothing). The caller commits.
+nothing (re-importing the same file changes nothing). The unit of work commits.
 """
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from codes import CodeError, gtin14
-from server import clock
-from server.auth import Principal
-from server.errors import NotFound, ValidationFailed
-from server.extensions import db
-from server.models.catalog import Product
-from server.registry.catalog_view import current_catalog
+from server.catalog.service import current_catalog
+from server.kernel import clock
+from server.kernel.auth import Principal
+from server.kernel.changes import record_change
+from server.kernel.errors import NotFound, ValidationFailed
+from server.kernel.extensions import db
+from server.kernel.types import content_hash
+from server.registry.models import Product
 from server.registry.rows import HeaderError, check_row, check_rows, decode_csv, read_csv
-from server.services.catalog_import import content_hash
-from server.services.changes import record_change
 from sync.protocol import OP_DELETE, OP_UPSERT
 
 MAX_LIST = 500
@@ -33,6 +33,12 @@ def normalise_gtin(value: str) -> str:
         return gtin14(str(value))
     except CodeError as exc:
         raise ValidationFailed(exc.message, details={"gtin": [exc.message]}) from exc
+
+
+def live_product(gtin: str) -> dict[str, Any] | None:
+    """Return the record of the registered (not withdrawn) product `gtin` (GTIN-14), or None."""
+    row = db.session.get(Product, gtin)
+    return None if row is None or row.deleted_at is not None else row.data
 
 
 def product_json(row: Product) -> dict[str, Any]:

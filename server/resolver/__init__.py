@@ -1,16 +1,12 @@
-"""The public resolver: GS1 Digital Link pages for products (`/01/<gtin>…`) and the
+"""resolver: the public pages for products (GS1 Digital Link `/01/<gtin>…`) and the
 project's standard links (`/s/<standard>[/<clause>]`), for consumers' phones, with no
 login and nothing loaded from outside the server (templates and CSS are packaged here).
-
-Register on the app at the site root: `app.register_blueprint(server.resolver.bp)`.
+Registered at the site root; it reads the registry and the catalog through their services.
 """
 from __future__ import annotations
 
-from flask import Blueprint
-
-bp = Blueprint("resolver", __name__, template_folder="templates", static_folder="static",
-               static_url_path="/resolver/static")
-
+from server.kernel.features import Feature
 from server.resolver import routes  # noqa: F401  (attaches the views to bp)
+from server.resolver.blueprint import bp
 
-__all__ = ["bp"]
+FEATURE = Feature("resolver", pages=(bp,))

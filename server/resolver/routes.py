@@ -13,16 +13,17 @@ from typing import Any
 from urllib.parse import unquote
 
 from flask import current_app, jsonify, make_response, redirect, render_template, request
+from werkzeug.exceptions import HTTPException
 
-from codes import CodeError, parse_digital_link, parse_standard_link
+from assets.messages import words
+from codes import CodeError, china_prefix, parse_digital_link, parse_standard_link
 from rules.errors import RulesError
-from server import clock
-from server.errors import error_response
-from server.extensions import db
-from server.models.catalog import Product
-from server.registry.catalog_view import current_catalog
-from server.resolver import bp
-from server.resolver.i18n import TEXT, pick_lang, status_label
+from server.catalog.service import current_catalog
+from server.kernel import clock
+from server.kernel.errors import error_response
+from server.kernel.i18n import choose_language
+from server.registry.service import live_product
+from server.resolver.blueprint import bp
 from server.resolver.present import (
     GS1_VOC,
     LINKSET_TYPE,
@@ -57,14 +58,27 @@ def _wanted() -> str:
     return {"application/json": "json", LINKSET_TYPE: "linkset"}.get(best, "html")
 
 
+STATUS_KEYS = {"现行": "current", "即将实施": "upcoming", "废止": "withdrawn"}
+
+
 def _lang() -> str:
-    return pick_lang(request.args.get("lang"))
+    """Return "en" for ?lang=en (also en-US …), else "zh"."""
+    return "en" if (request.args.get("lang") or "").lower().startswith("en") else "zh"
+
+
+def status_label(status: str | None, lang: str) -> str:
+    """Return the status badge text: 现行 / 即将实施 / 废止, or Current / Upcoming / Withdrawn."""
+    if status is None:
+        return ""
+    key = STATUS_KEYS.get(status)
+    return words("resolver", lang)[f"status_{key}"] if key else status
 
 
 def _render(template: str, status: int, **context: Any):
     lang = _lang()
-    resp = make_response(render_template(template, t=TEXT[lang], lang=lang, status_label=status_label,
-                                         **context), status)
+    choose_language("en" if lang == "en" else "zh-CN")
+    resp = make_response(render_template(template, t=words("resolver", lang), lang=lang,
+                                         status_label=status_label, **context), status)
     resp.headers["Content-Type"] = "text/html; charset=utf-8"
     return resp
 
@@ -85,8 +99,6 @@ def _cors(resp):
 
 @bp.errorhandler(Exception)
 def _unexpected(exc: Exception):
-    from werkzeug.exceptions import HTTPException
-
     if isinstance(exc, HTTPException):
         return _error(exc.code or 500, ErrorCode.NOT_FOUND if exc.code == 404 else ErrorCode.BAD_REQUEST,
                       exc.description or exc.name, kind="server")
@@ -116,14 +128,13 @@ def resolve_gtin(rest: str):
             details["position"] = exc.position
         return _error(400, ErrorCode.BAD_REQUEST, exc.message, details, kind="bad", uri=unquote(uri))
     gtin = link.path_ais["01"]
-    row = db.session.get(Product, gtin)
-    if row is None or row.deleted_at is not None:
-        from codes import china_prefix
+    product = live_product(gtin)
+    if product is None:
         message = f"未找到该商品：商品条码 {gtin} 尚未在商品库中登记 (GTIN not in the registry)"
         return _error(404, ErrorCode.NOT_FOUND, message, {"gtin": gtin}, kind="not_found", gtin=gtin,
                       china=china_prefix(gtin))
     base = _base()
-    view = product_view(link, row.data, current_catalog(), base=base, on=china_today(clock.now()))
+    view = product_view(link, product, current_catalog(), base=base, on=china_today(clock.now()))
     given_gtin = rest.split("/", 1)[0]
     same_as = view["digital_link"] if given_gtin != gtin else None
     link_type = request.args.get("linkType")

@@ -1,7 +1,7 @@
 """tus answers that are errors, as DomainErrors (the one error body, tus status codes)."""
 from __future__ import annotations
 
-from server.photos.errors import PhotoError
+from server.photos.service import PhotoError
 from sync.protocol import ERROR_STATUS, ErrorCode
 
 

@@ -16,12 +16,11 @@ from typing import BinaryIO
 
 from flask import current_app
 
-from server import clock
-from server.auth import Principal
-from server.extensions import db
+from server.kernel import clock
+from server.kernel.auth import Principal
+from server.kernel.uow import unit_of_work
 from server.photos import service as photos
-from server.photos.errors import PhotoError
-from server.photos.storage import is_sha256, settings
+from server.photos.service import PhotoError, is_sha256, settings
 from server.uploads import errors, staging
 
 log = logging.getLogger(__name__)
@@ -157,17 +156,18 @@ def append_chunk(principal: Principal, upload_id: str, offset_header: str | None
 def finish_upload(principal: Principal, info: staging.UploadInfo) -> None:
     """Store the complete upload as a photo and remove it from staging, whatever the outcome.
 
-    Raises the PhotoError of a rejected photo (after removing the upload and rolling back)."""
+    Commits (server.kernel.uow) before it removes the staged bytes. Raises the PhotoError of a
+    rejected photo (after removing the upload and rolling back), Unavailable when the
+    commit fails (the upload stays)."""
     area = get_staging()
     try:
-        with area.locked(info.id):
+        # the photo is stored (committed) before the staged bytes go and the last PATCH is answered
+        with area.locked(info.id), unit_of_work():
             data = area.read_all(info.id)
             hashed = area.whole_sha256(info.id, len(data)) if len(data) == info.length else None
             photos.store_photo(data, info.sha256, principal, filename=info.metadata.get("filename"),
                                source_path=str(area.part_path(info.id)), known_sha256=hashed)
-            db.session.commit()
     except PhotoError:
-        db.session.rollback()
         area.delete(info.id)
         raise
     except staging.UnknownUpload:
@@ -181,6 +181,7 @@ def terminate(principal: Principal, upload_id: str) -> None:
     get_staging().delete(upload_id)
 
 
-def purge_expired() -> int:
-    """Remove expired partial uploads; returns how many (run from the scheduler)."""
-    return get_staging().purge_expired()
+def purge_expired(now=None) -> int:
+    """Remove partial uploads expired at `now` (default: now); returns how many (run from
+    the scheduler)."""
+    return get_staging().purge_expired(now)

@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from server import clock
+from server.kernel import clock
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 READ_SIZE = 1024 * 1024

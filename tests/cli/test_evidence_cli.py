@@ -5,9 +5,9 @@ import pytest
 from sqlalchemy import text
 
 from cli.main import main as gbfield
+from server.app import loopback
 from server.evidence import service
-from server.extensions import db
-from server.uploads import loopback
+from server.kernel.extensions import db
 
 
 @pytest.fixture

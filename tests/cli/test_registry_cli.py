@@ -14,7 +14,7 @@ BAD = ("gtin,name,standards\n"
 
 @pytest.fixture
 def database(tmp_path, monkeypatch):
-    from server.extensions import db
+    from server.kernel.extensions import db
     from tests.server.server_testkit import make_app
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"

@@ -22,8 +22,8 @@ def env(tmp_path, monkeypatch):
 def test_upgrade_then_create_user_and_import(env, monkeypatch, capsys):
     assert main(["db", "upgrade"]) == 0
     from server import create_app
-    from server.extensions import db
-    from server.services.accounts import ensure_jurisdiction
+    from server.accounts.service import ensure_jurisdiction
+    from server.kernel.extensions import db
     app = create_app()
     with app.app_context():
         ensure_jurisdiction("110000", "北京市")

@@ -45,9 +45,9 @@ def load_catalog_spec(spec: str):
 def seed(app, catalog_spec: str) -> None:
     """Migrate the database (alembic upgrade head), create jurisdictions, users and the catalog unless already there."""
     from cli.server import upgrade_database
-    from server.extensions import db
-    from server.models.accounts import User
-    from server.services import accounts
+    from server.accounts import service as accounts
+    from server.accounts.models import User
+    from server.kernel.extensions import db
 
     upgrade_database(app)  # the migrations `gbfield serve` / `gbfield db upgrade` apply
     with app.app_context():
@@ -61,7 +61,7 @@ def seed(app, catalog_spec: str) -> None:
         db.session.commit()
         catalog = load_catalog_spec(catalog_spec)
         if catalog is not None:
-            from server.services.catalog_import import import_catalog
+            from server.catalog.importer import import_catalog
 
             import_catalog(catalog, source=catalog_spec)
             db.session.commit()

@@ -39,7 +39,7 @@ def gunicorn_server(pg_url, tmp_path):
     app = create_app({"SQLALCHEMY_DATABASE_URI": pg_url})
     seed(app, "real")
     with app.app_context():
-        from server.extensions import db
+        from server.kernel.extensions import db
         db.engine.dispose()
     port = free_port()
     env = {**os.environ, "DATABASE_URL": pg_url, "GBFIELD_BLOB_DIR": str(tmp_path / "blobs")}

@@ -70,7 +70,7 @@ def template(tmp_path_factory):
         store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         store.close()
     with app.app_context():
-        from server.extensions import db
+        from server.kernel.extensions import db
         db.engine.dispose()
     indicators = [r[0] for r in open_store(base / "li-a.sqlite").db.execute(
         "SELECT id FROM catalog WHERE entity = 'indicator' ORDER BY id LIMIT 4")]
@@ -304,7 +304,7 @@ class OfflineDevices(RuleBasedStateMachine):
             raise AssertionError("devices did not settle in 8 rounds")
         from sqlalchemy import text
 
-        from server.extensions import db
+        from server.kernel.extensions import db
         with self.app.app_context():
             findings = db.session.execute(text("SELECT id, revision FROM findings")).all()
             inspections = {r[0] for r in db.session.execute(text("SELECT id FROM inspections"))}

@@ -5,7 +5,7 @@ import uuid
 from datetime import date
 
 from server import create_app
-from server.extensions import db
+from server.kernel.extensions import db
 
 PASSWORD = "test-password-1"
 
@@ -17,11 +17,11 @@ def make_app(url: str, **overrides):
                       "GBFIELD_PASSWORD_PROFILE": "cheapest-for-tests", **overrides})
     with app.app_context():
         db.create_all()
-        from server.services import demo
+        from server.app import demo
         demo.seed_jurisdictions()
         demo.seed_users(PASSWORD)
         import assets
-        from server.services.catalog_import import import_catalog
+        from server.catalog.importer import import_catalog
         import_catalog(assets.load_catalog(), source="test", effective_from=date(2000, 1, 1))
         demo.seed_products()
         db.session.commit()

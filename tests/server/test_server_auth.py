@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from server_testkit import Api, make_app
 
-from server import clock
+from server.kernel import clock
 
 
 @pytest.fixture
@@ -44,9 +44,9 @@ def test_device_revocation_takes_effect_at_next_request(api):
 
 def test_disabling_the_user_kills_device_tokens(api):
     token = api.device("insp_chaoyang")
-    from server.extensions import db
-    from server.models.accounts import User
-    from server.services.accounts import disable_user
+    from server.accounts.models import User
+    from server.accounts.service import disable_user
+    from server.kernel.extensions import db
     with api.app.app_context():
         disable_user(db.session.execute(db.select(User.id).where(User.username == "insp_chaoyang")).scalar())
         db.session.commit()
@@ -100,8 +100,8 @@ def test_supervisor_cannot_enrol_outside_jurisdiction(api):
 
 
 def test_passwords_are_argon2_hashed(api):
-    from server.extensions import db
-    from server.models.accounts import User
+    from server.accounts.models import User
+    from server.kernel.extensions import db
     with api.app.app_context():
         h = db.session.execute(db.select(User.password_hash).where(User.username == "admin")).scalar()
     assert h.startswith("$argon2id$")

@@ -8,11 +8,11 @@ import pytest
 from server_testkit import Api, finding, inspection_item, make_app
 from sqlalchemy import event, func, select
 
-from server.auth import Principal
-from server.extensions import db
-from server.models import Change, Finding, Inspection
-from server.services.changes import record_change
-from server.services.pull import pull
+from server.inspections.models import Finding, Inspection
+from server.kernel.auth import Principal
+from server.kernel.changes import Change, record_change
+from server.kernel.extensions import db
+from server.syncing.pull import pull
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -36,7 +36,7 @@ from schemathesis.specs.openapi.checks import (
 from server_testkit import dispose_app
 
 from server import create_app
-from server.extensions import db
+from server.kernel.extensions import db
 
 pytestmark = pytest.mark.slow
 
@@ -62,7 +62,7 @@ def fuzz_app(tmp_path_factory):
                       "GBFIELD_PASSWORD_PROFILE": "cheapest-for-tests"})
     with app.app_context():
         db.create_all()
-        from server.services.demo import load_demo
+        from server.app.demo import load_demo
         load_demo()
     yield app
     dispose_app(app)
@@ -72,7 +72,7 @@ class Caller:
     """Fresh credentials on demand: an operation may revoke its own token (logout, revoke)."""
 
     def __init__(self, app, role: str):
-        from server.services.demo import DEMO_PASSWORD
+        from server.app.demo import DEMO_PASSWORD
         self.client, self.role, self.password = app.test_client(), role, DEMO_PASSWORD
 
     def login(self, username: str = "admin") -> str:

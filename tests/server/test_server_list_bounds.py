@@ -3,7 +3,7 @@ database's integer range was a 500 (OverflowError on SQLite); it is a 400 naming
 field, on inspections, questions and products."""
 import pytest
 
-from server.schemas import MAX_OFFSET
+from server.kernel.schemas import MAX_OFFSET
 
 
 @pytest.mark.parametrize("path", ["/api/v1/inspections/", "/api/v1/questions/", "/api/v1/products/"])

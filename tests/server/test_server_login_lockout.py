@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from server_testkit import PASSWORD, Api, dispose_app, make_app
 
-from server import clock
-from server.extensions import db
-from server.models.accounts import User
+from server.accounts.models import User
+from server.kernel import clock
+from server.kernel.extensions import db
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
 from server import MIGRATIONS_DIR, create_app
-from server.extensions import db
+from server.kernel.extensions import db
 
 
 def _diff_ignoring_noise(diffs):

@@ -33,8 +33,8 @@ def test_synthetic_catalog_of_20000_indicators_imports_in_seconds(sqlite_api):
     import assets
     from assets.synthetic import generate
     from rules.catalog import Catalog
-    from server.extensions import db
-    from server.services.catalog_import import import_catalog
+    from server.catalog.importer import import_catalog
+    from server.kernel.extensions import db
     real = json.loads(assets.canonical_json(assets.load_catalog()))
     catalog = Catalog.from_dicts(real + generate(500, 20000))
     with sqlite_api.app.app_context():

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from server_testkit import PASSWORD, uid
 
-from server import clock
-from server.extensions import db
-from server.services.changes import record_change
-from server.services.pull import purge_tombstones
+from server.kernel import clock
+from server.kernel.changes import record_change
+from server.kernel.extensions import db
+from server.syncing.pull import purge_tombstones
 from sync.client import errors as client_errors
 from sync.client.transport import classify
 from sync.protocol import OP_DELETE, PullPage, PushResponse, check_pull_page

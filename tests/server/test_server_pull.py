@@ -6,10 +6,10 @@ import pytest
 from server_testkit import inspection_item
 
 import assets
-from server import clock
-from server.extensions import db
-from server.services.catalog_import import import_catalog
-from server.services.pull import purge_tombstones
+from server.catalog.importer import import_catalog
+from server.kernel import clock
+from server.kernel.extensions import db
+from server.syncing.pull import purge_tombstones
 from sync.protocol import PullPage, digest_lines
 
 
@@ -151,7 +151,7 @@ def test_pages_report_the_horizon_and_a_stale_cursor_answers_410(api):
     r = api.pull("insp_chaoyang", since=0, limit=5)
     assert r.status_code == 200 and r.json["horizon"] == 0
     with api.app.app_context():
-        from server.models.sync_log import SyncState
+        from server.kernel.changes import SyncState
         db.session.add(SyncState(key="tombstone_horizon", value=10_000_000))
         db.session.commit()
     assert api.pull("insp_chaoyang", since=5, limit=5).status_code == 410

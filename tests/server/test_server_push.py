@@ -3,8 +3,11 @@ rejections with readable reasons, append-only findings, re-judgement."""
 import pytest
 from server_testkit import FORMALDEHYDE_A, finding, finding_item, inspection_item, uid
 
-from server.extensions import db
-from server.models import Change, Finding, Flag, Inspection, ProcessedMutation, Question
+from server.inspections.models import Finding, Flag, Inspection
+from server.interpretations.models import Question
+from server.kernel.changes import Change
+from server.kernel.extensions import db
+from server.syncing.models import ProcessedMutation
 
 
 @pytest.fixture
@@ -154,17 +157,16 @@ def test_rejudgement_uses_the_rule_set_in_force_on_the_inspection_date(api, toke
     from datetime import date
 
     import assets
-    from server.services.catalog_import import ensure_ruleset
-    from server.services.rejudge import Judge
+    from server.rulesets.service import ensure_ruleset, judge
     catalog = assets.load_catalog()
     changed = dataclasses.replace(catalog, standards=catalog.standards[:-1])
     with api.app.app_context():
         later, created = ensure_ruleset(changed, source="test", effective_from=date(2030, 1, 1))
         db.session.commit()
-        judge = Judge()
+        snapshot = judge()
         assert created
-        assert judge.version_on(date(2025, 6, 1))[0] != later.version
-        assert judge.version_on(date(2031, 1, 1))[0] == later.version
+        assert snapshot.version_on(date(2025, 6, 1))[0] != later.version
+        assert snapshot.version_on(date(2031, 1, 1))[0] == later.version
     r = api.push([inspection_item(findings=[finding()])], token=token)
     assert r.json["rejudged"][0]["ruleset_version"] != later.version
 
@@ -227,7 +229,7 @@ def test_too_many_items_is_413(api, token):
 def test_commit_failure_answers_503_and_acknowledges_nothing(api, token, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    from server.services import push as push_module
+    from server.syncing import push as push_module
     real_commit = push_module.db.session.commit
 
     def failing_commit():

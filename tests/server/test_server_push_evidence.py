@@ -4,10 +4,10 @@ import hashlib
 
 from server_testkit import finding, finding_item, inspection_item, uid
 
+from server.evidence.models import EvidenceEvent
 from server.evidence.service import verify
-from server.extensions import db
-from server.models.evidence import EvidenceEvent
-from server.models.records import Question
+from server.interpretations.models import Question
+from server.kernel.extensions import db
 
 
 def sha(text: str) -> str:

@@ -5,8 +5,8 @@ batch are still applied."""
 import pytest
 from server_testkit import finding, finding_item, inspection_item, uid
 
-from server.extensions import db
-from server.models import Inspection
+from server.inspections.models import Inspection
+from server.kernel.extensions import db
 
 DEMO_INSPECTION = "5f0c1a2e-0000-4000-8000-000000000001"
 

@@ -10,8 +10,9 @@ from server_testkit import Api, dispose_app, finding, inspection_item, make_app,
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from server.extensions import db
-from server.models import Finding, Inspection, ProcessedMutation
+from server.inspections.models import Finding, Inspection
+from server.kernel.extensions import db
+from server.syncing.models import ProcessedMutation
 
 pytestmark = pytest.mark.postgres
 
@@ -42,7 +43,7 @@ def test_a_concurrent_insert_during_the_bulk_flush_falls_back_to_per_item_answer
         assert answer["r"].json["results"][0]["status"] == "applied", answer["r"].json
 
     event.listen(Session, "before_flush", other_device_commits_first)
-    caplog.set_level("INFO", logger="server.services.push")
+    caplog.set_level("INFO", logger="server.syncing.push")
     try:
         r = api.push([raced, *others], token=mine)
     finally:

@@ -4,7 +4,7 @@ import os
 import stat
 from concurrent.futures import ThreadPoolExecutor
 
-from server.config import instance_secret, load_config
+from server.kernel.config import instance_secret, load_config
 
 
 def test_the_key_is_made_once_and_shared(tmp_path, monkeypatch):

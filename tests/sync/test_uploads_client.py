@@ -7,8 +7,8 @@ import hashlib
 import pytest
 import requests
 
+from server.app import loopback
 from server.photos.samples import make_noise_jpeg, make_photo
-from server.uploads import loopback
 from sync.client.errors import CredentialsError, RequestRejected, RetryableError
 from sync.client.retry import RetryPolicy
 from sync.client.uploads import MemoryUrlStore, PhotoUploader, UploadResult

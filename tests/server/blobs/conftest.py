@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from server.blobs import FilesystemBlobStore, MemoryBlobStore
+from server.kernel.blobs import FilesystemBlobStore, MemoryBlobStore
 
 _ACCESS, _SECRET = "gbfield-test", "gbfield-test-secret"
 # weed mini listens on each port and on port + 10000 (gRPC).
@@ -125,7 +125,7 @@ def _stop(proc) -> None:
 
 def make_s3_store(endpoint: S3Endpoint):
     """Return an S3BlobStore on a fresh bucket of the session's SeaweedFS."""
-    from server.blobs import S3BlobStore
+    from server.kernel.blobs import S3BlobStore
 
     return S3BlobStore("t-" + uuid.uuid4().hex[:12], endpoint_url=endpoint.url, access_key=endpoint.access_key,
                        secret_key=endpoint.secret_key, create_bucket=True)

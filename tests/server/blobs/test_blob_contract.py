@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from server.blobs import BlobNotFound, InvalidBlobKey
+from server.kernel.blobs import BlobNotFound, InvalidBlobKey
 
 PAYLOAD = bytes(range(256)) * 20 + b"tail"
 

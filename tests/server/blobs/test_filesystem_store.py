@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from server.blobs import BlobStoreError, FilesystemBlobStore, MemoryBlobStore, store_from_config
+from server.kernel.blobs import (
+    BlobStoreError,
+    FilesystemBlobStore,
+    MemoryBlobStore,
+    store_from_config,
+)
 
 
 def test_names_are_sharded_by_their_first_four_characters(tmp_path):

@@ -6,8 +6,8 @@ import uuid
 
 import pytest
 
+from server.app import loopback
 from server.photos.samples import gps_exif, make_photo
-from server.uploads import loopback
 from sync.client.retry import RetryPolicy
 from sync.client.uploads import PhotoUploader
 

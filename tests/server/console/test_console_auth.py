@@ -7,9 +7,9 @@ import pytest
 from console_kit import csrf, sign_in
 from server_testkit import PASSWORD
 
-from server import clock
-from server.extensions import db
-from server.models.accounts import Token, User
+from server.accounts.models import Token, User
+from server.kernel import clock
+from server.kernel.extensions import db
 
 
 def test_pages_need_sign_in_and_keep_the_target(client):

@@ -12,9 +12,9 @@ from console_kit import jpeg_bytes, seed
 from server_testkit import PASSWORD, Api, dispose_app, make_app
 from werkzeug.serving import make_server
 
-from server.auth import Principal
-from server.extensions import db
-from server.models.accounts import User
+from server.accounts.models import User
+from server.kernel.auth import Principal
+from server.kernel.extensions import db
 from server.photos.service import store_photo
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "_artifacts"
@@ -50,7 +50,7 @@ def live(tmp_path):
 def _nightly_statistics(app) -> None:
     """Run the real nightly statistics job over the seeded inspections (dated 2025-06-01)."""
     from server.jobs import tasks
-    from server.jobs.context import dispose_apps
+    from server.kernel.runtime import dispose_apps
 
     config = {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "TESTING": True,
               "GBFIELD_BLOB_DIR": app.config["GBFIELD_BLOB_DIR"]}

@@ -14,9 +14,9 @@ PAGE = "/console/devices/"
 
 def _device_id(api, token: str) -> str:
     """Return the id of the device a token belongs to (through the list API as admin)."""
-    from server.auth import hash_token
-    from server.extensions import db
-    from server.models.accounts import Token
+    from server.accounts.models import Token
+    from server.kernel.auth import hash_token
+    from server.kernel.extensions import db
 
     with api.app.app_context():
         return db.session.get(Token, hash_token(token)).device_id

@@ -7,9 +7,9 @@ import re
 import pytest
 from console_kit import csrf, jpeg_bytes, seed, sign_in
 
-from server.auth import Principal
-from server.extensions import db
-from server.models.accounts import User
+from server.accounts.models import User
+from server.kernel.auth import Principal
+from server.kernel.extensions import db
 from server.photos.service import store_photo
 
 
@@ -47,7 +47,7 @@ def test_list_filters(client, ids, query, expected):
 
 
 def test_list_pages(client, api, ids, monkeypatch):
-    from server.console import views_inspections
+    from server.inspections import console as views_inspections
 
     monkeypatch.setattr(views_inspections, "PAGE_SIZE", 1)
     sign_in(client, "sup_chaoyang")

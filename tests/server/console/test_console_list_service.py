@@ -7,10 +7,10 @@ from console_kit import jpeg_bytes, seed, sign_in
 from server_testkit import finding, inspection_item
 from sqlalchemy import event
 
-from server.auth import Principal
-from server.extensions import db
+from server.inspections import review
+from server.kernel.auth import Principal
+from server.kernel.extensions import db
 from server.photos.service import store_photo
-from server.services import review
 
 SUP = Principal(0, "sup_chaoyang", "supervisor", "110105", "/110000/110100/110105/", None, "t")
 ADMIN = Principal(0, "admin", "admin", "110000", "/110000/", None, "t")
@@ -52,7 +52,7 @@ def test_count_ignores_paging_and_pages_do_not_overlap(app, ids):
 def test_summaries_match_the_detail_and_use_a_fixed_number_of_queries(app, api):
     data, sha = jpeg_bytes()
     with app.test_request_context():
-        from server.models.accounts import User
+        from server.accounts.models import User
         user = db.session.execute(db.select(User).where(User.username == "insp_chaoyang")).scalar_one()
         store_photo(data, sha, Principal(user.id, user.username, "inspector", "110105",
                                          "/110000/110100/110105/", None, "t"))
@@ -96,7 +96,7 @@ def test_api_list_filters_by_company_text(api, ids):
 
 
 def test_console_list_shows_the_total_and_pages(client, ids, monkeypatch):
-    from server.console import views_inspections
+    from server.inspections import console as views_inspections
 
     monkeypatch.setattr(views_inspections, "PAGE_SIZE", 1)
     sign_in(client, "sup_chaoyang")

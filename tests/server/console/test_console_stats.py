@@ -10,7 +10,7 @@ import pytest
 from console_kit import sign_in
 from server_testkit import finding, inspection_item
 
-from server.console.views_stats import per_standard
+from server.statistics.console import per_standard
 
 PERIOD = "/console/compliance/?from=2025-05-01&to=2025-06-30"
 
@@ -19,7 +19,7 @@ PERIOD = "/console/compliance/?from=2025-05-01&to=2025-06-30"
 def nightly(app, api):
     """Push chaoyang's and haidian's inspections (2025-06-01) and run the nightly job once."""
     from server.jobs import tasks
-    from server.jobs.context import dispose_apps
+    from server.kernel.runtime import dispose_apps
 
     chaoyang, haidian = api.device("insp_chaoyang"), api.device("insp_haidian")
     r = api.push([inspection_item(findings=[finding(measured="15"), finding(measured="25", outcome="fail")]),

@@ -7,10 +7,10 @@ import itertools
 import pytest
 from sqlalchemy import text
 
+from server.app import loopback
 from server.evidence import service
-from server.extensions import db
-from server.models.evidence import EvidenceEvent, EvidenceLogIsAppendOnly
-from server.uploads import loopback
+from server.evidence.models import EvidenceEvent, EvidenceLogIsAppendOnly
+from server.kernel.extensions import db
 
 
 @pytest.fixture
@@ -62,7 +62,7 @@ def test_the_orm_refuses_to_change_events(evidence_app, change):
 
 
 def test_unknown_kinds_and_float_details_are_refused(evidence_app):
-    from server.errors import ValidationFailed
+    from server.kernel.errors import ValidationFailed
     with evidence_app.app_context():
         with pytest.raises(ValidationFailed):
             service.append_event("deleted", actor="x")

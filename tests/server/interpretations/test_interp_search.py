@@ -5,9 +5,9 @@ from datetime import date
 
 import pytest
 
-from server.auth import Principal
-from server.extensions import db
 from server.interpretations import publishing, search
+from server.kernel.auth import Principal
+from server.kernel.extensions import db
 from tests.server.interpretations.samples import (
     EBIKE_SPEED,
     INFANT_CLASS_A,
@@ -26,7 +26,7 @@ def _publish(sample):
 @pytest.fixture
 def published(app):
     with app.app_context():
-        from server.models.accounts import User
+        from server.accounts.models import User
         EXPERT_ID = db.session.query(User.id).filter_by(username="expert").scalar()
         globals()["EXPERT"] = Principal(EXPERT_ID, "expert", "expert", "110000", "/110000/", None, "t")
         ids = {"infant": _publish(INFANT_CLASS_A), "ebike": _publish(EBIKE_SPEED)}

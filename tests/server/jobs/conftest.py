@@ -9,7 +9,7 @@ from server_testkit import Api, dispose_app, make_app
 def app(db_url):
     app = make_app(db_url)
     yield app
-    from server.jobs.context import dispose_apps
+    from server.kernel.runtime import dispose_apps
     dispose_apps()
     dispose_app(app)
 

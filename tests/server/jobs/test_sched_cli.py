@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 
 from cli.main import main
-from server import clock
 from server.jobs import lease
+from server.kernel import clock
 from tests.server.interpretations.samples import INFANT_CLASS_A
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from server import clock
 from server.jobs import lease
+from server.kernel import clock
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta, timezone
 from server_testkit import GOOD_CREDIT, finding, inspection_item, uid
 from sqlalchemy import select
 
-from server import clock
-from server.extensions import db
 from server.jobs import tasks
 from server.jobs.scheduler import run_job
+from server.kernel import clock
+from server.kernel.extensions import db
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -72,8 +72,8 @@ def test_compliance_statistics_per_jurisdiction_and_standard(api, config):
 
 
 def test_purge_removes_old_tombstones_and_expired_uploads(app, config):
-    from server.models.sync_log import Change
-    from server.services.pull import horizon
+    from server.kernel.changes import Change
+    from server.syncing.pull import horizon
     from server.uploads import staging
 
     old = clock.now() - timedelta(days=200)

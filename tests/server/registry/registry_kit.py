@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from assets.registry import DEMO_CSV
-from server.extensions import db
+from server.kernel.extensions import db
 
 BABY = "06901234567892"          # 婴儿纯棉连体衣 (GB 18401 A + GB 31701)
 EBIKE = "06920000000012"         # 电动自行车 (GB 17761)
@@ -14,7 +14,7 @@ UNKNOWN = "06900000000014"       # valid check digit, not registered
 def register_blueprints(app) -> None:
     """Register the registry API and the resolver on `app` unless already registered."""
     if "products" not in app.blueprints:
-        from server.registry.resources import blp
+        from server.registry.api import blp
         app.extensions["gbfield_api"].register_blueprint(blp)
     if "resolver" not in app.blueprints:
         import server.resolver

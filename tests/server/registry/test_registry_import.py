@@ -5,10 +5,10 @@ import pytest
 from registry_kit import BABY, EBIKE
 from sqlalchemy import func, select
 
-from server.errors import ValidationFailed
-from server.extensions import db
-from server.models.catalog import Product
-from server.models.sync_log import Change
+from server.kernel.changes import Change
+from server.kernel.errors import ValidationFailed
+from server.kernel.extensions import db
+from server.registry.models import Product
 from server.registry.service import import_csv
 
 HEADER = "gtin,name,category,product_class,company_name,credit_code,standards\n"

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from registry_kit import BABY, EBIKE, UNKNOWN
 
-from server.extensions import db
+from server.kernel.extensions import db
 
 GTIN8 = "69012341"          # check digit 1
 GTIN12 = "012345678905"     # a UPC-A
@@ -141,7 +141,7 @@ def test_cors_head_and_options(client):
     ("2026-06-01", "废止", "现行", "GB 18580-2025"),
 ])
 def test_status_follows_the_date_in_china(client, monkeypatch, day, status_2017, status_2025, shown):
-    from server import clock
+    from server.kernel import clock
 
     # 16:30 UTC the day before is already `day` in China (UTC+8)
     moment = datetime.fromisoformat(day).replace(tzinfo=UTC) - timedelta(hours=7, minutes=30)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from server.uploads import loopback
+from server.app import loopback
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import json
 import sys
 import time
 
-from server.uploads import loopback
+from server.app import loopback
 
 
 def main(folder: str, port: int) -> None:

@@ -9,10 +9,10 @@ import pytest
 from PIL import Image
 from tus_testkit import checksum_header, metadata_header, tus_headers
 
-from server import clock
-from server.extensions import db
-from server.models.accounts import User
-from server.models.records import Finding, Inspection
+from server.accounts.models import User
+from server.inspections.models import Finding, Inspection
+from server.kernel import clock
+from server.kernel.extensions import db
 from server.photos import service
 from server.photos.samples import gps_exif, make_photo
 
@@ -101,8 +101,8 @@ def test_unknown_photo_is_404(uploaded, tokens):
 
 
 def test_eager_derivatives_are_made_at_upload(tmp_path, tokens):
+    from server.app import loopback
     from server.photos.storage import blob_key, blob_store
-    from server.uploads import loopback
     app = loopback.make_app(tmp_path, GBFIELD_PHOTO_DERIVATIVES="eager", GBFIELD_BLOB_FSYNC="0")
     with app.app_context():
         token = loopback.device_token("insp_chaoyang")[1]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from tus_testkit import checksum_header, metadata_header, tus_headers
 
-from server.extensions import db
-from server.models.evidence import EvidenceEvent
-from server.models.photos import Photo
+from server.evidence.models import EvidenceEvent
+from server.kernel.extensions import db
+from server.photos.models import Photo
 from server.photos.samples import make_photo
 from server.photos.storage import blob_key, blob_store
 from server.uploads import service, staging

@@ -16,7 +16,7 @@ import pytest
 import requests
 from tus_testkit import checksum_header, metadata_header, tus_headers, wait_for
 
-from server.blobs.filesystem import FilesystemBlobStore
+from server.kernel.blobs.filesystem import FilesystemBlobStore
 from server.photos.samples import make_noise_jpeg
 from server.photos.storage import blob_key
 from sync.client.uploads import MemoryUrlStore, PhotoUploader

@@ -12,8 +12,8 @@ from tus_testkit import metadata_header, partial_patch, tus_headers, wait_for
 from tusclient import client as tus_client
 from tusclient.exceptions import TusCommunicationError
 
-from server.extensions import db
-from server.models.photos import Photo
+from server.kernel.extensions import db
+from server.photos.models import Photo
 from server.photos.samples import make_noise_jpeg, make_photo
 from server.photos.storage import blob_key, blob_store
 from sync.client.retry import RetryPolicy

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from tus_testkit import checksum_header, metadata_header, tus_headers
 
-from server import clock
-from server.extensions import db
-from server.models.evidence import EvidenceEvent
-from server.models.photos import Photo
+from server.evidence.models import EvidenceEvent
+from server.kernel import clock
+from server.kernel.extensions import db
+from server.photos.models import Photo
 from server.photos.samples import gps_exif, make_photo
 from server.photos.storage import blob_key, blob_store
 
@@ -224,8 +224,8 @@ def test_unauthenticated_requests_are_401(photo_app, auth):
 
 
 def test_revoked_device_is_401_mid_upload(photo_app, tokens):
-    from server.auth import hash_token
-    from server.models.accounts import Device, Token
+    from server.accounts.models import Device, Token
+    from server.kernel.auth import hash_token
     client, token = photo_app.test_client(), tokens["insp_chaoyang"]
     location = create(client, token).headers["Location"]
     with photo_app.app_context():

@@ -1,0 +1,88 @@
+"""设备管理: the tablets of the supervisor's subtree, enrolment by QR code (made with the
+session's authority through the accounts service) and revocation with a confirmation."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
+
+from server.accounts import service as accounts
+from server.accounts.api_devices import server_url
+from server.kernel.access import SUPERVISORS
+from server.kernel.console import bp, require_role, t
+from server.kernel.errors import NotFound
+from server.syncing import service as syncing
+
+LABEL_MAX = 100
+
+
+def require_supervisor() -> None:
+    """Raise Forbidden unless the signed-in user is a supervisor or admin."""
+    require_role(*SUPERVISORS)
+
+
+def _devices_page(form: dict | None = None, errors: dict | None = None, status: int = 200):
+    devices = list(reversed(accounts.list_devices(g.console_user)))   # newest first
+    seen = syncing.last_push_times([d["device_id"] for d in devices])
+    return render_template("console/devices.html", devices=devices, seen=seen,
+                           inspectors=accounts.inspectors_in(g.console_user),
+                           form=form or {}, errors=errors or {}), status
+
+
+@bp.route("/devices/")
+def devices():
+    """The tablets of users in the caller's subtree and the enrolment form."""
+    require_supervisor()
+    return _devices_page()
+
+
+@bp.route("/devices/enrol", methods=["POST"])
+def enrol():
+    """Make a one-time enrolment code for an inspector of the subtree and show its QR code
+    (400 with the form's error; 404 for a user outside the subtree, as the service decides)."""
+    require_supervisor()
+    words = t()
+    username = (request.form.get("username") or "").strip()
+    label = (request.form.get("device_label") or "").strip()
+    form, errors = {"username": username, "device_label": label}, {}
+    if not username:
+        errors["username"] = words["choose_inspector"]
+    if len(label) > LABEL_MAX:
+        errors["device_label"] = words["label_too_long"]
+    if errors:
+        return _devices_page(form, errors, 400)
+    result = accounts.create_enrolment(g.console_user, username, label or None, server_url())
+    expires = datetime.fromisoformat(result["expires_at"])
+    minutes = int(current_app.config["GBFIELD_ENROLMENT_TTL_MINUTES"])
+    return render_template("console/enrolment.html", e=result, minutes=minutes, expires=expires.isoformat(),
+                           label=label)
+
+
+@bp.route("/devices/enrolments/<code>/qr.png")
+def enrolment_qr(code: str):
+    """The enrolment QR code (PNG) of a pending code whose user is in the caller's subtree
+    (404 when unknown, used, expired or outside)."""
+    require_supervisor()
+    png = accounts.enrolment_qr_png(g.console_user, code, server_url())
+    return Response(png, mimetype="image/png",
+                    headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+def _visible_device(device_id: str) -> dict:
+    for device in accounts.list_devices(g.console_user):
+        if device["device_id"] == device_id:
+            return device
+    raise NotFound("未找到设备 / unknown device")
+
+
+@bp.route("/devices/<device_id>/revoke", methods=["GET", "POST"])
+def revoke_device(device_id: str):
+    """GET: the confirmation page. POST (CSRF-checked): revoke through accounts.revoke_device;
+    the tablet's next request answers 401 device_revoked. 404 outside the subtree."""
+    require_supervisor()
+    device = _visible_device(device_id)
+    if request.method == "GET":
+        return render_template("console/revoke.html", d=device)
+    accounts.revoke_device(g.console_user, device_id)
+    flash(t()["revoked_flash"].format(label=device["label"], user=device["username"]), "success")
+    return redirect(url_for("console.devices"))

@@ -1,0 +1,108 @@
+"""The app: `create_app(config_overrides=None)` builds the Flask app from the kernel and the
+feature packages, listed ONCE here (FEATURES, in dependency order). This is the only place
+where blueprints are registered (each feature's `init_app`, called from here) and where the
+features' tables join `db.metadata` (by importing the features).
+
+Layers (import-linter, setup.cfg): this package (the app) imports the features and the
+kernel; features import the kernel and, between them, only each other's public service
+modules; the kernel imports no feature.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import swagger_ui_bundle
+from flask import Flask, request, send_from_directory
+
+from server import (
+    accounts,
+    catalog,
+    evidence,
+    inspections,
+    interpretations,
+    jobs,
+    photos,
+    registry,
+    resolver,
+    rulesets,
+    statistics,
+    syncing,
+    uploads,
+)
+from server.app import meta
+from server.interpretations.service import PUBLISHED
+from server.kernel import console, runtime, uow
+from server.kernel.changes import install_change_hooks
+from server.kernel.config import load_config
+from server.kernel.database import configure_engine
+from server.kernel.errors import ClientTooOld, register_error_handlers
+from server.kernel.extensions import db, make_api, migrate
+from server.kernel.features import Feature
+from server.rulesets.service import install_provider
+from sync.protocol import PROTOCOL_HEADER, client_protocol_ok
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+#: every feature of the server, lowest layer first (setup.cfg's server-layers contract: a
+#: feature uses, through their service modules, only features of the layers below it)
+FEATURES: tuple[Feature, ...] = (
+    Feature("meta", api=(meta.blp,)),
+    syncing.FEATURE, rulesets.FEATURE, evidence.FEATURE,
+    accounts.FEATURE, catalog.FEATURE, photos.FEATURE,
+    registry.FEATURE, uploads.FEATURE, inspections.FEATURE,
+    resolver.FEATURE, interpretations.FEATURE, statistics.FEATURE,
+    jobs.FEATURE,
+)
+
+
+def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
+    """Return a configured Flask app (database bound, features and error handlers registered).
+
+    `config_overrides` wins over the environment (tests pass SQLALCHEMY_DATABASE_URI).
+    Raises ValueError for malformed numeric environment variables.
+    """
+    app = Flask("server", instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.update(load_config(app.instance_path))
+    if config_overrides:
+        app.config.update(config_overrides)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    with app.app_context():
+        for engine in db.engines.values():
+            configure_engine(engine, app.config["GBFIELD_SQLITE_BUSY_TIMEOUT_MS"])
+
+    api = make_api()
+    api.init_app(app)
+    api.spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer"})
+    app.extensions["gbfield_api"] = api
+    register_error_handlers(app)
+    uow.init_app(app)
+    install_provider(app, PUBLISHED)      # the one rule-set provider: push, re-scan
+
+    for feature in FEATURES:
+        feature.init_app(app, api)
+    console.init_app(app)                 # the console shell, with every feature's pages on it
+
+    @app.route("/api/v1/docs/static/<path:filename>")
+    def swagger_ui_static(filename: str):
+        """Serve the Swagger UI files from the pinned swagger-ui-bundle (no CDN)."""
+        return send_from_directory(swagger_ui_bundle.swagger_ui_path, filename)
+
+    @app.before_request
+    def _check_protocol():
+        if request.path.startswith("/api/") and not client_protocol_ok(request.headers.get(PROTOCOL_HEADER)):
+            raise ClientTooOld("请更新应用 / update the app: protocol too old")
+
+    install_change_hooks()
+    return app
+
+
+runtime.set_factory(create_app)

@@ -1,0 +1,87 @@
+"""What officers produce and supervisors decide on: inspections, append-only finding
+revisions, flags (disagreements, changed verdicts, 回头看 reminders), reviews."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from server.kernel.extensions import db
+from server.kernel.types import Json, Timestamp
+
+
+class Inspection(db.Model):
+    __tablename__ = "inspections"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
+    jurisdiction_path: Mapped[str] = mapped_column(String(200), index=True)
+    inspector_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    device_id: Mapped[str | None] = mapped_column(String(36))
+    inspected_on: Mapped[date] = mapped_column(Date)
+    company_name: Mapped[str | None] = mapped_column(String(200))
+    credit_code: Mapped[str | None] = mapped_column(String(18), index=True)
+    has_disagreement: Mapped[bool] = mapped_column(default=False)
+    data: Mapped[dict] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class Finding(db.Model):
+    """One revision of a finding; revisions are never updated, a correction is n+1."""
+
+    __tablename__ = "findings"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    revision: Mapped[int] = mapped_column(primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    indicator_id: Mapped[str] = mapped_column(String(200))
+    measured: Mapped[str] = mapped_column(String(60))
+    unit: Mapped[str | None] = mapped_column(String(30))
+    device_outcome: Mapped[str | None] = mapped_column(String(20))
+    device_ruleset_version: Mapped[str | None] = mapped_column(String(40))
+    server_outcome: Mapped[str | None] = mapped_column(String(20))
+    server_ruleset_version: Mapped[str | None] = mapped_column(String(40))
+    server_verdict: Mapped[dict | None] = mapped_column(Json)
+    disagrees: Mapped[bool] = mapped_column(default=False)
+    data: Mapped[dict] = mapped_column(Json)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class Flag(db.Model):
+    """A disagreement between the tablet's verdict and the server's re-judgement."""
+
+    __tablename__ = "flags"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    finding_id: Mapped[str] = mapped_column(String(36), index=True)
+    revision: Mapped[int]
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    data: Mapped[dict] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+    resolved_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class Review(db.Model):
+    __tablename__ = "reviews"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    outcome: Mapped[str] = mapped_column(String(20))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    inspection_version: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+class RecheckReminder(db.Model):
+    """A 回头看 reminder sent for a failed finding (one per finding; the flag carries it)."""
+
+    __tablename__ = "recheck_reminders"
+    finding_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    flag_id: Mapped[str] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
+
+
+Index("ix_findings_inspection_revision", Finding.inspection_id, Finding.id, Finding.revision)

@@ -1,0 +1,191 @@
+"""Supervisors' side: list and read inspections in their jurisdiction, review them."""
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, or_, select
+
+from server.accounts import service as accounts
+from server.evidence import service as evidence
+from server.inspections.models import Finding, Flag, Inspection, Review
+from server.inspections.records import emit, finding_json, flag_json, inspection_json, review_json
+from server.inspections.status import REVIEWABLE, next_status
+from server.kernel import clock
+from server.kernel.access import SUPERVISORS, require_subtree, subtree_filter
+from server.kernel.auth import Principal
+from server.kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from server.kernel.extensions import db
+from server.photos import service as photos
+from sync.protocol import INSPECTION_STATUSES, REVIEW_OUTCOMES
+
+
+def _get_visible(principal: Principal, inspection_id: str, *, lock: bool = False) -> Inspection:
+    query = select(Inspection).where(Inspection.id == inspection_id)
+    if lock:
+        query = query.with_for_update()
+    row = db.session.execute(query).scalar_one_or_none()
+    if row is None:
+        raise NotFound("未找到检查记录 / inspection not found")
+    require_subtree(principal, row.jurisdiction_path, write=False)
+    if principal.role == "expert":
+        raise NotFound("未找到检查记录 / inspection not found")
+    return row
+
+
+def _filtered(principal: Principal, status: str | None, disagreement: bool | None, q: str | None):
+    """Return the WHERE clauses of a list: subtree, status, disagreement, company text.
+
+    Raises ValidationFailed for an unknown status, Forbidden for experts.
+    """
+    if principal.role == "expert":
+        raise Forbidden("专家不能查看检查记录 / experts cannot list inspections")
+    where = []
+    scope = subtree_filter(principal, Inspection.jurisdiction_path)
+    if scope is not None:
+        where.append(scope)
+    if status is not None:
+        if status not in INSPECTION_STATUSES:
+            raise ValidationFailed(f"未知状态 / unknown status {status}", details={"status": list(INSPECTION_STATUSES)})
+        where.append(Inspection.status == status)
+    if disagreement is not None:
+        where.append(Inspection.has_disagreement.is_(disagreement))
+    text = (q or "").strip()
+    if text:
+        where.append(or_(Inspection.company_name.icontains(text, autoescape=True),
+                         Inspection.credit_code.icontains(text, autoescape=True)))
+    return where
+
+
+def list_inspections(principal: Principal, *, status: str | None = None, disagreement: bool | None = None,
+                     q: str | None = None, limit: int = 100, offset: int = 0,
+                     summary: bool = False) -> list[dict]:
+    """Return inspections inside the caller's subtree (newest first), filtered by status,
+    disagreement and `q` (a part of the company name or credit code, case-insensitive).
+
+    With `summary=True` each row also carries `summary` = {findings, fail, photos_missing,
+    photos_referenced} (see inspection_summaries). Raises ValidationFailed for an unknown
+    status, Forbidden for experts.
+    """
+    where = _filtered(principal, status, disagreement, q)
+    query = select(Inspection, accounts.username_of(Inspection.inspector_id)).where(*where)
+    rows = db.session.execute(query.order_by(Inspection.updated_at.desc(), Inspection.id)
+                              .limit(limit).offset(offset)).all()
+    items = [inspection_json(row, name) for row, name in rows]
+    if summary:
+        summaries = inspection_summaries([row for row, _ in rows])
+        for item in items:
+            item["summary"] = summaries[item["id"]]
+    return items
+
+
+def count_inspections(principal: Principal, *, status: str | None = None, disagreement: bool | None = None,
+                      q: str | None = None) -> int:
+    """Return how many inspections list_inspections would give with the same filters and no
+    limit. Raises like list_inspections."""
+    where = _filtered(principal, status, disagreement, q)
+    return db.session.execute(select(func.count()).select_from(Inspection).where(*where)).scalar_one()
+
+
+def inspection_summaries(inspections: list[Inspection]) -> dict[str, dict]:
+    """Return {inspection id: {findings, fail, photos_missing, photos_referenced}} for the
+    given rows in two queries (every finding revision of those inspections, then which
+    referenced photos have arrived). Counts use the newest revision of each finding; fail is
+    the server's outcome, else the tablet's. Raises nothing."""
+    ids = [row.id for row in inspections]
+    latest: dict[str, tuple] = {}
+    if ids:
+        for fid, revision, inspection_id, server_outcome, device_outcome, data in db.session.execute(
+                select(Finding.id, Finding.revision, Finding.inspection_id, Finding.server_outcome,
+                       Finding.device_outcome, Finding.data).where(Finding.inspection_id.in_(ids))):
+            if fid not in latest or revision > latest[fid][0]:
+                latest[fid] = (revision, inspection_id, server_outcome or device_outcome, data or {})
+    out = {row.id: {"findings": 0, "fail": 0, "refs": {p for p in (row.data or {}).get("photos") or ()
+                                                        if photos.is_sha256(p)}} for row in inspections}
+    for _, inspection_id, outcome, data in latest.values():
+        entry = out[inspection_id]
+        entry["findings"] += 1
+        entry["fail"] += outcome == "fail"
+        entry["refs"] |= {p for p in data.get("photos") or () if photos.is_sha256(p)}
+    missing = photos.photos_missing(set().union(*(e["refs"] for e in out.values()))) if out else set()
+    for entry in out.values():
+        refs = entry.pop("refs")
+        entry["photos_referenced"], entry["photos_missing"] = len(refs), len(refs & missing)
+    return out
+
+
+def get_inspection(principal: Principal, inspection_id: str) -> dict:
+    """Return one inspection with every finding revision, flags and reviews.
+
+    Raises NotFound when it does not exist or lies outside the caller's subtree.
+    """
+    row = _get_visible(principal, inspection_id)
+    name = accounts.usernames([row.inspector_id])[row.inspector_id]
+    findings = db.session.execute(select(Finding).where(Finding.inspection_id == row.id)
+                                  .order_by(Finding.id, Finding.revision)).scalars()
+    flags = db.session.execute(select(Flag).where(Flag.inspection_id == row.id).order_by(Flag.created_at)).scalars()
+    reviews = db.session.execute(select(Review).where(Review.inspection_id == row.id)
+                                 .order_by(Review.created_at)).scalars()
+    return {**inspection_json(row, name), "findings": [finding_json(f) for f in findings],
+            "flags": [flag_json(f) for f in flags], "reviews": [review_json(r) for r in reviews],
+            "photo_status": photo_status(row.id)}
+
+
+def photo_status(inspection_id: str) -> dict:
+    """Return ``{"referenced": [...], "missing": [...], "complete": bool}`` for the photos
+    referenced by the latest revision of each finding of an inspection (and by the
+    inspection's own ``data["photos"]``, if any). Raises nothing."""
+    referenced: set[str] = set()
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is not None:
+        referenced |= {p for p in (inspection.data or {}).get("photos") or () if photos.is_sha256(p)}
+    latest: dict[str, tuple[int, list]] = {}
+    for finding_id, revision, data in db.session.execute(
+            select(Finding.id, Finding.revision, Finding.data).where(Finding.inspection_id == inspection_id)):
+        if finding_id not in latest or revision > latest[finding_id][0]:
+            latest[finding_id] = (revision, (data or {}).get("photos") or [])
+    for _, refs in latest.values():
+        referenced |= {p for p in refs if photos.is_sha256(p)}
+    missing = photos.photos_missing(referenced) if referenced else set()
+    return {"referenced": sorted(referenced), "missing": sorted(missing), "complete": not missing}
+
+
+def visible_photo_status(principal: Principal, inspection_id: str) -> dict:
+    """Return photo_status of an inspection the caller may see. Raises NotFound (unknown or
+    outside the caller's subtree)."""
+    inspection = db.session.get(Inspection, inspection_id)
+    if inspection is None:
+        raise NotFound("未找到 / not found")
+    require_subtree(principal, inspection.jurisdiction_path, write=False)
+    return photo_status(inspection_id)
+
+
+def review_inspection(principal: Principal, inspection_id: str, outcome: str, comment: str = "") -> dict:
+    """Record a supervisor's review and change the inspection's status; returns the review.
+
+    Raises NotFound (unknown/outside), Forbidden (not a supervisor/admin), ValidationFailed
+    (bad outcome, returned/rejected without a comment), Conflict (not awaiting review).
+    """
+    if principal.role not in SUPERVISORS:
+        raise Forbidden("只有科室负责人可以审核 / only supervisors review")
+    if outcome not in REVIEW_OUTCOMES:
+        raise ValidationFailed(f"未知审核结果 / unknown outcome {outcome!r}", details={"outcome": list(REVIEW_OUTCOMES)})
+    if outcome != "approved" and not (comment or "").strip():
+        raise ValidationFailed("退回或驳回必须填写意见 / a comment is required to return or reject",
+                               details={"comment": ["required"]})
+    row = _get_visible(principal, inspection_id, lock=True)
+    if row.status not in REVIEWABLE:
+        raise Conflict(f"检查记录状态为 {row.status}，不能审核 / inspection is {row.status}, not awaiting review",
+                       details={"status": [row.status]})
+    now = clock.now()
+    review = Review(id=str(uuid.uuid4()), inspection_id=row.id, reviewer_id=principal.user_id, outcome=outcome,
+                    comment=comment or "", inspection_version=row.version, created_at=now)
+    db.session.add(review)
+    row.status = next_status(row.status, outcome)
+    row.version += 1
+    row.updated_at = now
+    name = accounts.usernames([row.inspector_id])[row.inspector_id]
+    emit("review", review.id, 1, review_json(review), row)
+    emit("inspection", row.id, row.version, inspection_json(row, name), row)
+    evidence.append_event("reviewed", actor=principal.username, record_type="inspection", record_id=row.id,
+                          details={"outcome": outcome, "version": row.version})
+    return review_json(review)

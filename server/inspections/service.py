@@ -1,0 +1,50 @@
+"""The inspections feature's public service: reading and reviewing inspections, the
+verdicts a new interpretation changes (re-scan), 回头看 reminders and the finding outcomes
+the statistics count."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from server.inspections.models import Finding, Inspection
+from server.inspections.recheck import remind_rechecks
+from server.inspections.rescan import flag_changed_verdicts
+from server.inspections.review import (
+    count_inspections,
+    get_inspection,
+    list_inspections,
+    photo_status,
+    review_inspection,
+)
+from server.inspections.status import LOCKED, REVIEWABLE, TRANSITIONS, next_status
+from server.kernel.extensions import db
+
+__all__ = ["LOCKED", "REVIEWABLE", "TRANSITIONS", "count_inspections", "exists", "finding_count", "finding_outcomes",
+           "flag_changed_verdicts", "get_inspection", "list_inspections", "next_status", "photo_status",
+           "remind_rechecks", "review_inspection"]
+
+
+def finding_outcomes(start: date, end: date) -> list[tuple]:
+    """Return, for the newest revision of each finding of the inspections made on days
+    [start, end]: (inspection id, inspected_on, jurisdiction code, jurisdiction path,
+    indicator id, server outcome, device outcome, disagrees)."""
+    newest = (select(Finding.id.label("fid"), func.max(Finding.revision).label("rev"))
+              .group_by(Finding.id).subquery())
+    return list(db.session.execute(
+        select(Inspection.id, Inspection.inspected_on, Inspection.jurisdiction_code, Inspection.jurisdiction_path,
+               Finding.indicator_id, Finding.server_outcome, Finding.device_outcome, Finding.disagrees)
+        .join(Finding, Finding.inspection_id == Inspection.id)
+        .join(newest, (Finding.id == newest.c.fid) & (Finding.revision == newest.c.rev))
+        .where(Inspection.inspected_on >= start, Inspection.inspected_on <= end)).all())
+
+
+def exists(inspection_id: str) -> bool:
+    """Return True when the server has inspection `inspection_id`."""
+    return db.session.get(Inspection, inspection_id) is not None
+
+
+def finding_count(inspection_id: str) -> int:
+    """Return how many finding revisions an inspection has (for tests and the console)."""
+    return int(db.session.execute(select(func.count()).select_from(Finding)
+                                  .where(Finding.inspection_id == inspection_id)).scalar())

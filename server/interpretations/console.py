@@ -1,0 +1,111 @@
+"""Experts: the open question queue of their fields, answering, and publishing an answer as
+an official interpretation."""
+from __future__ import annotations
+
+from flask import flash, g, redirect, render_template, request, url_for
+
+from server.catalog import service as catalog
+from server.interpretations import publishing
+from server.interpretations import questions as question_service
+from server.kernel import uow
+from server.kernel.access import EXPERTS
+from server.kernel.console import bp, parse_date, require_role, t
+from server.kernel.errors import NotFound, ValidationFailed
+
+EFFECTS = ("method", "interval", "limit", "applicable")
+
+
+def _require_expert() -> None:
+    require_role(*EXPERTS)
+
+
+@bp.route("/questions/")
+def questions():
+    """Open questions in the expert's fields (question_service.list_questions with queue=True)."""
+    _require_expert()
+    rows = question_service.list_questions(g.console_user, queue=True, limit=200)
+    return render_template("console/questions.html", rows=rows, fields=question_service.expert_fields(g.console_user.user_id))
+
+
+def _question_context(question_id: str) -> dict:
+    question = question_service.get_question(g.console_user, question_id)
+    indicators = catalog.indicator_info([question.get("indicator_id")])
+    return {"q": question, "indicators": indicators}
+
+
+def _render_question(question_id: str, *, answer_form=None, publish_form=None, errors=None, status=200):
+    ctx = _question_context(question_id)
+    q = ctx["q"]
+    indicator = ctx["indicators"].get(q.get("indicator_id") or "", {})
+    answers = q.get("answers") or []
+    defaults = {"title": "", "text": answers[-1]["text"] if answers else "", "effective": "",
+                "edition_id": q.get("edition_id") or indicator.get("edition_id") or "",
+                "clause": q.get("clause") or indicator.get("clause") or "",
+                "indicator_ids": q.get("indicator_id") or "", "effect_key": "method", "effect_value": "",
+                "answer_id": answers[-1]["id"] if answers else ""}
+    return render_template("console/question.html", answer_form=answer_form or {},
+                           publish_form={**defaults, **(publish_form or {})}, errors=errors or {},
+                           effects=EFFECTS, **ctx), status
+
+
+@bp.route("/questions/<question_id>")
+def question(question_id: str):
+    """One question with its candidates, answers and the two forms."""
+    _require_expert()
+    return _render_question(question_id)
+
+
+@bp.route("/questions/<question_id>/answer", methods=["POST"])
+def answer(question_id: str):
+    """Store an answer (question_service.answer_question); errors re-render the page with 400."""
+    _require_expert()
+    text = (request.form.get("text") or "").strip()
+    if not text:
+        return _render_question(question_id, answer_form={"text": text},
+                                errors={"answer": t()["answer_required"]}, status=400)
+    try:
+        question_service.answer_question(g.console_user, question_id, text)
+    except ValidationFailed as exc:
+        uow.rollback()
+        return _render_question(question_id, answer_form={"text": text}, errors={"answer": exc.message}, status=400)
+    flash(t()["answered_flash"], "success")
+    return redirect(url_for("console.question", question_id=question_id))
+
+
+def _effect(key: str, value: str):
+    if key == "applicable":
+        return {"applicable": value.strip().lower() in ("true", "1", "是")}
+    return {key: value.strip()}
+
+
+@bp.route("/questions/<question_id>/publish", methods=["POST"])
+def publish(question_id: str):
+    """Publish an interpretation from this question's answer (publishing.publish)."""
+    _require_expert()
+    words = t()
+    form = {k: (request.form.get(k) or "").strip() for k in
+            ("title", "text", "edition_id", "clause", "indicator_ids", "effective", "effect_key",
+             "effect_value", "answer_id")}
+    effective = parse_date(form["effective"])
+    errors = {}
+    if effective is None:
+        errors["effective"] = words["invalid_date"]
+    if form["effect_key"] not in EFFECTS:
+        errors["effect"] = words["effect"]
+    if not errors:
+        try:
+            result = publishing.publish(
+                g.console_user, title=form["title"], text=form["text"],
+                effect=_effect(form["effect_key"], form["effect_value"]), effective=effective,
+                clauses=[{"edition_id": form["edition_id"], "clause": form["clause"]}],
+                indicator_ids=[i.strip() for i in form["indicator_ids"].splitlines() if i.strip()],
+                answer_id=form["answer_id"] or None)
+        except (ValidationFailed, NotFound) as exc:
+            uow.rollback()
+            errors["publish"] = exc.message
+        else:
+            item = result["interpretation"]
+            flash(words["published_flash"].format(id=item["id"], version=item["version"],
+                                                  flags=len(result["flags"])), "success")
+            return redirect(url_for("console.question", question_id=question_id))
+    return _render_question(question_id, publish_form=form, errors=errors, status=400)

@@ -1,0 +1,43 @@
+"""The access policy: which role may do what, and where (the one place it is written).
+
+Access rules (tested in tests/server/test_server_access.py):
+- inspector: reads and writes only inside the subtree of their jurisdiction; a device pulls
+  only its user's own records.
+- supervisor: reviews and lists only inside their subtree; enrols/revokes devices of users
+  in their subtree.
+- expert: catalog, questions.  admin: everything.
+- A record outside the caller's subtree answers **404 not_found** for reads (its existence
+  is not revealed) and **403 forbidden** for writes that name an outside jurisdiction.
+"""
+from __future__ import annotations
+
+from server.kernel.auth import Principal
+from server.kernel.errors import Forbidden, NotFound
+
+#: roles that push inspections and findings
+RECORD_WRITERS = ("inspector", "supervisor", "admin")
+#: roles that review inspections, enrol and revoke tablets, see compliance figures
+SUPERVISORS = ("supervisor", "admin")
+#: roles that answer questions and publish interpretations
+EXPERTS = ("expert", "admin")
+#: roles that may sign in to the web console
+CONSOLE_ROLES = ("supervisor", "expert", "admin")
+#: roles that list and read inspections
+INSPECTION_READERS = ("inspector", "supervisor", "admin")
+
+
+def require_subtree(principal: Principal, path: str | None, *, write: bool) -> None:
+    """Raise NotFound (reads) or Forbidden (writes) when `path` is outside the caller's subtree."""
+    if principal.in_subtree(path):
+        return
+    if write:
+        raise Forbidden("超出本人辖区 / outside your jurisdiction")
+    raise NotFound("未找到 / not found")
+
+
+def subtree_filter(principal: Principal, column):
+    """Return the SQL condition keeping rows whose jurisdiction path `column` lies in the
+    caller's subtree (None for an admin: everything)."""
+    if principal.role == "admin":
+        return None
+    return column.startswith(principal.jurisdiction_path, autoescape=True)

@@ -1,0 +1,230 @@
+"""Domain errors and the ONE place that turns any error into the protocol's error body.
+
+Every error the API answers has the body `{status, error, message, details}`
+(docs/protocol.md). Services raise `DomainError` subclasses (no HTTP knowledge beyond the
+class attributes); `register_error_handlers` maps them, webargs/marshmallow validation
+errors (answered **400 validation_failed**, not flask-smorest's 422), werkzeug HTTP
+exceptions (404, 405, ...), `sync.protocol.ProtocolError`, and unexpected exceptions
+(500, logged, generic message) to that body.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import flask_smorest
+import marshmallow as ma
+from apispec import BasePlugin
+from flask import jsonify
+from werkzeug.exceptions import HTTPException
+
+from sync.protocol import ERROR_STATUS, ErrorCode, ProtocolError
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    """Root of the server's errors. `code` is an ErrorCode; `status` its HTTP status."""
+
+    code = ErrorCode.BAD_REQUEST
+    status = 400
+
+    def __init__(self, message: str, *, details: Mapping[str, Any] | None = None,
+                 code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = dict(details or {})
+        if code is not None:
+            self.code = code
+            self.status = ERROR_STATUS.get(code, self.status)
+
+
+class BadRequest(DomainError):
+    code, status = ErrorCode.BAD_REQUEST, 400
+
+
+class ValidationFailed(DomainError):
+    code, status = ErrorCode.VALIDATION_FAILED, 400
+
+
+class Unauthorized(DomainError):
+    code, status = ErrorCode.UNAUTHORIZED, 401
+
+
+class InvalidCredentials(DomainError):
+    code, status = ErrorCode.INVALID_CREDENTIALS, 401
+
+
+class TokenExpired(DomainError):
+    code, status = ErrorCode.TOKEN_EXPIRED, 401
+
+
+class TokenRevoked(DomainError):
+    code, status = ErrorCode.TOKEN_REVOKED, 401
+
+
+class DeviceRevoked(DomainError):
+    code, status = ErrorCode.DEVICE_REVOKED, 401
+
+
+class EnrolmentInvalid(DomainError):
+    code, status = ErrorCode.ENROLMENT_INVALID, 400
+
+
+class Forbidden(DomainError):
+    code, status = ErrorCode.FORBIDDEN, 403
+
+
+class NotFound(DomainError):
+    code, status = ErrorCode.NOT_FOUND, 404
+
+
+class Conflict(DomainError):
+    code, status = ErrorCode.CONFLICT, 409
+
+
+class ResyncRequired(DomainError):
+    code, status = ErrorCode.RESYNC_REQUIRED, 410
+
+
+class ClientTooOld(DomainError):
+    code, status = ErrorCode.CLIENT_TOO_OLD, 426
+
+
+class Unavailable(DomainError):
+    code, status = ErrorCode.UNAVAILABLE, 503
+
+
+class RateLimited(DomainError):
+    """Too many attempts; `retry_after` (seconds) is sent as the Retry-After header."""
+
+    code, status = ErrorCode.RATE_LIMITED, 429
+
+    def __init__(self, message: str, *, retry_after: int, details: Mapping[str, Any] | None = None):
+        super().__init__(message, details={"retry_after_seconds": retry_after, **dict(details or {})})
+        self.retry_after = retry_after
+
+
+class ItemRejected(DomainError):
+    """A push item that can never be applied; `code` names why (e.g. invalid_credit_code)."""
+
+    code, status = ErrorCode.VALIDATION_FAILED, 400
+
+
+def error_response(status: int, code: str, message: str, details: Mapping[str, Any] | None = None):
+    """Return a Flask response carrying the one error body."""
+    resp = jsonify({"status": status, "error": code, "message": message,
+                    "details": dict(details or {})})
+    resp.status_code = status
+    return resp
+
+
+_HTTP_CODES = {400: ErrorCode.BAD_REQUEST, 401: ErrorCode.UNAUTHORIZED, 403: ErrorCode.FORBIDDEN,
+               404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED,
+               409: ErrorCode.CONFLICT, 410: ErrorCode.RESYNC_REQUIRED,
+               413: ErrorCode.PAYLOAD_TOO_LARGE, 415: ErrorCode.BAD_REQUEST,
+               422: ErrorCode.VALIDATION_FAILED, 426: ErrorCode.CLIENT_TOO_OLD,
+               429: ErrorCode.RATE_LIMITED, 503: ErrorCode.UNAVAILABLE}
+
+_HTTP_MESSAGES = {404: "未找到 / not found", 405: "不支持此方法 / method not allowed",
+                  413: "请求过大 / payload too large", 400: "请求格式错误 / bad request",
+                  415: "需要 JSON 请求体 / JSON body required"}
+
+
+class ErrorSchema(ma.Schema):
+    """The one error body (documentation only)."""
+
+    status = ma.fields.Integer()
+    error = ma.fields.String(metadata={"description": "stable machine code (sync.protocol.ErrorCode)"})
+    message = ma.fields.String(metadata={"description": "for a person, Chinese first"})
+    details = ma.fields.Dict()
+
+
+class ValidationStatusPlugin(BasePlugin):
+    """apispec plugin: document argument validation errors as the 400 the app answers
+    (flask-smorest documents webargs' 422, which `handle_http_exception` turns into 400)."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs):
+        """Move every operation's 422 response to 400 (BAD_REQUEST, the error body)."""
+        for operation in (operations or {}).values():
+            responses = operation.get("responses") if isinstance(operation, dict) else None
+            if responses:
+                for key in (422, "422"):
+                    if key in responses:
+                        responses.pop(key)
+                        responses.setdefault("400", "BAD_REQUEST")
+
+
+class GbfieldApi(flask_smorest.Api):
+    """flask-smorest Api whose HTTP error handler answers the protocol's error body."""
+
+    ERROR_SCHEMA = ErrorSchema
+
+    def _init_spec(self, *, extra_plugins=None, **kwargs):
+        """Add ValidationStatusPlugin to flask-smorest's spec plugins."""
+        super()._init_spec(extra_plugins=[*(extra_plugins or ()), ValidationStatusPlugin()], **kwargs)
+
+    def handle_http_exception(self, error: HTTPException):
+        """Return the error body for a werkzeug HTTPException (incl. webargs 422 → 400)."""
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        details = data.get("errors") or data.get("messages") or {}
+        if status == 422:  # webargs/marshmallow validation: our protocol says 400
+            details = _flatten_webargs(details)
+            first = next(iter(details.items()), ("body", ["invalid"]))
+            return error_response(400, ErrorCode.VALIDATION_FAILED,
+                                  f"请求数据无效 / invalid request: {first[0]}: {first[1][0]}", details)
+        if status == 400 and not data.get("message"):
+            message = "JSON 格式错误或请求无效 / malformed JSON or bad request"
+        else:
+            message = data.get("message") or _HTTP_MESSAGES.get(status) or error.description or error.name
+        code = _HTTP_CODES.get(status, ErrorCode.INTERNAL_ERROR if status >= 500 else ErrorCode.BAD_REQUEST)
+        resp = error_response(status, code, message, details)
+        for key, value in (data.get("headers") or {}).items():
+            resp.headers[key] = value
+        if status == 405 and hasattr(error, "valid_methods") and error.valid_methods:
+            resp.headers["Allow"] = ", ".join(error.valid_methods)
+        return resp
+
+
+def _flatten_webargs(messages: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Turn webargs' {location: {field: [msg]}} into {"field.path": [msg]}."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, Mapping):
+            for key, sub in value.items():
+                walk(f"{prefix}.{key}" if prefix else str(key), sub)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            flat[prefix or "body"] = list(value)
+        else:
+            flat[prefix or "body"] = [str(value)]
+
+    for location, fields in (messages or {}).items():
+        walk("" if location in ("json", "query", "form", "files") else location, fields)
+    return flat
+
+
+def register_error_handlers(app) -> None:
+    """Install handlers so every error leaves the app as the one error body."""
+
+    @app.errorhandler(DomainError)
+    def _domain(exc: DomainError):
+        resp = error_response(exc.status, exc.code, exc.message, exc.details)
+        if isinstance(exc, RateLimited):
+            resp.headers["Retry-After"] = str(exc.retry_after)
+        return resp
+
+    @app.errorhandler(ProtocolError)
+    def _protocol(exc: ProtocolError):
+        status = ERROR_STATUS.get(exc.code, 400)
+        return error_response(status, exc.code, exc.message, exc.details)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return app.extensions["gbfield_api"].handle_http_exception(exc)
+        log.exception("unexpected error")
+        return error_response(500, ErrorCode.INTERNAL_ERROR,
+                              "服务器内部错误，请稍后重试 / internal server error, retry later")

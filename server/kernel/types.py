@@ -1,0 +1,35 @@
+"""Column types shared by the models, and the columns of every row devices pull."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+
+from sqlalchemy import JSON, BigInteger, DateTime, Integer, String
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+#: BIGINT on PostgreSQL, INTEGER on SQLite (so an integer primary key is the rowid).
+BigInt = BigInteger().with_variant(Integer(), "sqlite")
+#: JSONB on PostgreSQL, JSON text elsewhere.
+Json = JSON().with_variant(JSONB(), "postgresql")
+#: Timestamps are stored as UTC with time zone where the database has one.
+Timestamp = DateTime(timezone=True)
+
+
+class Synced:
+    """Columns of a row devices pull: `version` (bumped only when its content changes),
+    `content_hash` (SHA-256 of its canonical JSON), `data` (exactly what a pull serves),
+    `deleted_at` (a withdrawn row: its tombstone travels in the change log)."""
+
+    version: Mapped[int] = mapped_column(default=1)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    data: Mapped[dict] = mapped_column(Json)
+    updated_at: Mapped[datetime] = mapped_column(Timestamp)
+    deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+def content_hash(data: dict) -> str:
+    """Return the SHA-256 hex of `data`'s canonical JSON (the `content_hash` of a synced row)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

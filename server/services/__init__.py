@@ -1,1 +1,0 @@
-"""Domain operations: no request objects; they raise server.errors.DomainError subclasses."""

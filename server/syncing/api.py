@@ -1,0 +1,56 @@
+"""Pull, push and digest (docs/protocol.md)."""
+from __future__ import annotations
+
+from flask import Response
+from flask_smorest import Blueprint
+
+from server.kernel.auth import current_principal, require_role
+from server.kernel.uow import unit_of_work
+from server.syncing import pull as pull_service
+from server.syncing import push as push_service
+from server.syncing.schemas import (
+    DigestRequestSchema,
+    DigestResponseSchema,
+    PullArgsSchema,
+    PullPageSchema,
+    PushRequestSchema,
+    PushResponseSchema,
+)
+
+blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Device sync")
+
+
+@blp.route("/pull")
+@require_role()
+@blp.arguments(PullArgsSchema, location="query")
+@blp.response(200, PullPageSchema)
+def pull(args):
+    """One page of changes after `since` that the caller may see (410 resync_required
+    when the cursor is stale: `sync.protocol.pull_is_stale(since, horizon, client horizon)`).
+
+    The page is answered as pre-serialised JSON (stored `data` spliced in as is, or sent as
+    a JSON string with `data=text`); its shape is PullPageSchema."""
+    entities = pull_service.parse_entities(args.get("entities"))
+    body = pull_service.pull_json(current_principal(), args["since"], args["limit"], entities,
+                                  args.get("horizon"), args["data"])
+    return Response(body, status=200, mimetype="application/json")
+
+
+@blp.route("/push", methods=["POST"])
+@require_role()
+@blp.arguments(PushRequestSchema)
+@blp.response(200, PushResponseSchema)
+def push(body):
+    """Apply device writes; one result per item (applied, duplicate, conflict, rejected).
+    The batch is committed before the answer goes out: an item answered applied is stored."""
+    with unit_of_work():
+        return push_service.push(current_principal(), body)
+
+
+@blp.route("/digest", methods=["POST"])
+@require_role()
+@blp.arguments(DigestRequestSchema)
+@blp.response(200, DigestResponseSchema)
+def digest(body):
+    """Compare per-entity digests of what the device holds; names the entities to re-pull."""
+    return {"mismatched": pull_service.compare_digests(current_principal(), body["digests"])}

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from cli.main import UsageError
+from sync.protocol import ItemStatus
 
 
 def default_store() -> str:
@@ -128,9 +129,9 @@ def cmd_sync(args) -> int:
         transport.close()
         print(report.summary())
         counts = store.outbox.counts()
-        if counts["conflict"] or counts["rejected"]:
-            print(f"待处理 needs attention: {counts['conflict']} conflict(s), "
-                  f"{counts['rejected']} rejected — see `gbfield device status`")
+        if counts[ItemStatus.CONFLICT] or counts[ItemStatus.REJECTED]:
+            print(f"待处理 needs attention: {counts[ItemStatus.CONFLICT]} conflict(s), "
+                  f"{counts[ItemStatus.REJECTED]} rejected — see `gbfield device status`")
         return 0 if report.ok else 1
     finally:
         store.close()
@@ -168,7 +169,7 @@ def cmd_status(args) -> int:
         for key, n in sorted(status["counts"].items()):
             print(f"  {key}: {n}")
         ob = status["outbox"]
-        print(f"待上传 outbox: {ob['pending']} pending, {ob['conflict']} conflict, {ob['rejected']} rejected")
+        print(f"待上传 outbox: {ob['pending']} pending, {ob[ItemStatus.CONFLICT]} conflict, {ob[ItemStatus.REJECTED]} rejected")
         for item in status["attention"]:
             print(f"  [{item['state']}] {item['entity']} {item['id']}: {item['reason']}")
         ph = status["photos"]

@@ -27,6 +27,8 @@ from assets.loader import CatalogError
 
 LANGUAGES = ("zh-CN", "en")
 DEFAULT_LANGUAGE = "zh-CN"
+#: the key of the text that joins a list parameter ("、" / ", ")
+LIST_SEPARATOR = "list.separator"
 _HERE = Path(__file__).resolve().parent
 
 
@@ -90,16 +92,21 @@ def catalogue(lang: str) -> Mapping[str, str]:
 
 def text(key: str, lang: str | None = None, /, **params: Any) -> str:
     """Return the text of `key` in `lang` (normalised with `language`; zh-CN when None)
-    with its named parameters filled in. Raises MessageError for an unknown key or a
-    missing parameter."""
+    with its named parameters filled in; a list or tuple parameter is joined with the
+    language's list separator (`list.separator`: "、" in zh-CN, ", " in en). Raises
+    MessageError for an unknown key or a missing parameter."""
     chosen = language(lang) if lang is not None else DEFAULT_LANGUAGE
-    template = catalogue(chosen).get(key)
+    texts = catalogue(chosen)
+    template = texts.get(key)
     if template is None:
         raise MessageError(chosen, key, "no such message key")
     if not params and "{" not in template:
         return template
+    separator = texts.get(LIST_SEPARATOR, ", ")
+    filled = {name: separator.join(str(v) for v in value) if isinstance(value, (list, tuple)) else value
+              for name, value in params.items()}
     try:
-        return template.format_map(params)
+        return template.format_map(filled)
     except (KeyError, IndexError, ValueError) as exc:
         raise MessageError(chosen, key, f"cannot fill {template!r}: {exc}") from exc
 

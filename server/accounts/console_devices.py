@@ -72,7 +72,7 @@ def _visible_device(device_id: str) -> dict:
     for device in accounts.list_devices(g.console_user):
         if device["device_id"] == device_id:
             return device
-    raise NotFound("未找到设备 / unknown device")
+    raise NotFound("device")
 
 
 @bp.route("/devices/<device_id>/revoke", methods=["GET", "POST"])

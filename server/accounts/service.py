@@ -58,7 +58,7 @@ def ensure_jurisdiction(code: str, name: str, parent_code: str | None = None) ->
     Raises ValidationFailed for a code that is not 6 digits or an unknown parent.
     """
     if not (len(code) == 6 and code.isdigit()):
-        raise ValidationFailed(f"行政区划代码必须是6位数字 / division code must be 6 digits: {code!r}")
+        raise ValidationFailed("division_code", division=repr(code))
     row = db.session.get(Jurisdiction, code)
     if row is not None:
         return row
@@ -67,7 +67,7 @@ def ensure_jurisdiction(code: str, name: str, parent_code: str | None = None) ->
     else:
         parent = db.session.get(Jurisdiction, parent_code)
         if parent is None:
-            raise ValidationFailed(f"上级行政区划不存在 / unknown parent division {parent_code}")
+            raise ValidationFailed("parent_division", parent=parent_code)
         path = f"{parent.path}{code}/"
         level = LEVELS[min(parent.path.count("/") - 1, 2)]
     row = Jurisdiction(code=code, name=name, level=level, parent_code=parent_code, path=path)
@@ -92,14 +92,13 @@ def create_user(username: str, password: str, role: str, jurisdiction_code: str,
     Raises ValidationFailed (bad role, short password, unknown jurisdiction, taken name).
     """
     if role not in ROLES:
-        raise ValidationFailed(f"未知角色 / unknown role {role!r}", details={"role": [f"one of {ROLES}"]})
+        raise ValidationFailed("role", role=repr(role), details={"role": [f"one of {ROLES}"]})
     if len(password) < 8:
-        raise ValidationFailed("密码至少8位 / password must have at least 8 characters",
-                               details={"password": ["too short"]})
+        raise ValidationFailed("password_short", details={"password": ["too short"]})
     if db.session.get(Jurisdiction, jurisdiction_code) is None:
-        raise ValidationFailed(f"未知辖区 / unknown jurisdiction {jurisdiction_code}")
+        raise ValidationFailed("jurisdiction", jurisdiction=jurisdiction_code)
     if db.session.execute(db.select(User.id).where(User.username == username)).first():
-        raise ValidationFailed(f"用户名已存在 / username taken: {username}")
+        raise ValidationFailed("username_taken", username=username)
     user = User(username=username, display_name=display_name, password_hash=_hasher.hash(password),
                 role=role, jurisdiction_code=jurisdiction_code, created_at=clock.now())
     db.session.add(user)
@@ -131,15 +130,14 @@ def login(username: str, password: str) -> dict:
     InvalidCredentials, or RateLimited while the user is locked out.
     """
     user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
-    bad = InvalidCredentials("用户名或密码错误 / wrong username or password")
+    bad = InvalidCredentials()
     if user is None or user.disabled_at is not None:
         _hasher.hash(password)  # same work either way: no user enumeration by timing
         raise bad
     now = clock.now()
     if user.locked_until is not None and clock.as_utc(user.locked_until) > now:
         wait = int((clock.as_utc(user.locked_until) - now).total_seconds()) + 1
-        raise RateLimited(f"密码错误次数过多，请 {max(1, wait // 60)} 分钟后再试 / too many wrong passwords, "
-                          f"try again in {wait} s", retry_after=wait)
+        raise RateLimited("login", retry_after=wait, minutes=max(1, wait // 60))
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError) as exc:
@@ -189,9 +187,9 @@ def create_enrolment(principal: Principal, username: str, device_label: str | No
     """
     user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
     if user is None or not _user_in_scope(principal, user):
-        raise NotFound(f"未找到用户 / unknown user {username}")
+        raise NotFound("user", username=username)
     if user.role == "admin" and principal.role != "admin":
-        raise Forbidden("不能为管理员登记设备 / cannot enrol a device for an admin")
+        raise Forbidden("enrol_admin")
     code = secrets.token_urlsafe(12)
     now = clock.now()
     ttl = timedelta(minutes=current_app.config["GBFIELD_ENROLMENT_TTL_MINUTES"])
@@ -206,9 +204,9 @@ def enrolment_payload(principal: Principal, code: str, server_url: str) -> str:
     """Return the QR payload of a pending enrolment the caller may see; raises NotFound."""
     row = db.session.get(Enrolment, _code_hash(code))
     if row is None or row.redeemed_at is not None or clock.as_utc(row.expires_at) <= clock.now():
-        raise NotFound("登记码不存在或已失效 / unknown or expired enrolment code")
+        raise NotFound("enrolment")
     if not _user_in_scope(principal, db.session.get(User, row.user_id)):
-        raise NotFound("登记码不存在或已失效 / unknown or expired enrolment code")
+        raise NotFound("enrolment")
     return make_enrol_payload(server_url, code)
 
 
@@ -232,14 +230,14 @@ def redeem_enrolment(code: str, device_label: str, platform: str | None, server_
                              .with_for_update()).scalar_one_or_none()
     now = clock.now()
     if row is None:
-        raise EnrolmentInvalid("登记码无效 / unknown enrolment code")
+        raise EnrolmentInvalid("unknown")
     if row.redeemed_at is not None:
-        raise EnrolmentInvalid("登记码已使用 / enrolment code already used")
+        raise EnrolmentInvalid("used")
     if clock.as_utc(row.expires_at) <= now:
-        raise EnrolmentInvalid("登记码已过期 / enrolment code expired")
+        raise EnrolmentInvalid("expired")
     user = db.session.get(User, row.user_id)
     if user.disabled_at is not None:
-        raise EnrolmentInvalid("账号已停用 / account disabled")
+        raise EnrolmentInvalid("disabled")
     device = Device(id=str(uuid.uuid4()), user_id=user.id, label=device_label or row.device_label or "tablet",
                     platform=platform, enrolled_at=now)
     db.session.add(device)
@@ -259,7 +257,7 @@ def revoke_device(principal: Principal, device_id: str) -> dict:
     """
     device = db.session.get(Device, device_id)
     if device is None or not _user_in_scope(principal, db.session.get(User, device.user_id)):
-        raise NotFound(f"未找到设备 / unknown device {device_id}")
+        raise NotFound("device")
     if device.revoked_at is None:
         device.revoked_at = clock.now()
     return {"device_id": device.id, "revoked_at": clock.as_utc(device.revoked_at).isoformat()}
@@ -269,7 +267,7 @@ def disable_user(user_id: int) -> None:
     """Disable a user: every token of theirs fails from the next request. Raises NotFound."""
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("未找到用户 / unknown user")
+        raise NotFound("user", username="")
     user.disabled_at = clock.now()
 
 
@@ -299,19 +297,19 @@ def authenticate_token(token: str) -> Principal:
         .where(Token.token_hash == hash_token(token))
     ).first()
     if row is None:
-        raise Unauthorized("登录凭据无效 / unknown token")
+        raise Unauthorized("unknown_token")
     tok, user, path = row
     now = clock.now()
     if tok.device_id is not None:
         device = db.session.get(Device, tok.device_id)
         if device is None or device.revoked_at is not None:
-            raise DeviceRevoked("此设备已被注销，请重新登记 / this device was revoked")
+            raise DeviceRevoked()
     if tok.revoked_at is not None:
-        raise TokenRevoked("登录凭据已被撤销 / token revoked")
+        raise TokenRevoked()
     if user.disabled_at is not None:
-        raise TokenRevoked("账号已停用 / account disabled")
+        raise TokenRevoked("account_disabled")
     if clock.as_utc(tok.expires_at) <= now:
-        raise TokenExpired("登录已过期，请重新登录 / token expired")
+        raise TokenExpired()
     return Principal(user.id, user.username, user.role, user.jurisdiction_code, path,
                      tok.device_id, tok.token_hash)
 
@@ -398,7 +396,7 @@ def principal_of(username: str, *, token_id: str = "service") -> Principal:
     Raises NotFound for an unknown user."""
     user = find_user(username)
     if user is None:
-        raise NotFound(f"未找到用户 / unknown user {username}")
+        raise NotFound("user", username=username)
     return Principal(user.id, user.username, user.role, user.jurisdiction_code,
                      jurisdiction_path(user.jurisdiction_code), None, token_id)
 

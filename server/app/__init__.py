@@ -99,7 +99,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     @app.before_request
     def _check_protocol():
         if request.path.startswith("/api/") and not client_protocol_ok(request.headers.get(PROTOCOL_HEADER)):
-            raise ClientTooOld("请更新应用 / update the app: protocol too old")
+            raise ClientTooOld()
 
     install_change_hooks()
     return app

@@ -40,11 +40,11 @@ def append_event(kind: str, *, actor: str, photo_sha256: str | None = None, reco
 
     Raises ValidationFailed for an unknown kind or details JSON cannot hash (floats)."""
     if kind not in EVENT_KINDS:
-        raise ValidationFailed(f"未知的证据事件类型 {kind} / unknown evidence event kind")
+        raise ValidationFailed("evidence_kind", kind=kind)
     try:
         details_text = canonical_json(dict(details or {}))
     except (TypeError, ValueError) as exc:
-        raise ValidationFailed(f"证据事件详情无法规范化 / evidence details not hashable: {exc}") from exc
+        raise ValidationFailed("evidence_details", problem=str(exc)) from exc
     conn = db.session.connection()
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": EVIDENCE_LOCK})

@@ -135,8 +135,7 @@ class InspectionsPush:
         finding: its revision). Raises ItemRejected, ItemConflict."""
         role = batch.principal.role
         if role not in RECORD_WRITERS:
-            raise ItemRejected(f"角色 {role} 不能提交检查记录 / role {role} cannot push {item.entity}",
-                               code=ErrorCode.FORBIDDEN)
+            raise ItemRejected("role_cannot_push", code=ErrorCode.FORBIDDEN, role=role, entity=item.entity)
         if item.entity == "inspection":
             return _apply_inspection(batch, batch.state[STATE], item)
         return _apply_finding_item(batch, batch.state[STATE], item)
@@ -167,11 +166,11 @@ def _clean_inspection(batch: PushBatch, state: _State, data: dict) -> tuple[dict
     code = data.get("jurisdiction") or principal.jurisdiction_code
     path = state.path_of(str(code))
     if path is None:
-        raise ItemRejected(f"未知辖区：{code} / unknown jurisdiction", code=ErrorCode.UNKNOWN_JURISDICTION,
-                           details={"data.jurisdiction": ["unknown"]})
+        raise ItemRejected(code=ErrorCode.UNKNOWN_JURISDICTION, details={"data.jurisdiction": ["unknown"]},
+                           jurisdiction=code)
     if not principal.in_subtree(path):
-        raise ItemRejected(f"辖区 {code} 不在本人辖区内 / jurisdiction {code} is outside yours",
-                           code=ErrorCode.OUTSIDE_JURISDICTION, details={"data.jurisdiction": ["outside"]})
+        raise ItemRejected(code=ErrorCode.OUTSIDE_JURISDICTION, details={"data.jurisdiction": ["outside"]},
+                           jurisdiction=code)
     clean["jurisdiction"] = code
     if "photos" in data and clean.get("photos") is None:
         clean["photos"] = []
@@ -186,12 +185,12 @@ def _apply_inspection(batch: PushBatch, state: _State, item: PushItem) -> int:
     existing = state.inspection(item.id)
     if existing is None:
         if item.base_version != 0:
-            raise ItemConflict("服务器上没有这条检查记录 / the server has no such inspection", 0, None)
+            raise ItemConflict("no_inspection", 0, None)
     else:
         _check_can_edit(batch, existing)
         if item.base_version != existing.version:
-            raise ItemConflict(f"检查记录已被修改（服务器版本 {existing.version}）/ inspection changed on the server",
-                               existing.version, inspection_json(existing))
+            raise ItemConflict("inspection_changed", existing.version, inspection_json(existing),
+                               version=existing.version)
     # check every finding before anything is written
     context = _FindingContext(item.id, inspected_on, data.get("product_class"))
     prepared, revisions = [], {}
@@ -232,14 +231,11 @@ def _apply_inspection(batch: PushBatch, state: _State, item: PushItem) -> int:
 def _check_can_edit(batch: PushBatch, row: Inspection) -> None:
     principal = batch.principal
     if not principal.in_subtree(row.jurisdiction_path):
-        raise ItemRejected("该检查记录不在本人辖区内 / inspection outside your jurisdiction",
-                           code=ErrorCode.FORBIDDEN)
+        raise ItemRejected("inspection_outside", code=ErrorCode.FORBIDDEN)
     if principal.role == "inspector" and row.inspector_id != principal.user_id:
-        raise ItemRejected("只能修改本人的检查记录 / you can edit only your own inspections",
-                           code=ErrorCode.FORBIDDEN)
+        raise ItemRejected("not_own_inspection", code=ErrorCode.FORBIDDEN)
     if row.status in LOCKED:
-        raise ItemRejected(f"检查记录已{'通过审核' if row.status == 'approved' else '被驳回'}，不能再修改 / "
-                           f"inspection is {row.status} and locked", code=ErrorCode.INSPECTION_LOCKED)
+        raise ItemRejected("approved" if row.status == "approved" else "rejected", code=ErrorCode.INSPECTION_LOCKED)
 
 
 # ---- findings ----------------------------------------------------------------------------
@@ -247,8 +243,7 @@ def _check_can_edit(batch: PushBatch, row: Inspection) -> None:
 def _apply_finding_item(batch: PushBatch, state: _State, item: PushItem) -> int:
     inspection = state.inspection(item.values["inspection_id"])
     if inspection is None:
-        raise ItemRejected("检测结果所属的检查记录不存在，请先同步检查记录 / unknown inspection",
-                           code=ErrorCode.UNKNOWN_INSPECTION)
+        raise ItemRejected(code=ErrorCode.UNKNOWN_INSPECTION)
     _check_can_edit(batch, inspection)
     context = _FindingContext(inspection.id, inspection.inspected_on, inspection.data.get("product_class"))
     prepared = _check_finding(state, item.values, item.base_version, context, {})
@@ -271,21 +266,18 @@ def _check_finding(state: _State, data: dict, base_version: int, context: _Findi
     revision = int(data["revision"])
     stored_rev, stored_inspection = state.latest_revision(data["id"])
     if stored_inspection is not None and stored_inspection != context.inspection_id:
-        raise ItemRejected("检测结果编号属于另一条检查记录 / finding id belongs to another inspection",
-                           code=ErrorCode.VALIDATION_FAILED)
+        raise ItemRejected("finding_elsewhere", code=ErrorCode.VALIDATION_FAILED)
     latest_rev = revisions.get(data["id"], stored_rev)
     if revision != latest_rev + 1 or base_version != latest_rev:
         current = None
         if stored_rev:
             latest = db.session.get(Finding, (data["id"], stored_rev))
             current = finding_json(latest) if latest is not None else None
-        raise ItemConflict(f"检测结果已有第{latest_rev}版 / finding is at revision {latest_rev}",
-                           latest_rev, current)
+        raise ItemConflict("finding_revision", latest_rev, current, revision=latest_rev)
     revisions[data["id"]] = revision
     indicator_id = data["indicator_id"]
     if indicator_id not in state.known_indicators:
-        raise ItemRejected(f"未知指标：{indicator_id}，请更新标准库 / unknown indicator",
-                           code=ErrorCode.UNKNOWN_INDICATOR)
+        raise ItemRejected(code=ErrorCode.UNKNOWN_INDICATOR, indicator=indicator_id)
     device_verdict = data.get("device_verdict") if isinstance(data.get("device_verdict"), dict) else None
     device_outcome = device_verdict.get("outcome") if device_verdict else None
     server = state.judge.judge(indicator_id, data["measured"], data.get("unit"), on=context.inspected_on,

@@ -11,6 +11,7 @@ from server.accounts import service as accounts
 from server.inspections.models import Finding, Flag, Inspection, RecheckReminder
 from server.inspections.records import emit, flag_json
 from server.kernel.extensions import db
+from server.kernel.i18n import stored_message
 
 
 def remind_rechecks(now: datetime, today: date, days: int) -> list[str]:
@@ -34,18 +35,18 @@ def remind_rechecks(now: datetime, today: date, days: int) -> list[str]:
         .order_by(Inspection.inspected_on, Finding.id)).all()
     reminded = []
     for finding, inspection in rows:
-        message = (f"回头看：{inspection.company_name or '该单位'} 于 {inspection.inspected_on} 检查不合格"
-                   f"（{finding.indicator_id}），已超过 {days} 天未复查 / re-inspection due")
+        message = stored_message("message.recheck_due", company=inspection.company_name or "—",
+                                 inspected_on=inspection.inspected_on, indicator=finding.indicator_id, days=days)
         flag = Flag(id=str(uuid.uuid4()), finding_id=finding.id, revision=finding.revision,
                     inspection_id=inspection.id, created_at=now,
                     data={"kind": "recheck_reminder", "indicator_id": finding.indicator_id,
                           "measured": finding.measured, "unit": finding.unit,
-                          "failed_on": inspection.inspected_on.isoformat(), "days": days, "message": message})
+                          "failed_on": inspection.inspected_on.isoformat(), "days": days, **message})
         db.session.add(flag)
         db.session.add(RecheckReminder(finding_id=finding.id, inspection_id=inspection.id, flag_id=flag.id,
                                        created_at=now))
         emit("flag", flag.id, 1, flag_json(flag), inspection)
         accounts.notify([inspection.inspector_id], "recheck_reminder",
-                        {"finding_id": finding.id, "inspection_id": inspection.id, "message": message})
+                        {"finding_id": finding.id, "inspection_id": inspection.id, **message})
         reminded.append(finding.id)
     return reminded

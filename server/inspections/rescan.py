@@ -18,6 +18,7 @@ from server.inspections.models import Finding, Flag, Inspection
 from server.inspections.records import emit, flag_json
 from server.kernel import clock
 from server.kernel.extensions import db
+from server.kernel.i18n import stored_message
 from server.rulesets import service as rulesets
 
 FLAG_KIND = "interpretation_changed"
@@ -87,9 +88,9 @@ def flag_changed_verdicts(rules_obj, *, exclude_new: tuple[str, int]) -> list[di
                           "measured": finding.measured, "unit": finding.unit,
                           "before": before, "after": after,
                           "stored_server_verdict": finding.server_verdict,
-                          "message": f"解释 {exclude_new[0]} 第{exclude_new[1]}版使判定由 "
-                                     f"{before.get('outcome')} 变为 {after.get('outcome')}，请复核 / "
-                                     f"interpretation changes the verdict: please review"})
+                          **stored_message("message.verdict_changed", interpretation=exclude_new[0],
+                                           version=exclude_new[1], before=before.get("outcome"),
+                                           after=after.get("outcome"))})
         db.session.add(flag)
         inspection.has_disagreement = True
         emit("flag", flag.id, 1, flag_json(flag), inspection)

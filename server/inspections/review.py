@@ -25,10 +25,10 @@ def _get_visible(principal: Principal, inspection_id: str, *, lock: bool = False
         query = query.with_for_update()
     row = db.session.execute(query).scalar_one_or_none()
     if row is None:
-        raise NotFound("未找到检查记录 / inspection not found")
+        raise NotFound("inspection")
     require_subtree(principal, row.jurisdiction_path, write=False)
     if principal.role == "expert":
-        raise NotFound("未找到检查记录 / inspection not found")
+        raise NotFound("inspection")
     return row
 
 
@@ -38,14 +38,14 @@ def _filtered(principal: Principal, status: str | None, disagreement: bool | Non
     Raises ValidationFailed for an unknown status, Forbidden for experts.
     """
     if principal.role == "expert":
-        raise Forbidden("专家不能查看检查记录 / experts cannot list inspections")
+        raise Forbidden("expert_inspections")
     where = []
     scope = subtree_filter(principal, Inspection.jurisdiction_path)
     if scope is not None:
         where.append(scope)
     if status is not None:
         if status not in INSPECTION_STATUSES:
-            raise ValidationFailed(f"未知状态 / unknown status {status}", details={"status": list(INSPECTION_STATUSES)})
+            raise ValidationFailed("status", status=status, details={"status": list(INSPECTION_STATUSES)})
         where.append(Inspection.status == status)
     if disagreement is not None:
         where.append(Inspection.has_disagreement.is_(disagreement))
@@ -154,7 +154,7 @@ def visible_photo_status(principal: Principal, inspection_id: str) -> dict:
     outside the caller's subtree)."""
     inspection = db.session.get(Inspection, inspection_id)
     if inspection is None:
-        raise NotFound("未找到 / not found")
+        raise NotFound()
     require_subtree(principal, inspection.jurisdiction_path, write=False)
     return photo_status(inspection_id)
 
@@ -166,15 +166,15 @@ def review_inspection(principal: Principal, inspection_id: str, outcome: str, co
     (bad outcome, returned/rejected without a comment), Conflict (not awaiting review).
     """
     if principal.role not in SUPERVISORS:
-        raise Forbidden("只有科室负责人可以审核 / only supervisors review")
+        raise Forbidden("supervisors_review")
     if outcome not in REVIEW_OUTCOMES:
-        raise ValidationFailed(f"未知审核结果 / unknown outcome {outcome!r}", details={"outcome": list(REVIEW_OUTCOMES)})
+        raise ValidationFailed("outcome", outcome=repr(outcome), details={"outcome": list(REVIEW_OUTCOMES)})
     if outcome != "approved" and not (comment or "").strip():
-        raise ValidationFailed("退回或驳回必须填写意见 / a comment is required to return or reject",
+        raise ValidationFailed("comment_required",
                                details={"comment": ["required"]})
     row = _get_visible(principal, inspection_id, lock=True)
     if row.status not in REVIEWABLE:
-        raise Conflict(f"检查记录状态为 {row.status}，不能审核 / inspection is {row.status}, not awaiting review",
+        raise Conflict("not_reviewable", status=row.status,
                        details={"status": [row.status]})
     now = clock.now()
     review = Review(id=str(uuid.uuid4()), inspection_id=row.id, reviewer_id=principal.user_id, outcome=outcome,

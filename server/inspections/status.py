@@ -36,7 +36,7 @@ class TransitionRefused(Conflict):
     """The status cannot take the event (`status`, `event`)."""
 
     def __init__(self, status: str | None, event: str):
-        super().__init__(f"检查记录状态为 {status}，不能{event} / an inspection {status} cannot take {event}")
+        super().__init__("transition", status=status, event=event)
         self.status = status
         self.event = event
 

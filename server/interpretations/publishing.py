@@ -63,22 +63,22 @@ def _check_clauses(clauses: list[dict], indicator_ids: list[str]) -> list[str]:
     """Validate clauses and indicators; return the indicator ids the rules object needs
     (explicit ids; all of the clauses' indicators when several clauses; else [])."""
     if not clauses:
-        raise ValidationFailed("至少要关联一个条款 / attach at least one clause", details={"clauses": ["required"]})
+        raise ValidationFailed("clauses_required", details={"clauses": ["required"]})
     for n, c in enumerate(clauses):
         if not catalog.edition_exists(c.get("edition_id") or ""):
-            raise ValidationFailed(f"未知标准版本：{c.get('edition_id')} / unknown edition",
+            raise ValidationFailed("edition", edition=c.get("edition_id"),
                                    details={f"clauses.{n}.edition_id": ["unknown"]})
         if not catalog.clause_exists(c["edition_id"], str(c.get("clause") or "")):
-            raise ValidationFailed(f"{c['edition_id']} 没有第{c.get('clause')}条 / unknown clause",
+            raise ValidationFailed("clause", edition=c["edition_id"], clause=c.get("clause"),
                                    details={f"clauses.{n}.clause": ["unknown"]})
     pairs = {(c["edition_id"], str(c["clause"])) for c in clauses}
     if indicator_ids:
         found = catalog.indicator_places(indicator_ids)
         for ident in indicator_ids:
             if ident not in found:
-                raise ValidationFailed(f"未知指标：{ident} / unknown indicator", details={"indicator_ids": [ident]})
+                raise ValidationFailed("indicator", indicator=ident, details={"indicator_ids": [ident]})
             if found[ident] not in pairs:
-                raise ValidationFailed(f"指标 {ident} 不属于所关联的条款 / indicator outside the clauses",
+                raise ValidationFailed("indicator_outside_clauses", indicator=ident,
                                        details={"indicator_ids": [ident]})
         return list(indicator_ids)
     if len(pairs) == 1:
@@ -98,7 +98,7 @@ def _check_effect(rules_obj, indicator_ids: list[str]) -> None:
         try:
             parse_limit(value, unit)
         except RulesError as exc:
-            raise ValidationFailed(f"解释中的限值无法识别 / unreadable limit: {exc}",
+            raise ValidationFailed("interpretation_limit", problem=str(exc),
                                    details={"effect.limit": [str(exc)]}) from exc
 
 
@@ -112,16 +112,16 @@ def publish(principal: Principal, *, title: str, text: str, effect: dict, effect
     ValidationFailed (unknown clause/indicator, bad effect, unreadable limit, empty text).
     """
     if principal.role not in EXPERTS:
-        raise Forbidden("只有专家可以发布解释 / only experts publish interpretations")
+        raise Forbidden("experts_publish")
     if not (title or "").strip() or not (text or "").strip():
-        raise ValidationFailed("标题和正文不能为空 / title and text are required",
+        raise ValidationFailed("title_text_required",
                                details={"title": ["required"], "text": ["required"]})
     clauses = [{"edition_id": c["edition_id"], "clause": str(c["clause"])} for c in clauses]
     ids = _check_clauses(clauses, list(indicator_ids or []))
     now = clock.now()
     history = _versions(interpretation_id) if interpretation_id else []
     if interpretation_id and not history:
-        raise NotFound(f"解释 {interpretation_id} 不存在 / no such interpretation")
+        raise NotFound("interpretation", interpretation=interpretation_id)
     ident = interpretation_id or _new_id(now.date())
     version = history[-1].version + 1 if history else 1
     try:
@@ -129,11 +129,11 @@ def publish(principal: Principal, *, title: str, text: str, effect: dict, effect
                                         clause=clauses[0]["clause"], indicator_ids=tuple(ids), effective=effective,
                                         effect=effect, until=until, title=title.strip(), text=text.strip())
     except InterpretationError as exc:
-        raise ValidationFailed(str(exc), details={"effect": [str(exc)]}) from exc
+        raise ValidationFailed("interpretation_effect", problem=str(exc), details={"effect": [str(exc)]}) from exc
     _check_effect(rules_obj, ids or _clause_indicators(clauses[0]))
     answer = db.session.get(Answer, answer_id) if answer_id else None
     if answer_id and answer is None:
-        raise NotFound("答复不存在 / no such answer")
+        raise NotFound("answer")
     for old in history:
         if old.superseded_at is None:
             old.superseded_at = now
@@ -210,5 +210,5 @@ def get_public(interpretation_id: str) -> dict:
     Raises NotFound."""
     row = db.session.get(Interpretation, interpretation_id)
     if row is None or row.deleted_at is not None:
-        raise NotFound("解释不存在 / no such interpretation")
+        raise NotFound("interpretation", interpretation=interpretation_id)
     return row.data

@@ -30,13 +30,13 @@ class QuestionsPush:
         data = dict(item.values)
         existing = db.session.get(Question, item.id)
         if item.id in batch.queue(QUEUE):
-            raise ItemConflict("问题已提交 / question already exists", 1, None)
+            raise ItemConflict("question_exists", 1, None)
         if existing is not None:
-            raise ItemConflict("问题已提交 / question already exists", existing.version, question_json(existing))
+            raise ItemConflict("question_exists", existing.version, question_json(existing))
         if item.base_version != 0:
-            raise ItemConflict("服务器上没有这个问题 / the server has no such question", 0, None)
+            raise ItemConflict("no_question", 0, None)
         if not str(data.get("text", "")).strip():
-            raise ItemRejected("问题内容不能为空 / question text is empty", code=ErrorCode.VALIDATION_FAILED)
+            raise ItemRejected("question_empty", code=ErrorCode.VALIDATION_FAILED)
         row = Question(id=item.id, version=1, asked_by=principal.user_id,
                        jurisdiction_path=principal.jurisdiction_path, inspection_id=data.get("inspection_id"),
                        indicator_id=data.get("indicator_id"), edition_id=data.get("edition_id"),

@@ -32,6 +32,7 @@ from server.kernel.auth import Principal
 from server.kernel.changes import record_upsert
 from server.kernel.errors import Forbidden, NotFound, ValidationFailed
 from server.kernel.extensions import db
+from server.kernel.i18n import stored_message
 
 GENERAL_FIELD = "general"
 DEFAULT_THRESHOLD = 0.35
@@ -133,7 +134,7 @@ def on_question_pushed(row: Question | None) -> dict:
 def _question(question_id: str) -> Question:
     row = db.session.get(Question, question_id)
     if row is None:
-        raise NotFound("问题不存在 / no such question")
+        raise NotFound("question")
     return row
 
 
@@ -150,7 +151,7 @@ def get_question(principal: Principal, question_id: str) -> dict:
     may not see it)."""
     row = _question(question_id)
     if not _can_read(principal, row):
-        raise NotFound("问题不存在 / no such question")
+        raise NotFound("question")
     return question_json(row)
 
 
@@ -182,9 +183,9 @@ def answer_question(principal: Principal, question_id: str, text: str) -> dict:
     questions and send the updated question to the asker. Returns the answer dict.
     Raises Forbidden (not an expert/admin), NotFound, ValidationFailed (empty text)."""
     if principal.role not in EXPERTS:
-        raise Forbidden("只有专家可以答复 / only experts answer questions")
+        raise Forbidden("experts_answer")
     if not text or not text.strip():
-        raise ValidationFailed("答复内容不能为空 / the answer is empty", details={"text": ["required"]})
+        raise ValidationFailed("answer_empty", details={"text": ["required"]})
     row = _question(question_id)
     now = clock.now()
     answer = Answer(id=str(uuid.uuid4()), question_id=row.id, expert_id=principal.user_id, text=text.strip(),
@@ -216,12 +217,12 @@ def set_expert_fields(principal: Principal, username: str, fields: list[str]) ->
     """Replace the fields of expert `username` (admin only). Returns {username, fields}.
     Raises Forbidden, NotFound (unknown user), ValidationFailed (not an expert)."""
     if principal.role != "admin":
-        raise Forbidden("只有管理员可以设置专家领域 / admin only")
+        raise Forbidden("admin_only")
     user = accounts.find_user(username)
     if user is None:
-        raise NotFound("用户不存在 / no such user")
+        raise NotFound("user", username=username)
     if user.role != "expert":
-        raise ValidationFailed("该用户不是专家 / not an expert", details={"username": ["not an expert"]})
+        raise ValidationFailed("not_an_expert", username=username, details={"username": ["not an expert"]})
     db.session.execute(delete(ExpertField).where(ExpertField.user_id == user.id))
     for name in sorted(set(fields)):
         db.session.add(ExpertField(user_id=user.id, field=name))
@@ -244,7 +245,7 @@ def escalate_overdue(now, hours: int) -> list[str]:
         experts = db.session.execute(select(ExpertField.user_id).where(ExpertField.field == entry.field)).scalars().all()
         accounts.notify([*experts, *admins], "question_escalated",
                         {"question_id": entry.question_id, "field": entry.field, "text": question.text if question else "",
-                         "message": f"问题超过 {hours} 小时未答复，已升级 / unanswered for {hours} h: escalated"})
+                         **stored_message("message.question_escalated", hours=hours)})
         if question is not None:
             save_question(question, escalated=True, escalated_at=now.isoformat())
         done.append(entry.question_id)

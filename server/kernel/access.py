@@ -31,8 +31,8 @@ def require_subtree(principal: Principal, path: str | None, *, write: bool) -> N
     if principal.in_subtree(path):
         return
     if write:
-        raise Forbidden("超出本人辖区 / outside your jurisdiction")
-    raise NotFound("未找到 / not found")
+        raise Forbidden("outside_subtree")
+    raise NotFound()
 
 
 def subtree_filter(principal: Principal, column):

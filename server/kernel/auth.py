@@ -59,7 +59,7 @@ def authenticate_token(token: str) -> Principal:
     user disabled) or DeviceRevoked.
     """
     if not token or not token.strip():
-        raise Unauthorized("需要登录 / authentication required")
+        raise Unauthorized("login_required")
     return current_app.extensions[AUTHENTICATOR_KEY](token.strip())
 
 
@@ -72,7 +72,7 @@ def authenticate() -> Principal:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("需要登录 / authentication required")
+        raise Unauthorized("login_required")
     return authenticate_token(token)
 
 
@@ -99,7 +99,7 @@ def require_role(*roles: str) -> Callable:
         def wrapper(*args, **kwargs):
             principal = current_principal()
             if roles and principal.role not in roles:
-                raise Forbidden(f"无权限：需要角色 {'/'.join(roles)} / forbidden for role {principal.role}")
+                raise Forbidden("role", roles="/".join(roles), role=principal.role)
             return view(*args, **kwargs)
         return wrapper
     return decorator

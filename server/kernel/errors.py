@@ -2,10 +2,13 @@
 
 Every error the API answers has the body `{status, error, message, details}`
 (docs/protocol.md). Services raise `DomainError` subclasses (no HTTP knowledge beyond the
-class attributes); `register_error_handlers` maps them, webargs/marshmallow validation
-errors (answered **400 validation_failed**, not flask-smorest's 422), werkzeug HTTP
-exceptions (404, 405, ...), `sync.protocol.ProtocolError`, and unexpected exceptions
-(500, logged, generic message) to that body.
+class attributes) naming a message of the catalogue (assets.messages): the key is
+`error.<code>` or `error.<code>.<variant>`, filled with the error's parameters, in the
+language of the request (server.kernel.i18n). `register_error_handlers` maps them,
+webargs/marshmallow validation errors (answered **400 validation_failed**, not
+flask-smorest's 422), werkzeug HTTP exceptions (404, 405, ...), `sync.protocol.ProtocolError`
+(worded from its first FieldError), and unexpected exceptions (500, logged, generic message)
+to that body.
 """
 from __future__ import annotations
 
@@ -19,25 +22,43 @@ from apispec import BasePlugin
 from flask import jsonify
 from werkzeug.exceptions import HTTPException
 
+from assets.messages import text
+from server.kernel.i18n import request_language
 from sync.protocol import ERROR_STATUS, ErrorCode, ProtocolError
 
 log = logging.getLogger(__name__)
 
 
 class DomainError(Exception):
-    """Root of the server's errors. `code` is an ErrorCode; `status` its HTTP status."""
+    """Root of the server's errors. `code` is an ErrorCode and `status` its HTTP status;
+    `variant` and the keyword parameters choose and fill the message
+    (`error.<code>[.<variant>]` of the catalogue), worded when it is read."""
 
     code = ErrorCode.BAD_REQUEST
     status = 400
 
-    def __init__(self, message: str, *, details: Mapping[str, Any] | None = None,
-                 code: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.details = dict(details or {})
+    def __init__(self, variant: str | None = None, /, *, details: Mapping[str, Any] | None = None,
+                 code: str | None = None, **params: Any):
         if code is not None:
             self.code = code
             self.status = ERROR_STATUS.get(code, self.status)
+        self.key = f"error.{self.code}" + (f".{variant}" if variant else "")
+        self.params = params
+        self.details = dict(details or {})
+        super().__init__(self.key)
+
+    def message_in(self, language: str | None) -> str:
+        """Return the message in `language` (zh-CN when None). Raises MessageError for a key
+        the catalogue lacks (a test checks every key the server uses)."""
+        return text(self.key, language, **self.params)
+
+    @property
+    def message(self) -> str:
+        """The message in the request's language (zh-CN outside a request)."""
+        return self.message_in(request_language())
+
+    def __str__(self) -> str:
+        return self.message_in(None)
 
 
 class BadRequest(DomainError):
@@ -88,6 +109,10 @@ class ResyncRequired(DomainError):
     code, status = ErrorCode.RESYNC_REQUIRED, 410
 
 
+class PayloadTooLarge(DomainError):
+    code, status = ErrorCode.PAYLOAD_TOO_LARGE, 413
+
+
 class ClientTooOld(DomainError):
     code, status = ErrorCode.CLIENT_TOO_OLD, 426
 
@@ -101,8 +126,10 @@ class RateLimited(DomainError):
 
     code, status = ErrorCode.RATE_LIMITED, 429
 
-    def __init__(self, message: str, *, retry_after: int, details: Mapping[str, Any] | None = None):
-        super().__init__(message, details={"retry_after_seconds": retry_after, **dict(details or {})})
+    def __init__(self, variant: str | None = None, /, *, retry_after: int,
+                 details: Mapping[str, Any] | None = None, **params: Any):
+        super().__init__(variant, details={"retry_after_seconds": retry_after, **dict(details or {})},
+                         retry_after=retry_after, **params)
         self.retry_after = retry_after
 
 
@@ -127,9 +154,8 @@ _HTTP_CODES = {400: ErrorCode.BAD_REQUEST, 401: ErrorCode.UNAUTHORIZED, 403: Err
                422: ErrorCode.VALIDATION_FAILED, 426: ErrorCode.CLIENT_TOO_OLD,
                429: ErrorCode.RATE_LIMITED, 503: ErrorCode.UNAVAILABLE}
 
-_HTTP_MESSAGES = {404: "未找到 / not found", 405: "不支持此方法 / method not allowed",
-                  413: "请求过大 / payload too large", 400: "请求格式错误 / bad request",
-                  415: "需要 JSON 请求体 / JSON body required"}
+#: HTTP statuses whose werkzeug answers get a message of the catalogue (error.http.<status>)
+_HTTP_MESSAGES = (400, 404, 405, 413, 415)
 
 
 class ErrorSchema(ma.Schema):
@@ -137,7 +163,8 @@ class ErrorSchema(ma.Schema):
 
     status = ma.fields.Integer()
     error = ma.fields.String(metadata={"description": "stable machine code (sync.protocol.ErrorCode)"})
-    message = ma.fields.String(metadata={"description": "for a person, Chinese first"})
+    message = ma.fields.String(metadata={"description": "for a person, in the request's language "
+                                                        "(Accept-Language; zh-CN by default)"})
     details = ma.fields.Dict()
 
 
@@ -170,15 +197,21 @@ class GbfieldApi(flask_smorest.Api):
         status = error.code or 500
         data = getattr(error, "data", None) or {}
         details = data.get("errors") or data.get("messages") or {}
+        language = request_language()
         if status == 422:  # webargs/marshmallow validation: our protocol says 400
             details = _flatten_webargs(details)
             first = next(iter(details.items()), ("body", ["invalid"]))
             return error_response(400, ErrorCode.VALIDATION_FAILED,
-                                  f"请求数据无效 / invalid request: {first[0]}: {first[1][0]}", details)
+                                  text("error.validation_failed.request", language, field=first[0],
+                                       problem=first[1][0]), details)
         if status == 400 and not data.get("message"):
-            message = "JSON 格式错误或请求无效 / malformed JSON or bad request"
+            message = text("error.bad_request.json", language)
+        elif data.get("message"):
+            message = data["message"]
+        elif status in _HTTP_MESSAGES:
+            message = text(f"error.http.{status}", language)
         else:
-            message = data.get("message") or _HTTP_MESSAGES.get(status) or error.description or error.name
+            message = error.description or error.name
         code = _HTTP_CODES.get(status, ErrorCode.INTERNAL_ERROR if status >= 500 else ErrorCode.BAD_REQUEST)
         resp = error_response(status, code, message, details)
         for key, value in (data.get("headers") or {}).items():
@@ -219,12 +252,12 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(ProtocolError)
     def _protocol(exc: ProtocolError):
         status = ERROR_STATUS.get(exc.code, 400)
-        return error_response(status, exc.code, exc.message, exc.details)
+        message = exc.errors[0].message(request_language()) if exc.errors else exc.message
+        return error_response(status, exc.code, message, exc.details)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return app.extensions["gbfield_api"].handle_http_exception(exc)
         log.exception("unexpected error")
-        return error_response(500, ErrorCode.INTERNAL_ERROR,
-                              "服务器内部错误，请稍后重试 / internal server error, retry later")
+        return error_response(500, ErrorCode.INTERNAL_ERROR, text("error.internal_error", request_language()))

@@ -32,7 +32,7 @@ def _commit() -> None:
     except DBAPIError as exc:
         db.session.rollback()
         log.warning("commit failed: %s", exc)
-        raise Unavailable("服务器暂时无法保存，请稍后重试 / could not store the changes, retry later") from exc
+        raise Unavailable("commit") from exc
 
 
 def rollback() -> None:

@@ -57,7 +57,7 @@ def check():
     current_principal()
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("hashes"), list):
-        raise ValidationFailed("请求体须为 {\"hashes\": [...]} / body must be {\"hashes\": [...]}",
+        raise ValidationFailed("photo_hashes",
                                details={"hashes": ["a list of SHA-256 hex strings"]})
     present = service.photos_present(body["hashes"])
     asked = {str(h).strip().lower() for h in body["hashes"]}

@@ -66,24 +66,20 @@ def verify_image(data: bytes, limits: ImageLimits = ImageLimits()) -> VerifiedIm
     Raises PhotoTooLarge (413), UnsupportedImageFormat (415), TooManyPixels (422),
     CorruptImage (422) — each with a Chinese-first message."""
     if len(data) > limits.max_bytes:
-        raise PhotoTooLarge(
-            f"照片过大：{len(data)} 字节，上限 {limits.max_bytes} 字节 / photo too large: "
-            f"{len(data)} bytes, limit {limits.max_bytes}", details={"size": len(data), "limit": limits.max_bytes})
+        raise PhotoTooLarge("photo", size=len(data), limit=limits.max_bytes,
+                            details={"size": len(data), "limit": limits.max_bytes})
     if not data:
-        raise CorruptImage("照片文件为空 / the photo file is empty")
+        raise CorruptImage("empty")
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             image = Image.open(io.BytesIO(data))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise TooManyPixels(f"图片像素过多（疑似解压炸弹）/ too many pixels (decompression bomb): {exc}") from exc
+            raise TooManyPixels("bomb", problem=str(exc)) from exc
         except UnidentifiedImageError as exc:
-            kind = "文本文件" if _looks_like_text(data) else "未知格式"
-            raise UnsupportedImageFormat(
-                f"不是图片（{kind}），只接受 JPEG、PNG、WebP / not an image "
-                f"({'text' if kind == '文本文件' else 'unknown format'}); JPEG, PNG or WebP only") from exc
+            raise UnsupportedImageFormat("text" if _looks_like_text(data) else "unknown") from exc
         except (OSError, SyntaxError, ValueError) as exc:
-            raise CorruptImage(f"图片无法解码 / image cannot be decoded: {exc}") from exc
+            raise CorruptImage("undecodable", problem=str(exc)) from exc
         with image:
             return _check_and_decode(image, limits)
 
@@ -91,14 +87,12 @@ def verify_image(data: bytes, limits: ImageLimits = ImageLimits()) -> VerifiedIm
 def _check_and_decode(image: Image.Image, limits: ImageLimits) -> VerifiedImage:
     fmt = image.format or "?"
     if fmt not in limits.formats:
-        raise UnsupportedImageFormat(
-            f"不支持的图片格式 {fmt}，只接受 {'、'.join(limits.formats)} / unsupported image format {fmt}",
-            details={"format": fmt})
+        raise UnsupportedImageFormat("format", format=fmt, accepted=", ".join(limits.formats),
+                                     details={"format": fmt})
     width, height = image.size
     if width <= 0 or height <= 0 or width * height > limits.max_pixels:
-        raise TooManyPixels(
-            f"图片像素过多：{width}×{height}，上限 {limits.max_pixels} 像素 / too many pixels: "
-            f"{width}x{height}, limit {limits.max_pixels}", details={"width": width, "height": height})
+        raise TooManyPixels("size", width=width, height=height, limit=limits.max_pixels,
+                            details={"width": width, "height": height})
     if fmt == "JPEG":
         # Entropy-decode every block but skip full-size IDCT/colour work: a truncated or
         # broken stream still fails, in ~60 % of the time of a full decode.
@@ -106,9 +100,9 @@ def _check_and_decode(image: Image.Image, limits: ImageLimits) -> VerifiedImage:
     try:
         image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise TooManyPixels(f"图片像素过多（疑似解压炸弹）/ decompression bomb: {exc}") from exc
+        raise TooManyPixels("bomb", problem=str(exc)) from exc
     except (OSError, SyntaxError, ValueError, EOFError, MemoryError) as exc:
-        raise CorruptImage(f"图片已损坏或不完整 / image corrupt or truncated: {exc}") from exc
+        raise CorruptImage("truncated", problem=str(exc)) from exc
     return VerifiedImage(fmt, ALLOWED_FORMATS[fmt], width, height, read_metadata(image))
 
 
@@ -223,7 +217,7 @@ def derive(data: bytes, kinds: tuple[str, ...] = ("thumb", "screen", "public")) 
     try:
         base = _oriented_rgb(data)
     except (OSError, SyntaxError, ValueError) as exc:
-        raise CorruptImage(f"图片无法解码 / image cannot be decoded: {exc}") from exc
+        raise CorruptImage("undecodable", problem=str(exc)) from exc
     results: dict[str, bytes] = {}
     for kind in kinds:
         if kind == "public":

@@ -33,7 +33,7 @@ def _clean_hashes(hashes: Iterable[str]) -> list[str]:
     for value in hashes:
         value = str(value).strip().lower()
         if not is_sha256(value):
-            raise ValidationFailed(f"不是 SHA-256：{value[:70]!r} / not a SHA-256 hex",
+            raise ValidationFailed("hash_not_sha256", value=repr(value[:70]),
                                    details={"hashes": [f"not a SHA-256 hex: {value[:70]}"]})
         cleaned.append(value)
     return cleaned
@@ -43,7 +43,7 @@ def photos_present(hashes: Iterable[str]) -> set[str]:
     """Return the subset of ``hashes`` whose photos have arrived. Raises ValidationFailed."""
     wanted = sorted(set(_clean_hashes(hashes)))
     if len(wanted) > _CHECK_LIMIT:
-        raise ValidationFailed(f"一次最多查询 {_CHECK_LIMIT} 张 / at most {_CHECK_LIMIT} hashes per check")
+        raise ValidationFailed("photo_check_limit", limit=_CHECK_LIMIT)
     if not wanted:
         return set()
     return set(db.session.execute(select(Photo.sha256).where(Photo.sha256.in_(wanted))).scalars())
@@ -70,9 +70,8 @@ def store_photo(data: bytes, declared_sha256: str, principal: Principal, *, file
     TooManyPixels / CorruptImage (422); BlobStoreError if the store fails (then no row)."""
     actual = known_sha256 or hashlib.sha256(data).hexdigest()
     if actual != declared_sha256:
-        raise PhotoHashMismatch(
-            f"照片内容与声明的 SHA-256 不符 / the photo's bytes do not match its declared SHA-256 "
-            f"(declared {declared_sha256}, got {actual})", details={"declared": declared_sha256, "actual": actual})
+        raise PhotoHashMismatch(declared=declared_sha256, actual=actual,
+                                details={"declared": declared_sha256, "actual": actual})
     existing = db.session.get(Photo, actual)
     if existing is not None:
         return existing
@@ -112,9 +111,9 @@ def get_photo(principal: Principal | None, sha256: str, *, original: bool) -> Ph
     caller's subtree: its existence is not revealed)."""
     photo = db.session.get(Photo, sha256) if is_sha256(sha256) else None
     if photo is None:
-        raise PhotoNotFound(f"照片不存在 / no such photo {sha256[:70]}")
+        raise PhotoNotFound("photo", photo=sha256[:70])
     if original and (principal is None or not principal.in_subtree(photo.jurisdiction_path)):
-        raise PhotoNotFound(f"照片不存在 / no such photo {sha256[:70]}")
+        raise PhotoNotFound("photo", photo=sha256[:70])
     return photo
 
 

@@ -81,17 +81,17 @@ def import_products(args):
 
 def _csv_payload() -> tuple[bytes | str, str]:
     if request.content_length and request.content_length > MAX_CSV_BYTES:
-        raise ValidationFailed("CSV 文件过大（最多 20 MB） / CSV too large", details={"file": ["too large"]})
+        raise ValidationFailed("csv_too_large", details={"file": ["too large"]})
     upload = request.files.get("file")
     if upload is not None:
         return upload.read(), upload.filename or "upload.csv"
     if request.is_json:
         body = request.get_json(silent=True) or {}
         if not isinstance(body.get("csv"), str):
-            raise ValidationFailed("JSON 请求体应为 {\"csv\": \"…\"} / expected {\"csv\": text}",
+            raise ValidationFailed("csv_json",
                                    details={"csv": ["required"]})
         return body["csv"], str(body.get("source") or "upload.csv")
     data = request.get_data()
     if not data:
-        raise ValidationFailed("没有收到 CSV 内容 / no CSV content", details={"file": ["required"]})
+        raise ValidationFailed("csv_missing", details={"file": ["required"]})
     return data, "upload.csv"

@@ -1,7 +1,8 @@
 """Reading and checking registry rows (CSV or JSON) against the standards catalog.
 
-A row is checked column by column; every problem becomes `RowError(column, reason)` with
-a Chinese-first reason an administrator can act on. A row with any error is rejected as a
+A row is checked column by column; every problem becomes `RowError(column, variant,
+params)`: a message of the catalogue (`error.validation_failed.<variant>`) an administrator
+can act on, worded in the reader's language. A row with any error is rejected as a
 whole; the others become product records (`data` as devices pull them):
 
     {"gtin": "06901234567892", "name": "婴儿纯棉连体衣", "kind": "儿童服装",
@@ -22,7 +23,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from assets.messages import text
 from codes import CodeError, CreditCodeError, gtin14, parse_standard_number, validate_credit_code
+from codes.errors import CheckDigitError
 from rules.catalog import Catalog, Edition, Standard
 from rules.errors import RulesError
 
@@ -49,18 +52,55 @@ _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 
 class HeaderError(ValueError):
-    """The CSV header lacks a required column (message in Chinese)."""
+    """The CSV file cannot be read: `variant` and `params` name the message
+    (`error.validation_failed.<variant>`); str() is its zh-CN text."""
+
+    def __init__(self, variant: str, **params: Any):
+        self.variant = variant
+        self.params = params
+        super().__init__(text(f"error.validation_failed.{variant}", None, **params))
 
 
 @dataclass(frozen=True)
 class RowError:
-    column: str
-    reason: str
+    """A problem of one column: the message `error.validation_failed.<variant>` with `params`."""
 
-    def to_dict(self) -> dict[str, str]:
-        """Return {column, column_label, reason}."""
+    column: str
+    variant: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def reason(self, language: str | None = None) -> str:
+        """Return the reason in `language` (zh-CN when None)."""
+        return text(f"error.validation_failed.{self.variant}", language, **self.params)
+
+    def to_dict(self, language: str | None = None) -> dict[str, str]:
+        """Return {column, column_label, reason}, the reason in `language` (zh-CN when None)."""
         return {"column": self.column, "column_label": COLUMN_LABELS.get(self.column, self.column),
-                "reason": self.reason}
+                "reason": self.reason(language)}
+
+
+def gtin_problem(exc: CodeError, value: str) -> tuple[str, dict[str, Any]]:
+    """Return the (variant, params) of the message for a GTIN `value` that codes.gtin14
+    refused with `exc`: a wrong check digit, a character that is not a digit, or a wrong
+    length. Raises nothing."""
+    text_value = value.strip()
+    if isinstance(exc, CheckDigitError):
+        return "gtin_check_digit", {"expected": exc.expected, "actual": exc.actual, "value": text_value}
+    if exc.position is not None:
+        return "gtin_digits", {"position": exc.position + 1,
+                               "char": repr(text_value[exc.position:exc.position + 1]), "value": text_value}
+    return "gtin_length", {"length": len(text_value), "value": text_value}
+
+
+def credit_code_problem(exc: CreditCodeError, value: str) -> tuple[str, dict[str, Any]]:
+    """Return the (variant, params) of the message for a 统一社会信用代码 `value` that
+    codes.validate_credit_code refused with `exc`. Raises nothing."""
+    code = value.strip().upper().replace(" ", "")
+    if exc.expected is not None:
+        return "credit_code_check", {"expected": exc.expected, "actual": code[17:18], "value": value}
+    if len(code) != 18:
+        return "credit_code_length", {"length": len(code), "value": value}
+    return "credit_code_characters", {"value": value}
 
 
 @dataclass
@@ -81,7 +121,7 @@ def decode_csv(content: bytes | str) -> str:
             return content.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise HeaderError("文件编码无法识别：请保存为 UTF-8 或 GB18030 编码的 CSV (unknown encoding)")
+    raise HeaderError("csv_encoding")
 
 
 def read_csv(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
@@ -92,7 +132,7 @@ def read_csv(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     reader = csv.reader(io.StringIO(text))
     header = next(reader, None)
     if not header or not any(h.strip() for h in header):
-        raise HeaderError("CSV 文件为空或没有表头 (empty file or no header)")
+        raise HeaderError("csv_empty")
     aliases = {alias.lower(): column for column, names in COLUMNS.items() for alias in names}
     mapping: dict[int, str] = {}
     ignored = []
@@ -104,8 +144,7 @@ def read_csv(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
             ignored.append(name.strip())
     missing = [c for c in REQUIRED_COLUMNS if c not in mapping.values()]
     if missing:
-        labels = "、".join(f"{c}（{COLUMN_LABELS[c]}）" for c in missing)
-        raise HeaderError(f"CSV 表头缺少必需的列：{labels} (missing required columns: {', '.join(missing)})")
+        raise HeaderError("csv_columns", columns=missing)
     rows = []
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
@@ -115,25 +154,35 @@ def read_csv(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     return rows, ignored
 
 
+class CellRefused(ValueError):
+    """A cell that cannot be used: the RowError variant and its params."""
+
+    def __init__(self, variant: str, **params: Any):
+        super().__init__(variant)
+        self.variant = variant
+        self.params = params
+
+
 def check_credit_code(value: str) -> str:
-    """Return the normalised 统一社会信用代码 (GB 32100-2015); raises ValueError with a
-    Chinese reason (length, characters, or the check character expected)."""
+    """Return the normalised 统一社会信用代码 (GB 32100-2015); raises CellRefused naming the
+    length, characters, or the check character expected."""
     try:
         return validate_credit_code(value)
     except CreditCodeError as exc:
-        raise ValueError(exc.message) from exc
+        variant, params = credit_code_problem(exc, value)
+        raise CellRefused(variant, **params) from exc
 
 
 def _check_gtin(value: str) -> str:
     if not value:
-        raise ValueError("缺少商品条码 (GTIN is required)")
+        raise CellRefused("gtin_required")
     if _SCIENTIFIC.match(value):
-        raise ValueError(f"商品条码被表格软件改成了科学计数法（{value}）：请把该列设为“文本”后重新导出 "
-                         f"(the spreadsheet turned the GTIN into scientific notation)")
+        raise CellRefused("gtin_scientific", value=value)
     try:
         return gtin14(value)
     except CodeError as exc:
-        raise ValueError(exc.message) from exc
+        variant, params = gtin_problem(exc, value)
+        raise CellRefused(variant, **params) from exc
 
 
 def _categories(std: Standard, edition: Edition | None) -> dict[str, str]:
@@ -176,22 +225,22 @@ def parse_standards_cell(cell: str, catalog: Catalog, *, category: str | None,
             ref = parse_standard_number(number.strip())
             std = catalog.standard(ref.standard)
             edition = std.edition(ref.edition) if ref.edition else None
-        except CodeError as exc:
-            errors.append(RowError("standards", f"标准编号无法识别：{part!r}（应如 GB 18401 或 GB 18401-2010） ({exc.message})"))
+        except CodeError:
+            errors.append(RowError("standards", "standard_number", {"part": repr(part)}))
             continue
         except RulesError as exc:
-            errors.append(RowError("standards", _unknown_standard_reason(part, exc, catalog)))
+            errors.append(_unknown_standard_reason(part, exc, catalog))
             continue
         if std.code in seen:
-            errors.append(RowError("standards", f"标准 {std.code} 重复列出 (listed twice)"))
+            errors.append(RowError("standards", "standard_twice", {"standard": std.code}))
             continue
         seen.add(std.code)
         known_categories = _categories(std, edition)
         entry_category = cat_m.group(1) if cat_m else None
         if entry_category and entry_category not in known_categories:
-            choices = "、".join(known_categories) or "无"
-            errors.append(RowError("standards", f"{std.code} 没有适用范围 {entry_category!r}（可选：{choices}） "
-                                                f"(unknown category)"))
+            errors.append(RowError("standards", "unknown_category",
+                                   {"standard": std.code, "category": repr(entry_category),
+                                    "choices": list(known_categories) or ["—"]}))
             continue
         resolved_category = entry_category or (category if category in known_categories else None)
         known_classes = _classes(std, edition)
@@ -201,42 +250,44 @@ def parse_standards_cell(cell: str, catalog: Catalog, *, category: str | None,
             wanted_class, column = product_class, "product_class"
         if wanted_class is not None:
             if not known_classes:
-                errors.append(RowError(column, f"{std.code} 不分安全类别，不能指定 {wanted_class} 类 "
-                                               f"(standard has no classes)"))
+                errors.append(RowError(column, "no_classes", {"standard": std.code, "wanted": wanted_class}))
                 continue
             if wanted_class not in known_classes:
-                errors.append(RowError(column, f"{std.code} 没有 {wanted_class} 类（可选：{'、'.join(known_classes)}） "
-                                               f"(unknown class)"))
+                errors.append(RowError(column, "unknown_class", {"standard": std.code, "wanted": wanted_class,
+                                                                 "choices": known_classes}))
                 continue
             class_used = True
         required = _required_class(std, edition, resolved_category)
         if wanted_class and required and known_classes.index(wanted_class) > known_classes.index(required):
             name = known_categories.get(resolved_category, resolved_category)
-            errors.append(RowError(column, f"{std.code}：{name}至少应符合 {required} 类，填写的是 {wanted_class} 类 "
-                                           f"(category requires class {required})"))
+            errors.append(RowError(column, "class_below_required", {"standard": std.code, "category": name,
+                                                                    "required": required, "wanted": wanted_class}))
             continue
         classes = [wanted_class] if wanted_class else ([required] if required else [])
         entries.append({"standard": std.code, "edition": edition.id if edition else None,
                         "category": resolved_category, "classes": classes})
     if not entries and not errors:
-        errors.append(RowError("standards", "缺少执行标准：至少填写一个标准编号，如 GB 18401 (at least one standard)"))
+        errors.append(RowError("standards", "standards_required"))
     if product_class and not class_used and not errors:
-        errors.append(RowError("product_class", f"安全类别 {product_class} 不适用：所列标准均不分类别 "
-                                                f"(none of the standards has classes)"))
+        errors.append(RowError("product_class", "class_not_applicable", {"product_class": product_class}))
     return entries, errors
 
 
-def _unknown_standard_reason(part: str, exc: RulesError, catalog: Catalog) -> str:
-    suggestions = getattr(exc, "suggestions", ())
-    hint = f"；是否要找：{'、'.join(suggestions)}" if suggestions else ""
+def _unknown_standard_reason(part: str, exc: RulesError, catalog: Catalog) -> RowError:
+    suggestions = list(getattr(exc, "suggestions", ()) or ())
     if exc.__class__.__name__ == "UnknownEdition":
         try:
             std = catalog.standard(part.split("-")[0])
-            hint = f"（已有版本：{'、'.join(e.id for e in std.editions)}）"
+            return RowError("standards", "unknown_edition_known",
+                            {"part": part, "editions": [e.id for e in std.editions]})
         except RulesError:
             pass
-        return f"标准库中没有该版本：{part}{hint} (unknown edition)"
-    return f"标准库中没有该标准：{part}{hint} (unknown standard)"
+        if suggestions:
+            return RowError("standards", "unknown_edition_suggest", {"part": part, "suggestions": suggestions})
+        return RowError("standards", "unknown_edition", {"part": part})
+    if suggestions:
+        return RowError("standards", "unknown_standard_suggest", {"part": part, "suggestions": suggestions})
+    return RowError("standards", "unknown_standard", {"part": part})
 
 
 def check_row(row: int, raw: Mapping[str, str], catalog: Catalog) -> CheckedRow:
@@ -246,24 +297,24 @@ def check_row(row: int, raw: Mapping[str, str], catalog: Catalog) -> CheckedRow:
     gtin = None
     try:
         gtin = _check_gtin(values.get("gtin", ""))
-    except ValueError as exc:
-        out.errors.append(RowError("gtin", str(exc)))
+    except CellRefused as exc:
+        out.errors.append(RowError("gtin", exc.variant, exc.params))
     name = values.get("name", "")
     if not name:
-        out.errors.append(RowError("name", "缺少商品名称 (name is required)"))
+        out.errors.append(RowError("name", "name_required"))
     elif len(name) > MAX_NAME:
-        out.errors.append(RowError("name", f"商品名称过长：{len(name)} 字，最多 {MAX_NAME} 字 (name too long)"))
+        out.errors.append(RowError("name", "name_too_long", {"length": len(name), "limit": MAX_NAME}))
     credit = values.get("credit_code", "")
     if credit:
         try:
             credit = check_credit_code(credit)
-        except ValueError as exc:
-            out.errors.append(RowError("credit_code", str(exc)))
+        except CellRefused as exc:
+            out.errors.append(RowError("credit_code", exc.variant, exc.params))
     company = values.get("company_name", "")
     if credit and not company:
-        out.errors.append(RowError("company_name", "填写了统一社会信用代码但缺少企业名称 (company name is required with a credit code)"))
+        out.errors.append(RowError("company_name", "company_required"))
     if len(company) > MAX_NAME:
-        out.errors.append(RowError("company_name", f"企业名称过长：最多 {MAX_NAME} 字 (company name too long)"))
+        out.errors.append(RowError("company_name", "company_too_long", {"limit": MAX_NAME}))
     category = values.get("category") or None
     product_class = (values.get("product_class") or "").upper().removesuffix("类") or None
     standards, errors = parse_standards_cell(values.get("standards", ""), catalog,
@@ -289,11 +340,8 @@ def check_rows(rows: Iterable[tuple[int, Mapping[str, str]]], catalog: Catalog) 
     for gtin, items in by_gtin.items():
         if len(items) < 2:
             continue
-        numbers = "、".join(str(i.row) for i in items)
-        numbers_en = ", ".join(str(i.row) for i in items)
         for item in items:
-            item.errors.append(RowError("gtin", f"商品条码 {gtin} 在第 {numbers} 行重复出现，均未导入：请合并为一行 "
-                                                f"(duplicate GTIN, rows {numbers_en})"))
+            item.errors.append(RowError("gtin", "duplicate_gtin", {"gtin": gtin, "rows": [i.row for i in items]}))
             item.data = None
     return checked
 

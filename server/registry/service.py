@@ -19,9 +19,17 @@ from server.kernel.auth import Principal
 from server.kernel.changes import record_change
 from server.kernel.errors import NotFound, ValidationFailed
 from server.kernel.extensions import db
+from server.kernel.i18n import request_language
 from server.kernel.types import content_hash
 from server.registry.models import Product
-from server.registry.rows import HeaderError, check_row, check_rows, decode_csv, read_csv
+from server.registry.rows import (
+    HeaderError,
+    check_row,
+    check_rows,
+    decode_csv,
+    gtin_problem,
+    read_csv,
+)
 from sync.protocol import OP_DELETE, OP_UPSERT
 
 MAX_LIST = 500
@@ -32,7 +40,8 @@ def normalise_gtin(value: str) -> str:
     try:
         return gtin14(str(value))
     except CodeError as exc:
-        raise ValidationFailed(exc.message, details={"gtin": [exc.message]}) from exc
+        variant, params = gtin_problem(exc, str(value))
+        raise ValidationFailed(variant, details={"gtin": [variant]}, **params) from exc
 
 
 def live_product(gtin: str) -> dict[str, Any] | None:
@@ -56,7 +65,7 @@ def get_product(principal: Principal | None, gtin: str) -> Product:
     malformed GTIN, NotFound when it is not registered."""
     row = _live(normalise_gtin(gtin))
     if row is None:
-        raise NotFound(f"未找到该商品：{gtin} 未在商品库中登记 (product not registered)", details={"gtin": [gtin]})
+        raise NotFound("product", gtin=gtin, details={"gtin": [gtin]})
     return row
 
 
@@ -66,7 +75,7 @@ def list_products(principal: Principal | None, q: str | None = None, limit: int 
     name, company, credit code or kind), ordered by GTIN. Raises ValidationFailed for a
     limit outside 1..MAX_LIST."""
     if not 1 <= limit <= MAX_LIST or offset < 0:
-        raise ValidationFailed(f"limit 应在 1–{MAX_LIST} 之间 / limit out of range", details={"limit": ["1..500"]})
+        raise ValidationFailed("limit", maximum=MAX_LIST, details={"limit": ["1..500"]})
     cond = [Product.deleted_at.is_(None)]
     if q and q.strip():
         text = q.strip()
@@ -118,10 +127,12 @@ def put_product(principal: Principal | None, gtin: str, body: Mapping[str, Any])
     raw["gtin"] = gtin
     checked = check_row(1, {k: ("" if v is None else str(v)) for k, v in raw.items()}, current_catalog())
     if checked.errors:
+        language = request_language()
         details: dict[str, list[str]] = {}
         for err in checked.errors:
-            details.setdefault(err.column, []).append(err.reason)
-        raise ValidationFailed(checked.errors[0].reason, details=details)
+            details.setdefault(err.column, []).append(err.reason(language))
+        first = checked.errors[0]
+        raise ValidationFailed(first.variant, details=details, **first.params)
     result = save_product(checked.data)
     db.session.flush()
     return db.session.get(Product, checked.data["gtin"]), result
@@ -166,8 +177,9 @@ def import_csv(principal: Principal | None, content: bytes | str, *, source: str
     try:
         rows, ignored = read_csv(decode_csv(content))
     except HeaderError as exc:
-        raise ValidationFailed(str(exc), details={"file": [str(exc)]}) from exc
+        raise ValidationFailed(exc.variant, details={"file": [str(exc)]}, **exc.params) from exc
     checked = check_rows(rows, current_catalog())
+    language = request_language()
     report: dict[str, Any] = {"source": source, "dry_run": dry_run, "date": date.today().isoformat(),
                               "rows": len(checked), "accepted": 0, "rejected": 0, "added": 0,
                               "changed": 0, "unchanged": 0, "ignored_columns": ignored,
@@ -177,7 +189,7 @@ def import_csv(principal: Principal | None, content: bytes | str, *, source: str
             report["rejected"] += 1
             report["rejections"].append({"row": item.row, "gtin": item.raw.get("gtin") or None,
                                          "name": item.raw.get("name") or None,
-                                         "errors": [e.to_dict() for e in item.errors]})
+                                         "errors": [e.to_dict(language) for e in item.errors]})
             continue
         report["accepted"] += 1
         result = "checked" if dry_run else save_product(item.data)

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from flask import current_app, jsonify, make_response, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from assets.messages import words
+from assets.messages import text, words
 from codes import CodeError, china_prefix, parse_digital_link, parse_standard_link
 from rules.errors import RulesError
 from server.catalog.service import current_catalog
@@ -103,15 +103,15 @@ def _unexpected(exc: Exception):
         return _error(exc.code or 500, ErrorCode.NOT_FOUND if exc.code == 404 else ErrorCode.BAD_REQUEST,
                       exc.description or exc.name, kind="server")
     current_app.logger.exception("resolver error")
-    return _error(500, ErrorCode.INTERNAL_ERROR, "服务器内部错误，请稍后重试 / internal server error", kind="server")
+    return _error(500, ErrorCode.INTERNAL_ERROR, text("error.internal_error", _lang()), kind="server")
 
 
 @bp.route("/01", methods=["GET"])
 @bp.route("/01/", methods=["GET"])
 def missing_gtin():
     """`/01` without a GTIN: 400 naming the problem."""
-    return _error(400, ErrorCode.BAD_REQUEST, "链接中缺少商品条码：/01/ 之后应为 8、12、13 或 14 位 GTIN "
-                  "(GTIN missing after /01/)", {"path": request.path}, kind="bad")
+    return _error(400, ErrorCode.BAD_REQUEST, text("error.bad_request.gtin_missing", _lang()),
+                  {"path": request.path}, kind="bad")
 
 
 @bp.route("/01/<path:rest>", methods=["GET"])
@@ -130,8 +130,8 @@ def resolve_gtin(rest: str):
     gtin = link.path_ais["01"]
     product = live_product(gtin)
     if product is None:
-        message = f"未找到该商品：商品条码 {gtin} 尚未在商品库中登记 (GTIN not in the registry)"
-        return _error(404, ErrorCode.NOT_FOUND, message, {"gtin": gtin}, kind="not_found", gtin=gtin,
+        message = text("error.not_found.product", _lang(), gtin=gtin)
+        return _error(404, ErrorCode.NOT_FOUND, message, {"gtin": gtin}, kind=ErrorCode.NOT_FOUND, gtin=gtin,
                       china=china_prefix(gtin))
     base = _base()
     view = product_view(link, product, current_catalog(), base=base, on=china_today(clock.now()))
@@ -182,7 +182,7 @@ def standard(rest: str):
                 suggestions = [e.id for e in catalog.standard(ref.standard).editions]
             except RulesError:
                 pass
-        return _error(404, ErrorCode.NOT_FOUND, f"标准库中没有 {code} (not in the catalog)",
+        return _error(404, ErrorCode.NOT_FOUND, text("error.not_found.standard", _lang(), code=code),
                       {"standard": code, "suggestions": suggestions}, kind="std_not_found", code=code,
                       suggestions=suggestions)
     page = standard_page(std, ref, on=china_today(clock.now()), base=_base())

@@ -25,8 +25,8 @@ class ItemConflict(DomainError):
 
     code, status = ErrorCode.CONFLICT, 409
 
-    def __init__(self, message: str, server_version: int | None, current: dict | None):
-        super().__init__(message)
+    def __init__(self, variant: str | None, server_version: int | None, current: dict | None, **params):
+        super().__init__(variant, **params)
         self.server_version = server_version
         self.current = current
 
@@ -125,5 +125,5 @@ class PushBatch:
 
 def no_handler(entity: str) -> ItemRejected:
     """Return the rejection of an entity no feature accepts here."""
-    return ItemRejected(f"服务器不接受 {entity} / the server does not accept {entity}",
-                        code=ErrorCode.VALIDATION_FAILED, details={"entity": ["not accepted"]})
+    return ItemRejected("entity_not_accepted", code=ErrorCode.VALIDATION_FAILED, details={"entity": ["not accepted"]},
+                        entity=entity)

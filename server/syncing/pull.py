@@ -33,7 +33,7 @@ def parse_entities(text: str | None) -> tuple[str, ...]:
     names = tuple(n.strip() for n in text.split(",") if n.strip())
     unknown = [n for n in names if n not in ALL_ENTITIES]
     if unknown:
-        raise ValidationFailed(f"未知实体 / unknown entity: {', '.join(unknown)}",
+        raise ValidationFailed("unknown_entity", entities=", ".join(unknown),
                                details={"entities": [f"unknown: {', '.join(unknown)}"]})
     return names
 
@@ -63,14 +63,14 @@ def _page(principal: Principal, since: int, limit: int | None, entities: Iterabl
     `(seq, entity, entity_id, op, version, data JSON text)`)."""
     limit = DEFAULT_PULL_LIMIT if limit is None else limit
     if since < 0:
-        raise ValidationFailed("since 必须 ≥ 0 / since must be ≥ 0", details={"since": ["must be ≥ 0"]})
+        raise ValidationFailed("since", details={"since": ["must be ≥ 0"]})
     if not 1 <= limit <= MAX_PULL_LIMIT:
-        raise ValidationFailed(f"limit 必须在 1–{MAX_PULL_LIMIT} 之间 / limit out of range",
+        raise ValidationFailed("limit", maximum=MAX_PULL_LIMIT,
                                details={"limit": [f"must be 1..{MAX_PULL_LIMIT}"]})
     entities = tuple(entities)
     top = horizon()
     if pull_is_stale(since, top, client_horizon):
-        raise ResyncRequired("数据已过保留期，请从头同步 / cursor below the retention horizon: re-sync from scratch",
+        raise ResyncRequired(None,
                              details={"horizon": top, "entities": list(entities)})
     cond = [visibility(principal)]
     if entities:

@@ -19,16 +19,17 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
+from assets.messages import text
 from server.kernel import clock
 from server.kernel.auth import Principal
 from server.kernel.changes import savepoint
 from server.kernel.database import in_chunks
-from server.kernel.errors import ItemRejected, Unavailable, ValidationFailed
+from server.kernel.errors import ItemRejected, PayloadTooLarge, Unavailable, ValidationFailed
 from server.kernel.extensions import db
 from server.kernel.i18n import request_language
 from server.syncing.batch import ItemConflict, PushBatch, PushHandler, no_handler
 from server.syncing.models import ProcessedMutation
-from sync.protocol import MAX_PUSH_ITEMS, ErrorCode, ItemStatus, ProtocolError, PushItem, item_hash
+from sync.protocol import MAX_PUSH_ITEMS, ItemStatus, ProtocolError, PushItem, item_hash
 
 log = logging.getLogger(__name__)
 HANDLERS_KEY = "gbfield_push_handlers"
@@ -58,12 +59,10 @@ def push(principal: Principal, body: Any) -> dict:
     database fails while writing.
     """
     if not isinstance(body, dict) or not isinstance(body.get("items"), list):
-        raise ValidationFailed("请求体必须包含 items 列表 / body must be {items: [...]}",
-                               details={"items": ["must be a list"]})
+        raise ValidationFailed("push_items", details={"items": ["must be a list"]})
     raw_items = body["items"]
     if len(raw_items) > MAX_PUSH_ITEMS:
-        raise ProtocolError(f"一次最多推送 {MAX_PUSH_ITEMS} 条 / too many items: {len(raw_items)}",
-                            code=ErrorCode.PAYLOAD_TOO_LARGE)
+        raise PayloadTooLarge("push_items", limit=MAX_PUSH_ITEMS, count=len(raw_items))
     try:
         batch, results = _run(principal, raw_items, savepoints=False)
     except IntegrityError as exc:
@@ -73,7 +72,7 @@ def push(principal: Principal, body: Any) -> dict:
     except DBAPIError as exc:
         db.session.rollback()
         log.warning("push flush failed: %s", exc)
-        raise Unavailable("服务器暂时无法保存，请稍后重试 / could not store the batch, retry later") from exc
+        raise Unavailable("commit") from exc
     return {"results": results, "rejudged": batch.rejudged}
 
 
@@ -137,7 +136,7 @@ def _one(batch: PushBatch, raw: Any, seen: dict) -> dict:
             elif attempt == 2:
                 return {"mutation_id": item.mutation_id, "status": ItemStatus.CONFLICT, "id": item.id,
                         "server_version": None, "current": None,
-                        "message": "并发写入冲突，请重新同步 / concurrent write, pull and retry"}
+                        "message": text("error.conflict.concurrent_write", request_language())}
     raise AssertionError("unreachable")
 
 
@@ -158,4 +157,4 @@ def _replay(item: PushItem, known: ProcessedMutation, digest: str) -> dict:
         return {**known.result, "status": ItemStatus.DUPLICATE}
     return {"mutation_id": item.mutation_id, "status": ItemStatus.CONFLICT, "id": item.id,
             "server_version": known.result.get("version"), "current": None,
-            "message": "同一变更编号的内容不同 / same mutation id with different content"}
+            "message": text("error.conflict.mutation_reused", request_language())}

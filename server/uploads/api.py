@@ -41,8 +41,7 @@ def _tus_headers(response: Response) -> Response:
 @blp.before_request
 def _check_tus_version() -> None:
     if request.method != "OPTIONS" and request.headers.get("Tus-Resumable") != TUS_VERSION:
-        raise errors.UnsupportedTusVersion(
-            f"需要 Tus-Resumable: {TUS_VERSION} / Tus-Resumable {TUS_VERSION} required")
+        raise errors.UnsupportedTusVersion(None, version=TUS_VERSION)
 
 
 @blp.route("", methods=["OPTIONS"], provide_automatic_options=False)
@@ -89,7 +88,7 @@ def patch(upload_id: str):
     """tus core + checksum: append a chunk; 204 with the new Upload-Offset."""
     principal = current_principal()
     if (request.mimetype or "") != OFFSET_CONTENT_TYPE:
-        raise errors.WrongContentType(f"Content-Type 须为 {OFFSET_CONTENT_TYPE} / Content-Type must be {OFFSET_CONTENT_TYPE}")
+        raise errors.WrongContentType("tus", content_type=OFFSET_CONTENT_TYPE)
     state = service.append_chunk(principal, upload_id, request.headers.get("Upload-Offset"), request.stream,
                                  request.content_length, request.headers.get("Upload-Checksum"))
     response = Response(status=204)

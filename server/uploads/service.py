@@ -65,21 +65,20 @@ def create_upload(principal: Principal, length_header: str | None, metadata_head
         if length < 0:
             raise ValueError
     except (TypeError, ValueError):
-        raise errors.UploadBadRequest("缺少或无效的 Upload-Length / missing or invalid Upload-Length") from None
+        raise errors.UploadBadRequest("upload_length") from None
     limit = settings().limits.max_bytes
     if length == 0:
-        raise errors.UploadBadRequest("照片文件为空 / an empty file is not a photo")
+        raise errors.UploadBadRequest("upload_empty")
     if length > limit:
-        raise errors.UploadTooLarge(f"照片过大：{length} 字节，上限 {limit} 字节 / upload too large: {length} > {limit}",
+        raise errors.UploadTooLarge("photo", size=length, limit=limit,
                                     details={"length": length, "limit": limit})
     try:
         metadata = staging.parse_metadata(metadata_header)
     except ValueError as exc:
-        raise errors.UploadBadRequest(f"Upload-Metadata 格式错误 / malformed Upload-Metadata: {exc}") from exc
+        raise errors.UploadBadRequest("upload_metadata", problem=str(exc)) from exc
     sha256 = metadata.get("sha256", "").strip().lower()
     if not is_sha256(sha256):
-        raise errors.UploadBadRequest(
-            "Upload-Metadata 须含照片的 sha256（64位十六进制）/ Upload-Metadata must carry the photo's sha256 (hex)")
+        raise errors.UploadBadRequest("upload_sha256")
     now = clock.now()
     info = get_staging().create(staging.UploadInfo(
         id="", length=length, sha256=sha256, metadata=metadata, user_id=principal.user_id,
@@ -93,12 +92,12 @@ def _load(principal: Principal, upload_id: str) -> staging.UploadInfo:
     try:
         info = area.load(upload_id)
     except staging.UnknownUpload:
-        raise errors.UploadNotFound("上传不存在或已结束 / no such upload (finished, terminated or never made)") from None
+        raise errors.UploadNotFound("upload") from None
     if info.user_id != principal.user_id:
-        raise errors.UploadNotFound("上传不存在或已结束 / no such upload")
+        raise errors.UploadNotFound("upload")
     if info.expires() <= clock.now():
         area.delete(upload_id)
-        raise errors.UploadExpired("上传已过期，请重新上传 / the upload expired; start again")
+        raise errors.UploadExpired()
     return info
 
 
@@ -109,7 +108,7 @@ def upload_state(principal: Principal, upload_id: str) -> UploadState:
         offset = get_staging().offset(upload_id)
     except staging.UnknownUpload:   # its bytes were moved into the store; the photo row did not commit
         get_staging().delete(upload_id)
-        raise errors.UploadNotFound("上传不存在或已结束 / no such upload") from None
+        raise errors.UploadNotFound("upload") from None
     return UploadState(info.id, offset, info.length, info.expires_at, info.metadata, info.sha256)
 
 
@@ -124,26 +123,25 @@ def append_chunk(principal: Principal, upload_id: str, offset_header: str | None
     try:
         offset = int(offset_header)
     except (TypeError, ValueError):
-        raise errors.UploadBadRequest("缺少或无效的 Upload-Offset / missing or invalid Upload-Offset") from None
+        raise errors.UploadBadRequest("upload_offset") from None
     try:
         checksum = staging.parse_checksum(checksum_header)
     except ValueError as exc:
-        raise errors.UploadBadRequest(f"Upload-Checksum 无效 / invalid Upload-Checksum: {exc}") from exc
+        raise errors.UploadBadRequest("upload_checksum", problem=str(exc)) from exc
     area = get_staging()
     try:
         new_offset = area.append(info, offset, stream, content_length, checksum)
     except staging.OffsetMismatch as exc:
-        raise errors.UploadOffsetMismatch(
-            f"偏移量不符：服务器为 {exc.expected} / Upload-Offset mismatch: the server has {exc.expected}",
+        raise errors.UploadOffsetMismatch(None, offset=exc.expected,
             details={"offset": exc.expected}) from None
     except staging.ChunkChecksumMismatch:
-        raise errors.ChecksumMismatch("分块校验和不符，已丢弃该分块 / chunk checksum mismatch; chunk discarded") from None
+        raise errors.ChecksumMismatch() from None
     except staging.ChunkTooLong:
-        raise errors.UploadBadRequest("分块超出 Upload-Length / chunk goes past Upload-Length") from None
+        raise errors.UploadBadRequest("chunk_too_long") from None
     except staging.ClientGone as exc:
-        raise errors.UploadInterrupted(f"连接中断，已保存到 {exc.offset} / client gone at {exc.offset}") from None
+        raise errors.UploadInterrupted(None, offset=exc.offset) from None
     except staging.UnknownUpload:
-        raise errors.UploadNotFound("上传不存在或已结束 / no such upload") from None
+        raise errors.UploadNotFound("upload") from None
     info.expires_at = _expiry()
     state = UploadState(info.id, new_offset, info.length, info.expires_at, info.metadata, info.sha256)
     if new_offset < info.length:
@@ -171,7 +169,7 @@ def finish_upload(principal: Principal, info: staging.UploadInfo) -> None:
         area.delete(info.id)
         raise
     except staging.UnknownUpload:
-        raise errors.UploadNotFound("上传不存在或已结束 / no such upload") from None
+        raise errors.UploadNotFound("upload") from None
     area.delete(info.id)
 
 

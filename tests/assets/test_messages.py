@@ -60,3 +60,8 @@ def test_accept_language(header, expected):
 def test_words_are_the_texts_under_a_prefix():
     table = words("error.invalid_gtin", "en")
     assert set(table) == {"format", "checksum"}
+
+
+@pytest.mark.parametrize("lang, joined", [("zh-CN", "3、4"), ("en", "3, 4")])
+def test_a_list_parameter_is_joined_the_language_s_way(lang, joined):
+    assert joined in text("error.validation_failed.duplicate_gtin", lang, gtin="06901234567892", rows=[3, 4])

@@ -22,6 +22,7 @@ from server.kernel.access import CONSOLE_ROLES
 from server.kernel.console import signin as console_session
 from server.kernel.errors import DomainError, Forbidden, NotFound
 from server.kernel.i18n import choose_language
+from sync.protocol import ErrorCode
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ def t() -> dict[str, str]:
 def require_role(*roles: str) -> None:
     """Raise Forbidden unless the signed-in user has one of `roles`."""
     if g.console_user.role not in roles:
-        raise Forbidden(f"无权使用此页面 / roles {'/'.join(roles)} only")
+        raise Forbidden("page", roles="/".join(roles))
 
 
 @bp.before_request
@@ -100,7 +101,8 @@ def _switch_url() -> str:
 
 
 def error_page(status: int, key: str, detail: str | None = None):
-    """Return a rendered error page for `key` ("not_found", "forbidden", "csrf", "error")."""
+    """Return a rendered error page for `key` (an error code: not_found, forbidden; or "csrf",
+    "error"): the words `console.<key>_title` and `console.<key>_lead`."""
     words_ = t()
     return render_template("console/error.html", title=words_[f"{key}_title"], lead=words_[f"{key}_lead"],
                            detail=detail, status=status), status
@@ -113,25 +115,25 @@ def _csrf(_exc):
 
 @bp.errorhandler(NotFound)
 def _not_found(_exc):
-    return error_page(404, "not_found")
+    return error_page(404, ErrorCode.NOT_FOUND)
 
 
 @bp.errorhandler(Forbidden)
 def _forbidden(exc):
-    return error_page(403, "forbidden", exc.message)
+    return error_page(403, ErrorCode.FORBIDDEN, exc.message)
 
 
 @bp.errorhandler(DomainError)
 def _domain(exc):
     if exc.status == 404:
-        return error_page(404, "not_found")
+        return error_page(404, ErrorCode.NOT_FOUND)
     return error_page(exc.status, "error", exc.message)
 
 
 @bp.errorhandler(Exception)
 def _unexpected(exc):
     if isinstance(exc, HTTPException):
-        key = {404: "not_found", 403: "forbidden"}.get(exc.code or 500, "error")
+        key = {404: ErrorCode.NOT_FOUND, 403: ErrorCode.FORBIDDEN}.get(exc.code or 500, "error")
         return error_page(exc.code or 500, key)
     log.exception("console: unexpected error")
     return error_page(500, "error")

@@ -76,4 +76,4 @@ def check_csrf() -> None:
     expected = session.get(CSRF_KEY)
     sent = request.form.get("csrf_token", "")
     if not expected or not sent or not hmac.compare_digest(str(expected), str(sent)):
-        raise CsrfFailed("CSRF token missing or wrong")
+        raise CsrfFailed("csrf")

@@ -84,3 +84,18 @@ def test_put_then_withdraw_travel_as_changes(reg_api):
     changes = [(c["id"], c["op"]) for c in reg_api.pull(token=device, since=cursor).json["changes"]
                if c["entity"] == "product"]
     assert changes == [("06937000000034", "upsert"), ("06937000000034", "delete")]
+
+
+@pytest.mark.parametrize("language, reason, message", [
+    ("zh-CN", "GTIN 校验位错误：应为 2，实为 3", "GTIN 校验位错误"),
+    ("en", "GTIN check digit should be 2, got 3", "GTIN check digit should be 2"),
+])
+def test_reasons_and_errors_come_in_the_request_s_language(reg_api, language, reason, message):
+    r = reg_api.call("POST", "/api/v1/products/import?dry_run=true", "sup_chaoyang", data=CSV.encode("utf-8"),
+                     content_type="text/csv", headers={"Accept-Language": language})
+    assert reason in r.json["rejections"][0]["errors"][0]["reason"]
+    r = reg_api.call("GET", "/api/v1/products/06901234567893", "insp_chaoyang", headers={"Accept-Language": language})
+    assert r.status_code == 400 and message in r.json["message"]
+    other = "en" if language == "zh-CN" else "zh-CN"
+    assert r.json["message"] != reg_api.call("GET", "/api/v1/products/06901234567893", "insp_chaoyang",
+                                             headers={"Accept-Language": other}).json["message"]

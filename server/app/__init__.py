@@ -25,6 +25,7 @@ from server import (
     interpretations,
     jobs,
     photos,
+    planning,
     registry,
     resolver,
     rulesets,
@@ -50,7 +51,7 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 #: feature uses, through their service modules, only features of the layers below it)
 FEATURES: tuple[Feature, ...] = (
     Feature("meta", api=(meta.blp,)),
-    syncing.FEATURE, rulesets.FEATURE, evidence.FEATURE,
+    syncing.FEATURE, rulesets.FEATURE, evidence.FEATURE, planning.FEATURE,
     accounts.FEATURE, catalog.FEATURE, photos.FEATURE,
     registry.FEATURE, uploads.FEATURE, inspections.FEATURE,
     resolver.FEATURE, interpretations.FEATURE, statistics.FEATURE,

@@ -5,3 +5,9 @@ The pure parts live in `sampling/`; this feature stores and shows them. So far i
 pieces that need no database: the self-check list (`selfcheck`), its PDF (`pdf`) and the
 compliance charts (`charts`).
 """
+from __future__ import annotations
+
+from server.kernel.features import Feature
+
+#: no tables or blueprints yet: its pages and tables register here when they come
+FEATURE = Feature("planning")

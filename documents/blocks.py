@@ -68,7 +68,7 @@ def signature_box(page: Page, images: ImageSource, sig: Signature | None, box: t
     if sig is None:
         return
     if sig.refused:
-        page.add(Text(x + 1, baseline(y + h / 2 - line_height(size) / 2, size), "拒绝签名", size, color=GREY))
+        page.add(Text(x + 1, y + h - 1.5, "拒绝签名", size, color=GREY))
         return
     if sig.image is None:
         return

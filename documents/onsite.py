@@ -177,7 +177,8 @@ def _signatures(flow: Flow, record: InspectionRecord, images: ImageSource, total
         flow.paragraph(text, BODY)
     _signature_row(flow, "当事人签名或者盖章：", parties[:1] or [None], images)
     for sig in witnesses:
-        _signature_row(flow, "见证人签名：", [sig], images, name=sig.name)
+        flow.paragraph(f"见证人：{sig.name}", BODY, justify=False)
+        _signature_row(flow, "见证人签名：", [sig], images)
     signers = list(officers) or [None, None]
     for start in range(0, len(signers), 2):
         _signature_row(flow, "执法人员签名：" if start == 0 else "", signers[start:start + 2], images)
@@ -196,7 +197,7 @@ def _refusal(sig: Signature) -> str:
     return text + "。"
 
 
-def _signature_row(flow: Flow, label: str, sigs: list, images: ImageSource, *, name: str | None = None) -> None:
+def _signature_row(flow: Flow, label: str, sigs: list, images: ImageSource) -> None:
     """label, a box per signer (two at most), and one date: the template's 签名 ______ 年 月 日."""
     height = 16.0
     flow.ensure(height + 3)
@@ -210,8 +211,6 @@ def _signature_row(flow: Flow, label: str, sigs: list, images: ImageSource, *, n
     when = next((s.signed_at for s in sigs if s is not None and s.signed_at), None)
     flow.page.add(Text(flow.left + 44 + 84 + 2, baseline(text_top, BODY),
                        day(when) if when else "    年   月   日", 10.5 if when else BODY))
-    if name:
-        flow.text(flow.left, text_top - line_height(SMALL), f"（{name}）", SMALL, color=GREY)
     flow.y = top + height + 3
 
 

@@ -1,7 +1,7 @@
 """buildozer.spec against what the tablet really imports.
 
 Walks every module of the packages the tablet ships (main.py, kivy_client, device, sync,
-rules, codes, zhsearch, assets) with `ast`, follows their imports (module level and inside
+rules, codes, zhsearch, assets, documents) with `ast`, follows their imports (module level and inside
 functions), maps each third-party import to its distribution and that distribution's own
 requirements, and checks each one: listed in the spec's `requirements`, and buildable by
 python-for-android — a recipe of the pinned p4a release, or pure Python (no compiled file
@@ -19,7 +19,7 @@ import pytest
 from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parents[2]
-SHIPPED = ("kivy_client", "device", "sync", "rules", "codes", "zhsearch", "assets")
+SHIPPED = ("kivy_client", "device", "sync", "rules", "codes", "zhsearch", "assets", "documents")
 OURS = set(SHIPPED) | {"server", "cli"}
 #: recipes of python-for-android v2026.05.09 (pythonforandroid/recipes/, the release p4a.branch names)
 _RECIPES = """
@@ -48,7 +48,8 @@ NOT_ON_ANDROID = {
 #: imports that run on Android from modules provided by python-for-android itself
 P4A_MODULES = {"android": "android", "jnius": "pyjnius"}
 #: compiled distributions that ship a pure-Python wheel as well
-PURE_FALLBACK = {"charset-normalizer": "py3-none-any wheel; the mypyc speed-ups are optional"}
+PURE_FALLBACK = {"charset-normalizer": "py3-none-any wheel; the mypyc speed-ups are optional",
+                 "fonttools": "py3-none-any wheel; its Cython speed-ups build only with FONTTOOLS_WITH_CYTHON"}
 #: what the tablet imports today that python-for-android cannot build: the Android build
 #: fails until these go (docs/android.md); the test fails when this list is out of date
 BLOCKERS = {

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("rules", "codes", "zhsearch", "assets", "sync", "device", "server", "kivy_client", "cli", "bench")
+PACKAGES = ("rules", "codes", "zhsearch", "assets", "sync", "device", "documents", "server", "kivy_client", "cli",
+            "bench")
 LIMIT = 500
 #: path relative to ROOT -> why it may be longer
 ALLOWED: dict[str, str] = {}

@@ -10,6 +10,7 @@ not from the PDF (docs/decisions.md)."""
 from __future__ import annotations
 
 import io
+import math
 from functools import lru_cache
 
 from PIL import Image, ImageDraw, ImageFont
@@ -37,7 +38,7 @@ def render_images(layout: Layout, dpi: float = 110) -> list[Image.Image]:
         draw = ImageDraw.Draw(img)
         for item in page.items:
             if isinstance(item, Text):
-                _text(draw, item, scale)
+                _text(img, item, scale)
             elif isinstance(item, Line):
                 _line(draw, item, scale)
             elif isinstance(item, Box):
@@ -58,19 +59,34 @@ def render_png(layout: Layout, dpi: float = 110) -> list[bytes]:
     return pages
 
 
-def _text(draw: ImageDraw.ImageDraw, item: Text, scale: float) -> None:
-    size_px = item.size * PT * scale
-    font = _font(round(size_px, 1))
-    stroke = BOLD_STROKE * PT * scale if item.bold else 0
+def _text(img: Image.Image, item: Text, scale: float) -> None:
+    """Paste each glyph at the position the layout gives it (cached glyph masks: a page has a
+    few hundred distinct characters but thousands of them, and spaced lines need each placed)."""
+    size_px = round(item.size * PT * scale, 1)
+    stroke = round(BOLD_STROKE * PT * scale, 2) if item.bold else 0
+    font = metrics()
     x, y = item.x * scale, item.y * scale
-    kw = {"font": font, "fill": item.color, "anchor": "ls", "stroke_width": stroke, "stroke_fill": item.color}
-    if not item.spacing:
-        draw.text((x, y), item.text, **kw)
-        return
-    advance = metrics()
-    for char in item.text:                      # spaced text: place each character as the PDF does
-        draw.text((x, y), char, **kw)
-        x += (advance.width(char, item.size) + item.spacing) * scale
+    for char in item.text:
+        if not char.isspace():
+            mask, left, top = _glyph(char, size_px, stroke)
+            if mask is not None:
+                img.paste(item.color, (round(x) + left, round(y) + top), mask)
+        x += (font.width(char, item.size) + item.spacing) * scale
+
+
+@lru_cache(maxsize=8192)
+def _glyph(char: str, size_px: float, stroke: float) -> tuple[Image.Image | None, int, int]:
+    """The coverage mask of one character drawn with its baseline origin at (0, 0), and where
+    its top-left corner sits relative to that origin."""
+    font = _font(size_px)
+    box = font.getbbox(char, anchor="ls", stroke_width=stroke)
+    left, top, right, bottom = math.floor(box[0]), math.floor(box[1]), math.ceil(box[2]), math.ceil(box[3])
+    if right <= left or bottom <= top:
+        return None, 0, 0
+    mask = Image.new("L", (right - left, bottom - top), 0)
+    ImageDraw.Draw(mask).text((-left, -top), char, font=font, fill=255, anchor="ls",
+                              stroke_width=stroke, stroke_fill=255)
+    return mask, left, top
 
 
 def _line(draw: ImageDraw.ImageDraw, item: Line, scale: float) -> None:

@@ -6,7 +6,8 @@ from dataclasses import replace
 import pytest
 from document_samples import OFFICERS, PARTY, sample, without_gps
 
-from documents import ImageError, InspectionRecord, onsite_record, render_pdf
+from documents import ImageError, InspectionRecord, onsite_record, prepare, render_pdf
+from documents import pdf as pdf_module
 from documents.fonts import metrics
 from documents.layout import Line, Picture, Text
 from documents.model import Disclosure, Place, Signature
@@ -141,3 +142,12 @@ def test_characters_the_font_lacks_are_reported():
 def test_the_same_record_gives_the_same_pdf():
     record, images = sample(findings=3, photos=1)
     assert render_pdf(onsite_record(record, images)) == render_pdf(onsite_record(record, images))
+
+
+def test_a_pdf_from_a_prepared_font_is_the_same_pdf():
+    record, images = sample(findings=2, photos=1)
+    layout = onsite_record(record, images)
+    cold = render_pdf(layout)
+    prepare()
+    assert pdf_module._prepared
+    assert render_pdf(layout) == cold and not pdf_module._prepared

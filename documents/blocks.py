@@ -95,3 +95,13 @@ def centred(flow: Flow, text: str, size: float, *, bold: bool = False, spacing: 
     flow.text(flow.left + (flow.width - width) / 2, flow.y, text, size, bold=bold, spacing=spacing,
               leading=leading)
     flow.y += line_height(size, leading)
+
+
+def clip(text: str, size: float, width: float) -> str:
+    """`text`, cut with an ellipsis to fit `width` mm (one-line headers and captions)."""
+    font = metrics()
+    if font.width(text, size) <= width:
+        return text
+    while text and font.width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…"

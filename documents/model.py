@@ -308,6 +308,9 @@ def _check(record: InspectionRecord) -> None:
         for key in ("indicator", "limit", "measured"):
             if _blank(getattr(finding, key)):
                 raise InputError(f"findings[{i}].{key}", "required text is missing")
+    for i, order in enumerate(record.orders):
+        if _blank(order.text):
+            raise InputError(f"orders[{i}].text", "required text is missing")
     for i, photo in enumerate(record.photos):
         _check_sha(photo.sha256, f"photos[{i}].sha256")
     for i, sig in enumerate(record.signatures):

@@ -14,6 +14,7 @@ from documents.blocks import (
     FIELD_SIZE,
     SMALL,
     choices,
+    clip,
     fields_row,
     page_number,
     signature_box,
@@ -79,7 +80,7 @@ def _head(page: Page, number: int, record: InspectionRecord) -> float:
         return y + 2.0
     text = f"{TITLE}（续页）"
     page.add(Text((A4[0] - font.width(text, 14.0)) / 2, baseline(TOP, 14.0), text, 14.0, bold=True))
-    party = f"当事人：{record.party.name}"
+    party = clip(f"当事人：{record.party.name}", 10.5, WIDTH)
     y = TOP + line_height(14.0, 1.6)
     page.add(Text(LEFT, baseline(y, 10.5), party, 10.5, color=GREY))
     return y + line_height(10.5) + 2.0

@@ -6,7 +6,7 @@ orders; the photos with their captions (time, place, inspector, finding); the si
 """
 from __future__ import annotations
 
-from documents.blocks import SMALL, page_number, signature_box
+from documents.blocks import SMALL, clip, page_number, signature_box
 from documents.fonts import metrics
 from documents.images import Images, ImageSource, fit
 from documents.layout import A4, GREY, Box, Flow, Layout, Page, Picture, Text, line_height
@@ -62,7 +62,7 @@ def inspection_report(record: InspectionRecord, images: Images = None) -> Layout
 def _head(page: Page, number: int, record: InspectionRecord) -> float:
     font = metrics()
     if number > 1:
-        text = f"{TITLE}（续） · {record.party.name}"
+        text = clip(f"{TITLE}（续） · {record.party.name}", 9.0, WIDTH)
         page.add(Text(LEFT, TOP + 4, text, 9.0, color=GREY))
         return TOP + 8
     y = TOP
@@ -167,18 +167,9 @@ def _photo(flow: Flow, record: InspectionRecord, images: ImageSource, index: int
         flow.page.add(Picture(fx, fy, fw, fh, photo.sha256, loaded.data))
     y = top + PHOTO_H + 0.8
     for n, line in enumerate(photo_caption(record, index)):
-        clipped = _clip(line, 8.0, PHOTO_W)
+        clipped = clip(line, 8.0, PHOTO_W)
         flow.text(x, y, clipped, 8.0, color=(0, 0, 0) if n == 0 else GREY, leading=1.3)
         y += line_height(8.0, 1.3)
-
-
-def _clip(text: str, size: float, width: float) -> str:
-    font = metrics()
-    if font.width(text, size) <= width:
-        return text
-    while text and font.width(text + "…", size) > width:
-        text = text[:-1]
-    return text + "…"
 
 
 def _signatures(flow: Flow, record: InspectionRecord, images: ImageSource) -> None:

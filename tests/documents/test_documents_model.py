@@ -61,6 +61,7 @@ def _dict(**changes):
     ({"findings.0.measured": ""}, "findings[0].measured"),
     ({"photos.0.sha256": "ABC"}, "photos[0].sha256"),
     ({"orders": [{"text": "整改", "deadline": "next week"}]}, "orders[0].deadline"),
+    ({"orders": [{"text": ""}]}, "orders[0].text"),
     ({"signatures.0.role": "boss"}, "signatures[0].role"),
     ({"signatures.2.refused": True}, "signatures[2].refused"),
     ({"record_hash": "xyz"}, "record_hash"),

@@ -61,7 +61,11 @@ def test_many_findings_span_pages_each_numbered_and_signed():
 
 def test_text_stays_inside_the_frame():
     record, images = sample(findings=12, long_text=4)
+    long_party = replace(PARTY, name="北京市朝阳区小橡树童装服饰有限公司朝阳北路第一分店（原北京小橡树儿童用品商贸中心）",
+                         address="北京市朝阳区朝阳北路101号院3号楼1层105、106、107室及地下一层B-12至B-15号商铺")
+    record = replace(record, party=long_party, situation=record.situation + "\n" + "现场情况持续记录。" * 200)
     layout = onsite_record(record, images)
+    assert len(layout.pages) >= 4
     font = metrics()
     for page in layout.pages:
         for item in page.items:

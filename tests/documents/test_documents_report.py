@@ -7,10 +7,11 @@ from document_samples import photo_jpeg, sample, sha
 from PIL import Image
 
 from documents import inspection_report, render_pdf
+from documents.fonts import metrics
 from documents.images import PRINT_PIXELS
-from documents.layout import Box, Picture
+from documents.layout import Box, Picture, Text
 from documents.model import Photo
-from documents.report import DIFFER
+from documents.report import DIFFER, LEFT, WIDTH
 
 
 def texts(layout) -> str:
@@ -87,3 +88,15 @@ def test_the_refusal_shows_in_the_signatures():
     record, images = sample(findings=1, photos=0, refused=True)
     text = texts(inspection_report(record, images))
     assert "拒绝签名，见证人：赵磊" in text and "见证人：赵磊（朝阳北路社区工作人员）" in text
+
+
+def test_report_text_stays_inside_the_page_frame():
+    record, images = sample(findings=8, photos=3)
+    long = replace(record.party, name="北京市朝阳区小橡树童装服饰有限公司朝阳北路第一分店（原北京小橡树儿童用品商贸中心）" * 2)
+    layout = inspection_report(replace(record, party=long), images)
+    font = metrics()
+    for page in layout.pages:
+        for item in page.items:
+            if isinstance(item, Text):
+                right = item.x + font.width(item.text, item.size) + item.spacing * (len(item.text) - 1)
+                assert LEFT - 0.01 <= item.x and right <= LEFT + WIDTH + 0.05, item.text

@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python bench/documents.py [--runs R] [--findings N]
 Prints, as medians of R runs in this process: laying out a 3-page 现场笔录 (12 findings, 3
-photos, long 现场情况), drawing its on-screen preview (Pillow, 3 pages at 110 dpi), writing
+photos, long 现场情况), drawing its on-screen preview (Pillow, 3 pages at 110 dpi, as images
+and as PNG files), writing
 its PDF (fpdf2, the CJK font subset embedded) cold and with the font read ahead by
 `documents.prepare` (what `warm_up` does in a background thread), and the inspection report —
 beside a baseline measured in the same process: the smallest CJK PDF fpdf2 can write with
@@ -27,7 +28,14 @@ sys.path.insert(0, str(ROOT / "tests" / "documents"))
 from document_samples import sample
 from fpdf import FPDF
 
-from documents import inspection_report, onsite_record, prepare, render_pdf, render_png
+from documents import (
+    inspection_report,
+    onsite_record,
+    prepare,
+    render_images,
+    render_pdf,
+    render_png,
+)
 from documents.fonts import FACE, FONT_PATH
 
 COLD = """
@@ -82,7 +90,9 @@ def main() -> None:
     rows = [
         ("baseline: one-line CJK PDF (fpdf2, same font)", base),
         ("现场笔录 layout", median_time(lambda: onsite_record(record, images), args.runs)),
-        ("现场笔录 preview, 3 PNG pages at 110 dpi", median_time(lambda: render_png(layout, dpi=110), args.runs)),
+        ("现场笔录 preview, 3 pages as images at 110 dpi", median_time(lambda: render_images(layout, dpi=110),
+                                                                    args.runs)),
+        ("现场笔录 preview as PNG files (+ encoding)", median_time(lambda: render_png(layout, dpi=110), args.runs)),
         ("现场笔录 PDF (from the layout)", median_time(lambda: render_pdf(layout), args.runs)),
         ("现场笔录 PDF, font prepared ahead (warm_up)", median_time(lambda: render_pdf(layout), args.runs,
                                                                  before=prepare)),

@@ -7,7 +7,11 @@ import json
 import sys
 from pathlib import Path
 
+from assets import CatalogError
+from assets.loader import check_semantics, default_paths, read_standard_dicts
+from assets.xlsx import normalise_standard, read_workbook
 from cli.main import UsageError
+from rules.catalog import Catalog
 
 _BLOCKS = {"standard": "标准", "edition": "版本", "category": "产品类别", "class": "产品等级", "clause": "条款",
            "indicator": "指标", "grade": "能效等级表", "relation": "关联标准", "amendment": "修改单"}
@@ -28,9 +32,6 @@ def print_report(result, stream=None) -> None:
 
 def workbook_standards(path: str, *, report_json: bool = False) -> list[dict]:
     """Read the workbook, print its report; raises UsageError when nothing can be imported."""
-    from assets import CatalogError
-    from assets.xlsx import read_workbook
-
     if not Path(path).is_file():
         raise UsageError(f"找不到文件：{path}")
     try:
@@ -49,8 +50,6 @@ def workbook_standards(path: str, *, report_json: bool = False) -> list[dict]:
 
 def write_json(standards: list[dict], out: str) -> list[Path]:
     """Write each standard as assets-style JSON (`GB-4351.json`) into directory `out`."""
-    from assets.xlsx import normalise_standard
-
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -65,9 +64,6 @@ def write_json(standards: list[dict], out: str) -> list[Path]:
 def merged_catalog(standards: list[dict]):
     """The packaged standards with these in place of the same codes, checked together.
     Raises UsageError when the merge breaks a cross-standard check."""
-    from assets import CatalogError
-    from assets.loader import check_semantics, default_paths, read_standard_dicts
-    from rules.catalog import Catalog
 
     codes = {s["code"] for s in standards}
     entries = [(p.name, pre, d) for p in default_paths() for pre, d in read_standard_dicts(p) if d["code"] not in codes]

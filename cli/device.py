@@ -1,8 +1,7 @@
 """`gbfield device enroll | sync | status`: drive the tablet's sync engine without the UI.
 
-The device core (`device`) and the engine (`sync.client`) are imported inside the
-commands: every `gbfield` command builds this parser, and they would add a third of a
-second to each start."""
+Only `gbfield device …` imports this module (cli.main), so the device core and the engine
+(`sync.client`, requests) add nothing to the start of the other commands."""
 from __future__ import annotations
 
 import json
@@ -11,8 +10,10 @@ import platform
 import sys
 from pathlib import Path
 
-from cli.main import UsageError
-from sync.protocol import ItemStatus
+from cli.main import UsageError, add_command
+from device import open_store
+from sync.client import HttpTransport, SyncClient, SyncError
+from sync.protocol import ItemStatus, ProtocolError, parse_enrol_payload
 
 
 def default_store() -> str:
@@ -23,7 +24,7 @@ def default_store() -> str:
 
 def register(subparsers) -> None:
     """Add the `device` command group to the `gbfield` parser."""
-    parser = subparsers.add_parser("device", help="device (tablet) sync engine: enroll, sync, status")
+    parser = add_command(subparsers, "device")
     sub = parser.add_subparsers(dest="device_command", metavar="ACTION")
 
     enroll = sub.add_parser("enroll", help="enrol this device with a one-time code")
@@ -50,7 +51,6 @@ def register(subparsers) -> None:
 
 
 def _open_store(path: str | None, must_exist: bool = True):
-    from device import open_store
 
     path = path or default_store()
     if must_exist and not Path(path).exists():
@@ -60,9 +60,6 @@ def _open_store(path: str | None, must_exist: bool = True):
 
 def cmd_enroll(args) -> int:
     """Enrol: exchange the one-time code for a device token; save it in the store."""
-    from sync.client import HttpTransport, SyncError
-    from sync.protocol import ProtocolError, parse_enrol_payload
-
     target = args.target.strip()
     try:
         if target.startswith("gbfield-enrol:"):
@@ -113,8 +110,6 @@ def _progress_bar(stream=sys.stderr):
 
 def cmd_sync(args) -> int:
     """Run one sync; print the report. Exit 1 when the run ended with errors."""
-    from sync.client import HttpTransport, SyncClient
-
     store = _open_store(args.store)
     try:
         creds = store.state.credentials()

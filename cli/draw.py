@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import sys
 
+from cli.main import UsageError, add_command
+from sampling import SamplingError, verify
+
 
 def register(subparsers) -> None:
     """Add the draw commands to the `gbfield` parser."""
-    d = subparsers.add_parser("draw", help="双随机 draws: verify a published draw")
+    d = add_command(subparsers, "draw")
     dsub = d.add_subparsers(dest="draw_command", metavar="ACTION")
     v = dsub.add_parser("verify", help="re-run a published draw from its inputs and compare",
                         description="Re-run the draw in DRAW.json (algorithm gbfield-draw/1) from the inputs it "
@@ -26,7 +29,6 @@ def register(subparsers) -> None:
 
 
 def _load(path: str):
-    from cli.main import UsageError
 
     try:
         if path == "-":
@@ -41,9 +43,6 @@ def _load(path: str):
 
 def run_verify(args) -> int:
     """Verify the draw; print the report; return 0 match, 1 mismatch (UsageError: not a draw)."""
-    from cli.main import UsageError
-    from sampling import SamplingError, verify
-
     doc = _load(args.draw_file)
     try:
         report = verify(doc, expected_commitment=args.commitment)

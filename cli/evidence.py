@@ -5,10 +5,14 @@ it proves later that nothing was cut off the end); exit 1 naming the first broke
 """
 from __future__ import annotations
 
+from cli.main import add_command
+from server import create_app
+from server.evidence import service
+
 
 def register(subparsers) -> None:
     """Add the evidence commands to the `gbfield` parser."""
-    e = subparsers.add_parser("evidence", help="evidence integrity (photo and record hash chain)")
+    e = add_command(subparsers, "evidence")
     esub = e.add_subparsers(dest="evidence_command", metavar="ACTION")
     v = esub.add_parser("verify", help="verify the evidence hash chain; name the first broken link",
                         description="Recompute every evidence event's hash and its link to the one before. "
@@ -21,9 +25,6 @@ def register(subparsers) -> None:
 
 def run_verify(args) -> int:
     """Verify the chain; print the outcome; return 0 intact, 1 broken."""
-    from server import create_app
-    from server.evidence import service
-
     overrides = {"SQLALCHEMY_DATABASE_URI": args.database_url} if args.database_url else None
     app = create_app(overrides)
     with app.app_context():

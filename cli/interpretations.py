@@ -5,10 +5,17 @@ import json
 import sys
 from datetime import date
 
+from cli.main import UsageError, add_command
+from server import create_app
+from server.accounts import service as accounts
+from server.interpretations import service as interpretations
+from server.kernel.errors import DomainError, NotFound
+from server.kernel.uow import unit_of_work
+
 
 def register(subparsers) -> None:
     """Add the interpretations command group to the `gbfield` parser."""
-    p = subparsers.add_parser("interpretations", help="official interpretations (list, publish)")
+    p = add_command(subparsers, "interpretations")
     sub = p.add_subparsers(dest="action", metavar="ACTION")
     ls = sub.add_parser("list", help="list published interpretations")
     ls.add_argument("--standard", help='standard code, e.g. "GB 18401"')
@@ -22,16 +29,13 @@ def register(subparsers) -> None:
 
 
 def _app():
-    from server import create_app
     return create_app()
 
 
 def run_list(args) -> int:
     """Print the published interpretations (newest versions)."""
-    from server.interpretations import publishing
-
     with _app().app_context():
-        items = publishing.list_public(standard=args.standard)
+        items = interpretations.list_public(standard=args.standard)
     if args.json:
         print(json.dumps(items, ensure_ascii=False, indent=1))
         return 0
@@ -43,12 +47,6 @@ def run_list(args) -> int:
 
 def run_publish(args) -> int:
     """Publish the file's interpretation as `--as`; print it and the flags raised."""
-    from cli.main import UsageError
-    from server.accounts import service as accounts
-    from server.interpretations import publishing
-    from server.kernel.errors import DomainError, NotFound
-    from server.kernel.uow import unit_of_work
-
     try:
         with open(args.file, encoding="utf-8") as fh:
             body = json.load(fh)
@@ -61,7 +59,7 @@ def run_publish(args) -> int:
             raise UsageError(f"用户不存在 / unknown user {args.username}") from exc
         try:
             with unit_of_work():
-                result = publishing.publish(
+                result = interpretations.publish(
                     who, title=body["title"], text=body["text"], clauses=body["clauses"],
                     indicator_ids=body.get("indicator_ids"), effect=body["effect"],
                     effective=date.fromisoformat(body["effective"]),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from cli.main import UsageError
+from cli.main import UsageError, add_command
 from rules.errors import RulesError
 from rules.judge import judge
 from rules.numbers import round_value
@@ -12,9 +12,7 @@ from rules.verdict import METHOD_TEXT, OUTCOME_TEXT
 
 def register(subparsers) -> None:
     """Add the judge and round commands to the `gbfield` parser."""
-    p = subparsers.add_parser(
-        "judge", help="judge a measured value against a limit (GB/T 8170)",
-        description="Judge VALUE against LIMIT as written in a standard, e.g. "
+    p = add_command(subparsers, "judge", description="Judge VALUE against LIMIT as written in a standard, e.g. "
                     "gbfield judge 16.50(+) '≤16.50' --method full")
     p.add_argument("value", help='measured value: "1.050", "16.50(+)", "<0.01", "ND", "3-4"')
     p.add_argument("limit", help='limit as written: "≤0.5", "4.0~8.5", "≥3-4级", "不得检出"')
@@ -26,9 +24,7 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=run_judge)
 
-    r = subparsers.add_parser(
-        "round", help="round a value per GB/T 8170 §3",
-        description="Round VALUE once to a multiple of INTERVAL (10ⁿ, 0.5×10ⁿ, 0.2×10ⁿ), "
+    r = add_command(subparsers, "round", description="Round VALUE once to a multiple of INTERVAL (10ⁿ, 0.5×10ⁿ, 0.2×10ⁿ), "
                     "round-half-even; (+)/(−) marks accepted.")
     r.add_argument("value", help='value to round, e.g. "60.28" or "16.50(+)"')
     r.add_argument("--interval", required=True, help='rounding interval, e.g. "0.1", "0.5", "20"')

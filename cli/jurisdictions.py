@@ -8,12 +8,16 @@ import io
 import json
 from pathlib import Path
 
-from cli.main import UsageError
+from cli.main import UsageError, add_command
+from server import create_app
+from server.accounts.service import ensure_jurisdiction, list_jurisdictions
+from server.kernel.errors import DomainError
+from server.kernel.uow import unit_of_work
 
 
 def register(subparsers) -> None:
     """Add the `jurisdictions` command group."""
-    parser = subparsers.add_parser("jurisdictions", help="行政区划 / the jurisdiction tree (division codes)")
+    parser = add_command(subparsers, "jurisdictions")
     sub = parser.add_subparsers(dest="jurisdictions_command", metavar="ACTION", required=True)
     add = sub.add_parser("add", help="add one division (idempotent)")
     add.add_argument("code", help="6-digit administrative division code, e.g. 110105")
@@ -29,7 +33,6 @@ def register(subparsers) -> None:
 
 
 def _app():
-    from server import create_app
 
     return create_app()
 
@@ -67,9 +70,6 @@ def run_import(args) -> int:
 
 
 def _add_rows(rows: list[tuple[str, str, str | None]]) -> int:
-    from server.accounts.service import ensure_jurisdiction
-    from server.kernel.errors import DomainError
-    from server.kernel.uow import unit_of_work
 
     app = _app()
     with app.app_context(), unit_of_work():
@@ -86,13 +86,9 @@ def _add_rows(rows: list[tuple[str, str, str | None]]) -> int:
 
 def run_list(args) -> int:
     """Print the tree, indented by level (or JSON)."""
-    from server.accounts.models import Jurisdiction
-    from server.kernel.extensions import db
-
     app = _app()
     with app.app_context():
-        rows = db.session.execute(db.select(Jurisdiction).order_by(Jurisdiction.path)).scalars().all()
-        items = [{"code": r.code, "name": r.name, "parent": r.parent_code, "path": r.path} for r in rows]
+        items = list_jurisdictions()
     if args.json:
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return 0

@@ -2,53 +2,71 @@
 
 Exit codes: 0 success, 1 a failure the command reports (e.g. a check found a problem),
 2 unusable input (a one-line reason on stderr).
+
+Each command group is one module of `cli` with its imports at the top; only the module of
+the command being run is imported (the server's commands bring Flask and SQLAlchemy, the
+device's requests, the tablet's Kivy): the others are listed in `--help` from COMMANDS.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
-# Sub-command modules, each exposing register(subparsers). Order = order in --help.
-COMMAND_MODULES = (
-    "cli.judge",       # judge, round
-    "cli.standards",   # standards list|show|search
-    "cli.qr",          # qr parse|make
-    "cli.server",      # serve, db, users, catalog
-    "cli.jurisdictions",  # jurisdictions add|import|list
-    "cli.device",      # device enroll|sync|status
-    "cli.evidence",    # evidence verify
-    "cli.registry",    # registry import
-    "cli.scheduler",   # scheduler [--once]
-    "cli.interpretations",  # interpretations list|publish
-    "cli.draw",        # draw verify
-    "cli.tablet",      # tablet --store PATH (Kivy app)
-)
+#: every command: name -> (the module that registers and runs it, its one-line help).
+#: Order = order in --help.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "judge": ("cli.judge", "judge a measured value against a limit (GB/T 8170)"),
+    "round": ("cli.judge", "round a value per GB/T 8170 §3"),
+    "standards": ("cli.standards", "标准目录：列出、查看、搜索 / browse the standards catalog"),
+    "qr": ("cli.qr", "parse product codes (GS1 / GB/T 33993) and make QR labels"),
+    "serve": ("cli.server", "run the sync server (migrates the database first)"),
+    "db": ("cli.server", "database migrations"),
+    "users": ("cli.server", "manage users"),
+    "catalog": ("cli.server", "the server's standards catalog"),
+    "jurisdictions": ("cli.jurisdictions", "行政区划 / the jurisdiction tree (division codes)"),
+    "device": ("cli.device", "device (tablet) sync engine: enroll, sync, status"),
+    "evidence": ("cli.evidence", "evidence integrity (photo and record hash chain)"),
+    "registry": ("cli.registry", "the product registry (GTIN → product → standards)"),
+    "scheduler": ("cli.scheduler", "run the job scheduler (exactly one process holds it; others stand by)"),
+    "interpretations": ("cli.interpretations", "official interpretations (list, publish)"),
+    "draw": ("cli.draw", "双随机 draws: verify a published draw"),
+    "tablet": ("cli.tablet", "run the tablet app (Kivy) on a device store"),
+}
 
 
 class UsageError(Exception):
     """Raised by a command for unusable input; printed as one line, exit code 2."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def add_command(subparsers, name: str, **kwargs) -> argparse.ArgumentParser:
+    """Add the parser of command `name` (a key of COMMANDS, whose help it gets); the
+    command modules' `register(subparsers)` call this. Raises KeyError for an unlisted name."""
+    return subparsers.add_parser(name, help=COMMANDS[name][1], **kwargs)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """Return the `gbfield` parser: every command listed, the arguments of `command`'s
+    module registered (its module imported); the others stay unloaded."""
     parser = argparse.ArgumentParser(
         prog="gbfield",
         description="gbfield: field inspection against China's mandatory national standards",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name == name:
-                continue  # that command group is not built yet
-            raise
-        module.register(sub)
+    chosen = COMMANDS[command][0] if command in COMMANDS else None
+    for name, (module_name, help_text) in COMMANDS.items():
+        if module_name != chosen:
+            sub.add_parser(name, help=help_text)
+        elif name not in sub.choices:      # the module adds all of its commands at once
+            importlib.import_module(module_name).register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    command = next((arg for arg in argv if not arg.startswith("-")), None)
+    parser = build_parser(command)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -62,7 +80,6 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         # the reader went away (`gbfield ... | head`): stop quietly, as Unix tools do
-        import os
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
 

@@ -13,8 +13,8 @@ import csv
 import json
 from pathlib import Path
 
-from cli.main import UsageError
-from codes import CodeError, build_digital_link, build_standard_link, gtin14, parse_any
+from cli.main import UsageError, add_command
+from codes import CodeError, build_digital_link, build_standard_link, gtin14, parse_any, render
 from codes.digital_link import CANONICAL_DOMAIN
 from codes.element_string import to_scan_data
 
@@ -24,7 +24,7 @@ CSV_AI_COLUMNS = {"gtin": "01", "lot": "10", "batch": "10", "serial": "21", "exp
 
 def register(subparsers) -> None:
     """Add `qr` with its sub-commands parse, make and sheet."""
-    qr = subparsers.add_parser("qr", help="parse product codes (GS1 / GB/T 33993) and make QR labels")
+    qr = add_command(subparsers, "qr")
     sub = qr.add_subparsers(dest="qr_command", metavar="ACTION")
 
     parse = sub.add_parser("parse", help="parse a Digital Link, element string, GTIN/EAN-13 or standard link")
@@ -99,8 +99,6 @@ def _payload(text: str, domain: str, lenient: bool) -> tuple[str, bool]:
 
 def cmd_make(args) -> int:
     """Write one label (QR, or EAN-13 with --ean13) to -o as PNG or SVG."""
-    from codes import render
-
     suffix = args.output.suffix.lower()
     if suffix not in (".png", ".svg"):
         raise UsageError(f"输出文件应为 .png 或 .svg：{args.output} (output must be .png or .svg)")
@@ -154,8 +152,6 @@ def read_products(path: Path, domain: str) -> list[tuple[str, str, bool]]:
 
 def cmd_sheet(args) -> int:
     """Write an A4 sheet (PNG pages, one PDF, or one SVG) of labels for the CSV rows."""
-    from codes import render
-
     suffix = args.output.suffix.lower()
     if suffix not in (".png", ".pdf", ".svg"):
         raise UsageError(f"输出文件应为 .png、.pdf 或 .svg：{args.output}")
@@ -169,7 +165,6 @@ def cmd_sheet(args) -> int:
 
 
 def _svg_sheet(labels: list[tuple[str, str, bool]], columns: int, rows: int) -> str:
-    from codes import render
 
     width, height, margin = 210, 297, 10          # A4 in millimetres
     cell_w, cell_h = (width - 2 * margin) / columns, (height - 2 * margin) / rows

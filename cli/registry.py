@@ -9,12 +9,17 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cli.main import UsageError
+from assets.registry import DEMO_CSV
+from cli.main import UsageError, add_command
+from server import create_app
+from server.kernel import uow
+from server.kernel.errors import DomainError
+from server.registry.service import import_csv
 
 
 def register(subparsers) -> None:
     """Add `registry import` to the `gbfield` parser."""
-    r = subparsers.add_parser("registry", help="the product registry (GTIN → product → standards)")
+    r = add_command(subparsers, "registry")
     rsub = r.add_subparsers(dest="registry_command", metavar="ACTION")
     i = rsub.add_parser("import", help="import products from a CSV file and print the report",
                         description="Columns: gtin, name, standards (required); kind, category, product_class, "
@@ -30,11 +35,6 @@ def register(subparsers) -> None:
 def run_import(args) -> int:
     """Import the CSV; print the report; return 0 (all rows accepted) or 1 (some rejected).
     Raises UsageError when the file is missing or unusable (no header, unknown encoding)."""
-    from assets.registry import DEMO_CSV
-    from server import create_app
-    from server.kernel import uow
-    from server.kernel.errors import DomainError
-    from server.registry.service import import_csv
 
     if args.demo == bool(args.file):
         raise UsageError("give a CSV file or --demo (one of them)")

@@ -7,12 +7,13 @@ import signal
 import sys
 import threading
 
+from cli.main import add_command
+from server.jobs.scheduler import SchedulerRunner
+
 
 def register(subparsers) -> None:
     """Add the scheduler command to the `gbfield` parser."""
-    p = subparsers.add_parser(
-        "scheduler", help="run the job scheduler (exactly one process holds it; others stand by)",
-        description="Runs edition status changes, question escalation, nightly statistics, purges and "
+    p = add_command(subparsers, "scheduler", description="Runs edition status changes, question escalation, nightly statistics, purges and "
                     "回头看 reminders. Start one per installation; a second one waits as a standby "
                     "and takes over when the first stops. DATABASE_URL chooses the database.")
     p.add_argument("--once", action="store_true", help="run every job once for the current slot and exit")
@@ -23,7 +24,6 @@ def register(subparsers) -> None:
 def run_scheduler(args) -> int:
     """Run in the foreground until SIGINT/SIGTERM; --once runs each job once. Returns 1 when
     --once finds another process holding the lease."""
-    from server.jobs.scheduler import SchedulerRunner
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     runner = SchedulerRunner({})

@@ -5,25 +5,38 @@ import getpass
 import json
 import sys
 
-from cli.main import UsageError
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+import assets
+from assets.synthetic import generate
+from cli.catalog_xlsx import merged_catalog, workbook_standards, write_json
+from cli.main import UsageError, add_command
+from rules.catalog import Catalog
+from server import MIGRATIONS_DIR, create_app
+from server.accounts.service import create_user
+from server.app.demo import USERS, load_demo
+from server.catalog.service import import_catalog
+from server.jobs.scheduler import start_embedded
+from server.kernel.errors import DomainError
+from server.kernel.uow import unit_of_work
 
 
 def register(subparsers) -> None:
     """Add the server commands to the `gbfield` parser."""
-    s = subparsers.add_parser("serve", help="run the sync server (migrates the database first)",
-                              description="Upgrade the database, optionally load demo data, and serve "
+    s = add_command(subparsers, "serve", description="Upgrade the database, optionally load demo data, and serve "
                                           "the API (threaded werkzeug server). DATABASE_URL selects the database.")
     s.add_argument("--demo", action="store_true", help="load demo users, catalog, products and inspections")
     s.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     s.add_argument("--port", type=int, default=5000, help="port (default 5000; 0 = any free port)")
     s.set_defaults(func=run_serve)
 
-    d = subparsers.add_parser("db", help="database migrations")
+    d = add_command(subparsers, "db")
     dsub = d.add_subparsers(dest="db_command", metavar="ACTION")
     up = dsub.add_parser("upgrade", help="apply every migration (alembic upgrade head)")
     up.set_defaults(func=run_db_upgrade)
 
-    u = subparsers.add_parser("users", help="manage users")
+    u = add_command(subparsers, "users")
     usub = u.add_subparsers(dest="users_command", metavar="ACTION")
     c = usub.add_parser("create", help="create a user")
     c.add_argument("username")
@@ -32,7 +45,7 @@ def register(subparsers) -> None:
     c.add_argument("--password-stdin", action="store_true", help="read the password from stdin (else prompt)")
     c.set_defaults(func=run_users_create)
 
-    k = subparsers.add_parser("catalog", help="the server's standards catalog")
+    k = add_command(subparsers, "catalog")
     ksub = k.add_subparsers(dest="catalog_command", metavar="ACTION")
     i = ksub.add_parser("import", help="import the packaged catalog, or a committee workbook FILE.xlsx (as changes devices pull)")
     i.add_argument("file", nargs="?", help="标准填报表 .xlsx（逐行报告；其中的标准替换同号的内置标准）")
@@ -44,15 +57,11 @@ def register(subparsers) -> None:
 
 
 def _app():
-    from server import create_app
     return create_app()
 
 
 def upgrade_database(app) -> None:
     """Run `alembic upgrade head` on the app's database."""
-    from flask_migrate import upgrade
-
-    from server import MIGRATIONS_DIR
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR)
 
@@ -67,18 +76,14 @@ def run_db_upgrade(args) -> int:
 
 def run_serve(args) -> int:
     """Migrate, load demo data when asked, then serve until interrupted."""
-    from werkzeug.serving import make_server
-
     app = _app()
     upgrade_database(app)
     if args.demo:
-        from server.app.demo import USERS, load_demo
         with app.app_context():
             summary = load_demo()
         print(f"demo data loaded; users (password for all: {summary['password']}):")
         for username, role, code, name in USERS:
             print(f"  {username:15} {role:10} {code}  {name}")
-    from server.jobs.scheduler import start_embedded
     scheduler_stop = start_embedded({})   # only when GBFIELD_EMBED_SCHEDULER is set
     server = make_server(args.host, args.port, app, threaded=True)
     print(f"gbfield server on http://{args.host}:{server.server_port}  "
@@ -96,10 +101,6 @@ def run_serve(args) -> int:
 
 def run_users_create(args) -> int:
     """Create a user; raises UsageError for an empty password or invalid input."""
-    from server.accounts.service import create_user
-    from server.kernel.errors import DomainError
-    from server.kernel.uow import unit_of_work
-
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -119,14 +120,8 @@ def run_users_create(args) -> int:
 
 def run_catalog_import(args) -> int:
     """Import the packaged (and optional synthetic) catalog; prints the summary as JSON."""
-    import assets
-    from rules.catalog import Catalog
-    from server.catalog.service import import_catalog
-    from server.kernel.uow import unit_of_work
-
     catalog = assets.load_catalog()
     if getattr(args, "file", None):
-        from cli.catalog_xlsx import merged_catalog, workbook_standards, write_json
 
         standards = workbook_standards(args.file, report_json=args.report_json)
         if args.out:
@@ -139,7 +134,6 @@ def run_catalog_import(args) -> int:
     elif args.check or args.out:
         raise UsageError("--check / --out 需要给出工作簿文件 FILE.xlsx")
     if args.synthetic:
-        from assets.synthetic import generate
         real = json.loads(assets.canonical_json(catalog))
         catalog = Catalog.from_dicts(real + generate(min(500, args.synthetic), args.synthetic))
     app = _app()

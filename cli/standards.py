@@ -8,7 +8,8 @@ from datetime import date
 
 from assets import CatalogError, catalog_digest, load_catalog
 from assets.search import search_catalog
-from cli.main import UsageError
+from cli.main import UsageError, add_command
+from cli.standards_data import register_actions
 from rules.catalog import Catalog, Edition, Standard, normalise_code
 from rules.editions import edition_in_force, status
 from rules.errors import NoEditionInForce, UnknownEdition, UnknownStandard
@@ -16,7 +17,7 @@ from rules.errors import NoEditionInForce, UnknownEdition, UnknownStandard
 
 def register(subparsers) -> None:
     """Add the `standards` command group to the gbfield parser."""
-    p = subparsers.add_parser("standards", help="标准目录：列出、查看、搜索 / browse the standards catalog")
+    p = add_command(subparsers, "standards")
     sub = p.add_subparsers(dest="standards_command", metavar="ACTION")
     ls = sub.add_parser("list", help="列出标准及现行版本")
     ls.add_argument("--json", action="store_true", help="JSON output")
@@ -32,7 +33,6 @@ def register(subparsers) -> None:
     se.add_argument("--json", action="store_true")
     se.add_argument("--limit", type=int, default=20)
     se.set_defaults(func=cmd_search)
-    from cli.standards_data import register_actions
 
     register_actions(sub, _catalog, _parse_on, _print_json, format_table)
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])

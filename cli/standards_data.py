@@ -6,7 +6,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from assets.loader import default_paths, read_standard_dicts
+from assets.verification import confirmed_share, unverified_rows
+from assets.xlsx import write_workbook
 from cli.main import UsageError
+from rules.catalog import normalise_code
+from rules.chain import resolve, standard_chain
 
 
 def register_actions(sub, catalog_loader, parse_on, print_json, format_table) -> None:
@@ -27,8 +32,6 @@ def register_actions(sub, catalog_loader, parse_on, print_json, format_table) ->
 
 def cmd_unverified(args, catalog, print_json, format_table) -> int:
     """Print one table of every value no public source confirmed, and the confirmed share."""
-    from assets.verification import confirmed_share, unverified_rows
-
     rows, share = unverified_rows(catalog), confirmed_share(catalog)
     if args.json:
         print_json({"share": share, "rows": rows})
@@ -44,8 +47,6 @@ def cmd_unverified(args, catalog, print_json, format_table) -> int:
 
 def cmd_chain(args, catalog, on: date, print_json) -> int:
     """Print the related-standards chain of an edition (or the edition in force)."""
-    from rules.chain import resolve, standard_chain
-
     edition = resolve(catalog, args.edition, on)
     if edition is None:
         raise UsageError(f"目录中没有 {args.edition!r}")
@@ -73,10 +74,6 @@ def cmd_chain(args, catalog, on: date, print_json) -> int:
 
 def cmd_export(args) -> int:
     """Write the packaged catalog (or some standards) as the committee workbook."""
-    from assets.loader import default_paths, read_standard_dicts
-    from assets.xlsx import write_workbook
-    from rules.catalog import normalise_code
-
     wanted = {normalise_code(c)[0] for c in args.codes}
     stds = [d for p in default_paths() for _, d in read_standard_dicts(p) if not wanted or d["code"] in wanted]
     if wanted - {d["code"] for d in stds}:

@@ -6,9 +6,10 @@ reads a file.
 """
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -299,7 +300,6 @@ class Catalog:
 
     def suggest(self, code: str, limit: int = 3) -> tuple[str, ...]:
         """Return up to `limit` standard codes close to `code` (for "did you mean")."""
-        import difflib
 
         norm, _ = normalise_code(code)
         digits = re.sub(r"\D", "", norm)
@@ -393,7 +393,6 @@ def _standard_from_dict(d: Mapping[str, Any]) -> Standard:
 
 
 def _fill_withdrawn(std: Standard) -> Standard:
-    from dataclasses import replace
 
     by_id = {e.id: e for e in std.editions}
     editions = []

@@ -99,7 +99,7 @@ def _convert(number: Decimal, value_unit, target_unit, steps) -> Decimal:
     """Convert when both units are known and differ; record the step. Raises UnitConversionError."""
     if value_unit is None or target_unit is None or value_unit == target_unit:
         return number
-    from rules.units import convert
+    from rules.units import convert  # noqa: PLC0415 — Pint builds its unit registry when imported (seconds on a tablet): only when a value has a unit
 
     converted = convert(number, value_unit, target_unit).normalize()
     if converted.as_tuple().exponent > 0:

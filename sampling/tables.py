@@ -45,7 +45,7 @@ def read_cells(content: bytes, filename: str = "") -> list[list[str]]:
     """Return the rows of cells of a CSV or XLSX file (XLSX when the name ends in .xlsx or the
     bytes are a zip); raises TableError when the file cannot be read."""
     if filename.lower().endswith(".xlsx") or content[:4] == b"PK\x03\x04":
-        import openpyxl  # only needed for spreadsheets
+        import openpyxl  # noqa: PLC0415 — only needed for spreadsheets, and slow to import
         try:
             book = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:

@@ -21,7 +21,7 @@ def pinyin_keys(word: str) -> tuple[str, str] | None:
     other characters dropped; None when the word has no Chinese character. Raises nothing."""
     if not _CJK.search(word):
         return None
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import Style, lazy_pinyin  # noqa: PLC0415 — its dictionaries take seconds to load: only when a word has Chinese
 
     syllables = [s for s in lazy_pinyin(word, errors="ignore") if _LETTERS.fullmatch(s)]
     if not syllables:

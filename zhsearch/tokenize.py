@@ -36,7 +36,7 @@ def normalise(text: str) -> str:
 
 @functools.cache
 def _tokenizer():
-    import jieba
+    import jieba  # noqa: PLC0415 — loaded once, on the first search (its import and dictionary are slow)
 
     jieba.setLogLevel(logging.WARNING)
     logging.getLogger("jieba").setLevel(logging.WARNING)

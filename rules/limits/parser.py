@@ -99,7 +99,7 @@ class _Cursor:
 
 @lru_cache(maxsize=256)
 def _known_unit(unit: str) -> bool:
-    from rules.units import conversion_factor  # Pint is only needed when a unit is written
+    from rules.units import conversion_factor  # noqa: PLC0415 — Pint is only needed when a unit is written (its registry is slow to build)
 
     try:
         conversion_factor(unit, unit)

@@ -335,6 +335,12 @@ def jurisdiction_path(code: str) -> str | None:
     return db.session.execute(select(Jurisdiction.path).where(Jurisdiction.code == code)).scalar()
 
 
+def list_jurisdictions() -> list[dict]:
+    """Return every division as {code, name, parent, path}, in tree order (by path)."""
+    rows = db.session.execute(select(Jurisdiction).order_by(Jurisdiction.path)).scalars()
+    return [{"code": r.code, "name": r.name, "parent": r.parent_code, "path": r.path} for r in rows]
+
+
 def jurisdiction_names(codes: Iterable[str | None]) -> dict[str, str]:
     """Return {code: name} for the given division codes."""
     codes = sorted({c for c in codes if c})

@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from server.kernel.errors import ServerError
 from server.kernel.extensions import db
 from server.kernel.types import BigInt
 
@@ -26,7 +27,7 @@ class EvidenceEvent(db.Model):
     row_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-class EvidenceLogIsAppendOnly(Exception):
+class EvidenceLogIsAppendOnly(ServerError):
     """Raised when code tries to update or delete an evidence event through the ORM."""
 
 

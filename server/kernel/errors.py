@@ -29,7 +29,13 @@ from sync.protocol import ERROR_STATUS, ErrorCode, ProtocolError
 log = logging.getLogger(__name__)
 
 
-class DomainError(Exception):
+class ServerError(Exception):
+    """Root of every exception the server package defines: DomainError (a refusal the
+    client is answered with) and the internal failures (blob store, upload staging, the
+    evidence log) that derive from it directly."""
+
+
+class DomainError(ServerError):
     """Root of the server's errors. `code` is an ErrorCode and `status` its HTTP status;
     `variant` and the keyword parameters choose and fill the message
     (`error.<code>[.<variant>]` of the catalogue), worded when it is read."""

@@ -28,6 +28,7 @@ from codes import CodeError, CreditCodeError, gtin14, parse_standard_number, val
 from codes.errors import CheckDigitError
 from rules.catalog import Catalog, Edition, Standard
 from rules.errors import RulesError
+from server.kernel.errors import ServerError
 
 #: column -> accepted header names (English as written by `gbfield`, Chinese as people write them)
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -51,7 +52,7 @@ _CLASS = re.compile(r"[:：]\s*([A-Za-z0-9]+)\s*类?")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 
-class HeaderError(ValueError):
+class HeaderError(ServerError):
     """The CSV file cannot be read: `variant` and `params` name the message
     (`error.validation_failed.<variant>`); str() is its zh-CN text."""
 
@@ -154,7 +155,7 @@ def read_csv(text: str) -> tuple[list[tuple[int, dict[str, str]]], list[str]]:
     return rows, ignored
 
 
-class CellRefused(ValueError):
+class CellRefused(ServerError):
     """A cell that cannot be used: the RowError variant and its params."""
 
     def __init__(self, variant: str, **params: Any):

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from server.kernel import clock
+from server.kernel.errors import ServerError
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 READ_SIZE = 1024 * 1024
@@ -38,7 +39,7 @@ MAX_RUNNING_HASHES = 256
 CHECKSUM_ALGORITHMS = {"sha256": hashlib.sha256, "sha1": hashlib.sha1}
 
 
-class StagingError(Exception):
+class StagingError(ServerError):
     """Root of staging failures (mapped to tus answers by server.uploads.service)."""
 
 

@@ -19,3 +19,19 @@ def test_a_closed_pipe_ends_quietly():
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0
     assert "Traceback" not in proc.stderr and "BrokenPipe" not in proc.stderr
+
+
+def test_help_lists_every_command(capsys):
+    from cli.main import COMMANDS
+    assert main([]) == 2
+    out = capsys.readouterr().out
+    assert all(name in out for name in COMMANDS)
+
+
+def test_a_command_loads_only_its_own_module():
+    """`gbfield judge` imports neither the server's, the device's nor the tablet's frameworks."""
+    code = ("import sys; from cli.main import main; rc = main(['judge', '16.4', '≤16.5']); "
+            "print(rc, sorted(m for m in ('flask', 'sqlalchemy', 'requests', 'kivy', 'cli.server', 'cli.device')"
+            " if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True)
+    assert proc.stdout.strip().splitlines()[-1] == "0 []"

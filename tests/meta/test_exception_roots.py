@@ -11,7 +11,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 #: package folder -> its root exception class
 ROOTS = {"device": "DeviceError", "sync": "ProtocolError", "kivy_client": "TabletError",
-         "documents": "DocumentError"}
+         "documents": "DocumentError", "server": "ServerError",
+         "rules": "RulesError", "codes": "CodeError", "sampling": "SamplingError"}
 BUILTIN_EXCEPTIONS = {name for name, value in vars(builtins).items()
                       if isinstance(value, type) and issubclass(value, BaseException)}
 

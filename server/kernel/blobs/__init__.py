@@ -13,18 +13,12 @@ import os
 from .base import BlobInfo, BlobNotFound, BlobStore, BlobStoreError, InvalidBlobKey, validate_key
 from .filesystem import FilesystemBlobStore
 from .memory import MemoryBlobStore
+from .s3 import S3BlobStore
 
 __all__ = [
     "BlobInfo", "BlobNotFound", "BlobStore", "BlobStoreError", "FilesystemBlobStore", "InvalidBlobKey",
     "MemoryBlobStore", "S3BlobStore", "store_from_config", "validate_key",
 ]
-
-
-def __getattr__(name: str):
-    if name == "S3BlobStore":
-        from .s3 import S3BlobStore
-        return S3BlobStore
-    raise AttributeError(name)
 
 
 def store_from_config(config, instance_path: str = ".") -> BlobStore:
@@ -41,7 +35,6 @@ def store_from_config(config, instance_path: str = ".") -> BlobStore:
         root = setting("GBFIELD_BLOB_DIR") or os.path.join(instance_path, "blobs")
         return FilesystemBlobStore(root, fsync=str(setting("GBFIELD_BLOB_FSYNC", "1")) not in ("0", "False", "false"))
     if kind == "s3":
-        from .s3 import S3BlobStore
         bucket = setting("GBFIELD_S3_BUCKET")
         if not bucket:
             raise BlobStoreError("GBFIELD_BLOB_STORE=s3 needs GBFIELD_S3_BUCKET")

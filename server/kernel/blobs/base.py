@@ -13,11 +13,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO
 
+from server.kernel.errors import ServerError
+
 _KEY_SEGMENT = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*$")
 COPY_CHUNK = 1024 * 1024
 
 
-class BlobStoreError(Exception):
+class BlobStoreError(ServerError):
     """Root of every blob store error (a store could not read or write)."""
 
 

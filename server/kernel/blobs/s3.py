@@ -50,9 +50,9 @@ class S3BlobStore(BlobStore):
                  secret_key: str | None = None, region: str = "us-east-1", prefix: str = "",
                  create_bucket: bool = False, client=None) -> None:
         try:
-            import boto3
-            from botocore.config import Config
-            from botocore.exceptions import ClientError
+            import boto3  # noqa: PLC0415 — the optional `s3` extra, slow to import: only an S3 store loads it
+            from botocore.config import Config  # noqa: PLC0415 — as boto3
+            from botocore.exceptions import ClientError  # noqa: PLC0415 — as boto3
         except ImportError as exc:  # pragma: no cover - depends on the install
             raise BlobStoreError("S3 blob storage needs boto3 (pip install gbfield[s3])") from exc
         self._client_error = ClientError

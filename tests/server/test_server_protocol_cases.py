@@ -28,6 +28,7 @@ def load(name: str):
 
 
 PUSH = load("push_items.json")
+PAGES = load("pull_pages.json")
 ERRORS = load("error_bodies.json")
 
 
@@ -79,6 +80,18 @@ def test_real_pull_pages_follow_the_protocol(api, device):
     own = PullPage.from_json(api.call("GET", f"/api/v1/sync/pull?since={last.cursor}", token=device).json,
                              since=last.cursor)
     assert [c.entity for c in own.changes] == ["inspection"]
+
+
+def test_real_pull_pages_have_the_shape_of_the_cases(api, device):
+    """The cases the device's parser is tested with look like what this server sends."""
+    cases = [c["page"] for kind in ("valid", "text_form") for c in PAGES[kind]]
+    page_keys = set().union(*(set(page) for page in cases))
+    change_keys = {frozenset(change) for page in cases for change in page["changes"]}
+    push(api, device, [PUSH["valid"][0]["item"]])
+    for query in ("since=0&limit=50", "since=0&limit=50&data=text", "since=0&limit=5000"):
+        real = api.call("GET", f"/api/v1/sync/pull?{query}", token=device).json
+        assert {"cursor", "has_more", "remaining", "changes"} <= set(real) <= page_keys, sorted(real)
+        assert real["changes"] and {frozenset(change) for change in real["changes"]} <= change_keys
 
 
 # ---- every error body case, provoked on the real server -------------------------------

@@ -17,6 +17,7 @@ from sync.protocol import (
     OP_DELETE,
     RECORD_ENTITIES,
     Change,
+    ItemStatus,
     PushResult,
     change_data,
 )
@@ -89,11 +90,11 @@ def apply_results(store: DeviceStore, results: Iterable[PushResult]) -> None:
     """
     with store.transaction():
         for r in results:
-            if r.status in ("applied", "duplicate"):
+            if r.status in ItemStatus.ACKNOWLEDGED:
                 key = store.outbox.acknowledge(r.mutation_id, r.version)
                 if key is not None:
                     store.records.acknowledge(*key, r.version or 0)
-            elif r.status == "conflict":
+            elif r.status == ItemStatus.CONFLICT:
                 key = store.outbox.mark_conflict(r.mutation_id, r.server_version, r.current,
                                                  r.message or CONFLICT_MESSAGE)
                 if key is not None and r.current is not None:

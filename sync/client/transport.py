@@ -27,6 +27,7 @@ from sync.protocol import (
     PROTOCOL_HEADER,
     PROTOCOL_VERSION,
     ErrorBody,
+    ErrorCode,
     ProtocolError,
 )
 
@@ -57,7 +58,7 @@ def classify(status: int, body: bytes) -> JSON:
     try:
         err = ErrorBody.from_json(json.loads(body), status=status)
     except (ValueError, ProtocolError):
-        err = ErrorBody(status, "internal_error" if status >= 500 else "bad_request",
+        err = ErrorBody(status, ErrorCode.INTERNAL_ERROR if status >= 500 else ErrorCode.BAD_REQUEST,
                         body[:200].decode("utf-8", "replace"))
     text = f"{err.status} {err.error}: {err.message}".strip()
     kw = {"code": err.error, "status": status, "details": err.details}

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.protocol.constants import ERROR_STATUS
+from sync.protocol.constants import ERROR_STATUS, ErrorCode
 
 
 class ProtocolError(Exception):
@@ -16,7 +16,7 @@ class ProtocolError(Exception):
     item broke it, so a server can word the first one in the caller's language.
     """
 
-    def __init__(self, message: str, *, code: str = "validation_failed",
+    def __init__(self, message: str, *, code: str = ErrorCode.VALIDATION_FAILED,
                  details: Mapping[str, list[str]] | None = None, errors: tuple = ()):
         super().__init__(message)
         self.message = message

@@ -1,6 +1,6 @@
 """Error codes come from the code table and messages from the catalogue: no module of
-server/ or cli/ writes an error code as a literal string (sync/protocol/constants.py is
-the table), and every message the server raises or words exists in both languages with
+server/, cli/, sync/, device/, documents/ or the pure packages writes an error code as a
+literal string (sync/protocol/constants.py is the table), and every message the server raises or words exists in both languages with
 the parameters it needs."""
 import ast
 import re
@@ -44,9 +44,27 @@ def _literal_codes(path):
             and id(node) not in docstrings]
 
 
+THE_TABLE = ROOT / "sync" / "protocol" / "constants.py"
+#: outside server/ and cli/, words that are also another vocabulary's -> which
+OTHER_VOCABULARY = {"conflict": "a push item's status (ItemStatus.CONFLICT), an outbox state, a 双随机 "
+                                "conflict of interest"}
+
+
 @pytest.mark.parametrize("path", list(_sources("server", "cli")), ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_literal_error_codes(path):
     assert _literal_codes(path) == [], "use sync.protocol.ErrorCode"
+
+
+@pytest.mark.parametrize("path", [p for p in _sources("sync", "device", "documents", "rules", "codes", "assets",
+                                                      "sampling", "zhsearch") if p != THE_TABLE],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_literal_error_codes_beyond_the_server(path):
+    found = [(line, code) for line, code in _literal_codes(path) if code not in OTHER_VOCABULARY]
+    assert found == [], "use sync.protocol.ErrorCode"
+
+
+def test_the_code_table_is_where_the_codes_are_written():
+    assert {code for _, code in _literal_codes(THE_TABLE)} >= CODES
 
 
 def _code_of(call, cls):

@@ -10,6 +10,7 @@ from typing import Any
 from device.errors import StoreError
 from device.stores.outbox import CONFLICT, KEYS, PENDING, REJECTED, Key, OutboxStore
 from device.stores.unit import MemoryUnit, dumps
+from sync.protocol import ErrorCode
 
 
 class MemoryOutbox(OutboxStore):
@@ -116,7 +117,7 @@ class MemoryOutbox(OutboxStore):
             row = self._row(mutation_id)
             if row is None:
                 return None
-            row.update(state=CONFLICT, server_version=server_version, error_code="conflict", last_error=message,
+            row.update(state=CONFLICT, server_version=server_version, error_code=ErrorCode.CONFLICT, last_error=message,
                        server_current=dumps(server_current) if server_current is not None else None)
             return row["entity"], row["id"]
 
@@ -151,7 +152,7 @@ class MemoryOutbox(OutboxStore):
             mine = self._of(discarded["entity"], discarded["id"])
             if mine and mine[0]["base_version"] is None and mine[0]["state"] == PENDING:
                 current = discarded["server_current"]
-                mine[0].update(state=CONFLICT, server_version=discarded["server_version"], error_code="conflict",
+                mine[0].update(state=CONFLICT, server_version=discarded["server_version"], error_code=ErrorCode.CONFLICT,
                                last_error=message, server_current=dumps(current) if current is not None else None)
 
     def remove(self, mutation_id: str) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("rules", "codes", "zhsearch", "assets", "sync", "device", "documents", "server", "kivy_client", "cli",
+PACKAGES = ("rules", "codes", "zhsearch", "sampling", "assets", "sync", "device", "documents", "server", "kivy_client", "cli",
             "bench")
 LIMIT = 500
 #: path relative to ROOT -> why it may be longer

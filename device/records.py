@@ -12,7 +12,7 @@ from device.errors import InvalidRecord, UnknownRecord
 from device.judge import Judge
 from device.store import DeviceStore
 from device.stores.photos import file_sha256
-from sync.protocol import RECORD_FIELDS
+from sync.protocol import RECORDS, check_record, details_of
 
 #: why an edit queued behind a discarded one became a conflict in its turn
 SUCCESSOR_CONFLICT = "与服务器版本冲突 / conflict (the edit it was made on was discarded)"
@@ -23,8 +23,7 @@ def _now() -> str:
 
 
 def _pushable(entity: str, data: dict[str, Any]) -> dict[str, Any]:
-    shape = RECORD_FIELDS[entity]
-    keys = set(shape["required"]) | set(shape["optional"])
+    keys = set(RECORDS[entity].names)
     keys.discard("status")  # the server decides the workflow status
     return {k: v for k, v in data.items() if k in keys}
 
@@ -37,6 +36,12 @@ class DeviceRecords:
         self.judge = judge
 
     def _write(self, entity: str, ident: str, base_version: int | None, data: dict[str, Any]) -> str:
+        """Queue `data` and keep it as the local record; returns the mutation id. Raises
+        InvalidRecord when it breaks the record schema (sync.protocol.schema), the one the
+        server checks too: nothing enters the outbox that the server would refuse for its shape."""
+        checked = check_record(entity, data, item_id=ident)
+        if checked.errors:
+            raise InvalidRecord(checked.errors[0].message(), details=details_of(checked.errors))
         mutation_id = str(uuid.uuid4())
         with self.store.transaction():
             self.store.outbox.add(mutation_id, entity, ident, base_version, data)
@@ -178,10 +183,9 @@ class DeviceRecords:
 
     @staticmethod
     def _check_fields(entity: str, data: dict[str, Any]) -> None:
-        shape = RECORD_FIELDS[entity]
-        unknown = set(data) - set(shape["required"]) - set(shape["optional"])
+        unknown = RECORDS[entity].unknown(data)
         if unknown:
-            raise InvalidRecord(f"未知字段 / unknown fields: {', '.join(sorted(unknown))}")
+            raise InvalidRecord(f"未知字段 / unknown fields: {', '.join(unknown)}")
 
     def _finding(self, ident, inspection_id, revision, indicator_id, measured, unit, note, photos,
                  product_class) -> dict[str, Any]:

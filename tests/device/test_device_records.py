@@ -111,6 +111,25 @@ def test_bad_values_are_refused(records, call):
         call(records, iid)
 
 
+@pytest.mark.parametrize("call, field", [
+    (lambda r, iid: r.create_inspection("2024-02-30"), "data.inspected_on"),
+    (lambda r, iid: r.create_inspection("2024-05-20", credit_code="91110000600037341X"), "data.credit_code"),
+    (lambda r, iid: r.create_inspection("2024-05-20", gtin="06901234567890"), "data.gtin"),
+    (lambda r, iid: r.edit_inspection(iid, note="长" * 2001), "data.note"),
+    (lambda r, iid: r.add_finding(iid, "ind", "1" * 61), "data.measured"),
+    (lambda r, iid: r.ask_question("问" * 4001), "data.text"),
+])
+def test_a_record_breaking_the_schema_never_enters_the_outbox(store, records, call, field):
+    """The tablet runs the server's record schema (sync.protocol.schema) before queueing."""
+    iid = records.create_inspection("2024-05-20")
+    before = store.outbox.items()
+    with pytest.raises(InvalidRecord) as info:
+        call(records, iid)
+    assert info.value.code == "validation_failed" and field in info.value.details
+    assert info.value.message.strip() and " / " not in info.value.message
+    assert store.outbox.items() == before
+
+
 def test_a_correction_is_revision_n_plus_one_on_base_n(store, records):
     iid = records.create_inspection("2024-05-20")
     fid = records.add_finding(iid, "ind-1", "1.0", "mg/kg", note="初测")

@@ -44,6 +44,7 @@ from assets.xlsx_layout import (
     write_answers,
     write_unverified,
 )
+from assets.xlsx_read import RowReport, read_sheet
 
 README_SHEET = "说明"
 _README = [
@@ -66,27 +67,6 @@ _README = [
     "   energy-efficiency 能效、ppe 个体防护、child-product 儿童用品、emission 排放。",
     "9. 导入：gbfield catalog import 文件.xlsx --check（只检查并逐行报告）；--out 目录（写成 JSON 文件）。",
 ]
-
-
-@dataclass
-class RowReport:
-    """One data row: `sheet`, `row` (1-based), `block` (edition, indicator …), `ident` (its
-    id or number), `errors` [(column, reason)]; ok when there are none."""
-    sheet: str
-    row: int
-    block: str
-    ident: str | None
-    errors: list[tuple[str, str]] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    def to_dict(self) -> dict:
-        """Return {sheet, row, block, id, status, errors: [{column, reason}]}."""
-        return {"sheet": self.sheet, "row": self.row, "block": self.block, "id": self.ident,
-                "status": "ok" if self.ok else "error",
-                "errors": [{"column": c, "reason": r} for c, r in self.errors]}
 
 
 @dataclass
@@ -268,8 +248,6 @@ def read_workbook(path: str | Path) -> WorkbookResult:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
         raise CatalogError(Path(path).name, "/", f"不是可读取的 XLSX 文件：{exc}") from exc
-    from assets.xlsx_read import read_sheet
-
     result = WorkbookResult([], [])
     entries = []
     for sheet in book.worksheets:

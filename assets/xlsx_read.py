@@ -1,7 +1,8 @@
 """Reading one sheet of the committee workbook into a standard dict, row by row."""
 from __future__ import annotations
 
-from assets.xlsx import RowReport
+from dataclasses import dataclass, field
+
 from assets.xlsx_layout import (
     BLOCKS,
     MARKERS,
@@ -20,6 +21,27 @@ from assets.xlsx_layout import (
 from assets.xlsx_layout import KINDS as KIND_LABELS
 
 _LABELS = {block: dict(columns) for block, (_, columns) in BLOCKS.items()}
+
+
+@dataclass
+class RowReport:
+    """One data row: `sheet`, `row` (1-based), `block` (edition, indicator …), `ident` (its
+    id or number), `errors` [(column, reason)]; ok when there are none."""
+    sheet: str
+    row: int
+    block: str
+    ident: str | None
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict:
+        """Return {sheet, row, block, id, status, errors: [{column, reason}]}."""
+        return {"sheet": self.sheet, "row": self.row, "block": self.block, "id": self.ident,
+                "status": "ok" if self.ok else "error",
+                "errors": [{"column": c, "reason": r} for c, r in self.errors]}
 
 
 def _blocks(rows: list[tuple]):

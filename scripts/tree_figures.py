@@ -1,6 +1,9 @@
 """Print figures about the source tree's structure (run from the repository root):
 
-    .venv/bin/python scripts/tree_figures.py
+    .venv/bin/python scripts/tree_figures.py [TREE]
+
+TREE (default: this checkout) may be any other checkout, e.g. an older commit unpacked with
+`git archive <commit> | tar -x -C DIR`, so before and after are measured the same way.
 
 - package pairs of `server` (server.<a> and server.<b>) that import each other both ways,
   and cycles between the project's top-level packages;
@@ -21,8 +24,9 @@ import sys
 from itertools import combinations
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("rules", "codes", "zhsearch", "assets", "sync", "device", "server", "kivy_client", "cli")
+ROOT = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent
+PACKAGES = ("rules", "codes", "zhsearch", "assets", "sampling", "sync", "device", "documents", "server",
+            "kivy_client", "cli")
 SKIP = ("server/migrations/versions/", ".venv/", "build/")
 #: field names of pushed records: a literal naming three or more of them defines a shape
 PUSHED_FIELDS = {"inspected_on", "company_name", "credit_code", "product_class", "manufactured_on",

@@ -45,6 +45,7 @@ from assets.xlsx_layout import (
     write_unverified,
 )
 from assets.xlsx_read import RowReport, read_sheet
+from rules.catalog import Catalog
 
 README_SHEET = "说明"
 _README = [
@@ -78,6 +79,12 @@ class WorkbookResult:
     @property
     def errors(self) -> list[RowReport]:
         return [r for r in self.rows if not r.ok]
+
+    def to_dict(self) -> dict:
+        """Return the row report: {rows: [RowReport.to_dict()], rejected: [sheets],
+        standards: [codes of the standards that passed]}."""
+        return {"rows": [r.to_dict() for r in self.rows], "rejected": list(self.rejected),
+                "standards": [s["code"] for s in self.standards]}
 
 
 # --- canonical form ------------------------------------------------------------------------
@@ -304,6 +311,18 @@ def _semantic_checks(entries, result: WorkbookResult) -> None:
     result.standards = [copy.deepcopy(std) for _, _, std, _, _ in todo]
 
 
+def merge_standards(base: Sequence[dict], standards: Sequence[dict]) -> Catalog:
+    """Return the catalog of `base` (standard dicts: the packaged files, or the live
+    catalog's canonical JSON) with `standards` in place of the base's standards of the same
+    number, checked together (the loader's cross-standard checks). Raises CatalogError when
+    the merge breaks one (its `file` is "workbook" or "catalog")."""
+    codes = {s["code"] for s in standards}
+    entries = [("catalog", "", d) for d in base if d["code"] not in codes]
+    entries += [("workbook", "", s) for s in standards]
+    check_semantics(entries)
+    return Catalog.from_dicts([d for _, _, d in entries])
+
+
 __all__ = [
     "MARKERS",
     "README_SHEET",
@@ -311,6 +330,7 @@ __all__ = [
     "RowReport",
     "WorkbookResult",
     "header_key",
+    "merge_standards",
     "normalise_standard",
     "read_answers",
     "read_bool",

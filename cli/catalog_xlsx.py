@@ -8,25 +8,26 @@ import sys
 from pathlib import Path
 
 from assets import CatalogError
-from assets.loader import check_semantics, default_paths, read_standard_dicts
 from assets.xlsx import normalise_standard, read_workbook
 from cli.main import UsageError
-from rules.catalog import Catalog
 
 _BLOCKS = {"standard": "标准", "edition": "版本", "category": "产品类别", "class": "产品等级", "clause": "条款",
            "indicator": "指标", "grade": "能效等级表", "relation": "关联标准", "amendment": "修改单"}
 
 
-def print_report(result, stream=None) -> None:
-    """Print one line per rejected row and a summary (counts of good and bad rows)."""
+def print_report(report: dict, stream=None) -> None:
+    """Print one line per rejected row of a row report (`WorkbookResult.to_dict()`) and a
+    summary (counts of good and bad rows)."""
     stream = stream or sys.stderr
-    for rep in result.errors:
-        for column, reason in rep.errors:
-            where = f"{rep.sheet} 第{rep.row}行" if rep.row else rep.sheet
-            print(f"{where}【{_BLOCKS.get(rep.block, rep.block)}】{rep.ident or ''} {column}：{reason}", file=stream)
-    good = sum(1 for r in result.rows if r.ok)
-    print(f"共 {len(result.rows)} 行：通过 {good} 行，有错 {len(result.errors)} 行；"
-          f"可导入标准 {len(result.standards)} 个" + (f"，拒绝：{'、'.join(result.rejected)}" if result.rejected else ""),
+    bad = [r for r in report["rows"] if r["status"] != "ok"]
+    for rep in bad:
+        for err in rep["errors"]:
+            where = f"{rep['sheet']} 第{rep['row']}行" if rep["row"] else rep["sheet"]
+            print(f"{where}【{_BLOCKS.get(rep['block'], rep['block'])}】{rep['id'] or ''} {err['column']}：{err['reason']}",
+                  file=stream)
+    rejected = report["rejected"]
+    print(f"共 {len(report['rows'])} 行：通过 {len(report['rows']) - len(bad)} 行，有错 {len(bad)} 行；"
+          f"可导入标准 {len(report['standards'])} 个" + (f"，拒绝：{'、'.join(rejected)}" if rejected else ""),
           file=stream)
 
 
@@ -39,10 +40,9 @@ def workbook_standards(path: str, *, report_json: bool = False) -> list[dict]:
     except CatalogError as exc:
         raise UsageError(str(exc)) from exc
     if report_json:
-        json.dump({"rows": [r.to_dict() for r in result.rows], "rejected": result.rejected,
-                   "standards": [s["code"] for s in result.standards]}, sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
-    print_report(result)
+    print_report(result.to_dict())
     if not result.standards:
         raise UsageError("工作簿中没有可导入的标准")
     return result.standards
@@ -59,17 +59,3 @@ def write_json(standards: list[dict], out: str) -> list[Path]:
         path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         written.append(path)
     return written
-
-
-def merged_catalog(standards: list[dict]):
-    """The packaged standards with these in place of the same codes, checked together.
-    Raises UsageError when the merge breaks a cross-standard check."""
-
-    codes = {s["code"] for s in standards}
-    entries = [(p.name, pre, d) for p in default_paths() for pre, d in read_standard_dicts(p) if d["code"] not in codes]
-    entries += [("workbook", "", s) for s in standards]
-    try:
-        check_semantics(entries)
-    except CatalogError as exc:
-        raise UsageError(str(exc)) from exc
-    return Catalog.from_dicts([d for _, _, d in entries])

@@ -4,19 +4,20 @@ from __future__ import annotations
 import getpass
 import json
 import sys
+from pathlib import Path
 
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 import assets
 from assets.synthetic import generate
-from cli.catalog_xlsx import merged_catalog, workbook_standards, write_json
+from cli.catalog_xlsx import print_report, workbook_standards, write_json
 from cli.main import UsageError, add_command
 from rules.catalog import Catalog
 from server import MIGRATIONS_DIR, create_app
 from server.accounts.service import create_user
 from server.app.demo import USERS, load_demo
-from server.catalog.service import import_catalog
+from server.catalog.service import import_catalog, import_workbook
 from server.jobs.scheduler import start_embedded
 from server.kernel.errors import DomainError
 from server.kernel.uow import unit_of_work
@@ -119,20 +120,19 @@ def run_users_create(args) -> int:
 
 
 def run_catalog_import(args) -> int:
-    """Import the packaged (and optional synthetic) catalog; prints the summary as JSON."""
-    catalog = assets.load_catalog()
+    """Import the packaged (and optional synthetic) catalog, or a committee workbook (its
+    good standards in place of the live ones of the same numbers); prints the summary as JSON."""
     if getattr(args, "file", None):
 
-        standards = workbook_standards(args.file, report_json=args.report_json)
-        if args.out:
-            for path in write_json(standards, args.out):
+        if args.out or args.check:
+            standards = workbook_standards(args.file, report_json=args.report_json)
+            for path in write_json(standards, args.out) if args.out else ():
                 print(f"写入 {path}", file=sys.stderr)
             return 0
-        if args.check:
-            return 0
-        catalog = merged_catalog(standards)
-    elif args.check or args.out:
+        return _import_workbook(args)
+    if args.check or args.out:
         raise UsageError("--check / --out 需要给出工作簿文件 FILE.xlsx")
+    catalog = assets.load_catalog()
     if args.synthetic:
         real = json.loads(assets.canonical_json(catalog))
         catalog = Catalog.from_dicts(real + generate(min(500, args.synthetic), args.synthetic))
@@ -140,4 +140,25 @@ def run_catalog_import(args) -> int:
     with app.app_context(), unit_of_work():
         summary = import_catalog(catalog, source="gbfield catalog import")
     print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def _import_workbook(args) -> int:
+    """`gbfield catalog import FILE.xlsx`: through the catalog service (server.catalog.service.import_workbook)."""
+    if not Path(args.file).is_file():
+        raise UsageError(f"找不到文件：{args.file}")
+    app = _app()
+    with app.app_context():
+        try:
+            with unit_of_work():
+                result = import_workbook(args.file, source=f"gbfield catalog import {Path(args.file).name}")
+        except DomainError as exc:
+            if "rows" in exc.details:
+                print_report(exc.details)
+            raise UsageError(exc.message) from exc
+    if args.report_json:
+        json.dump(result["report"], sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    print_report(result["report"])
+    print(json.dumps(result["summary"], ensure_ascii=False))
     return 0

@@ -54,15 +54,35 @@ def catalog_rows(catalog) -> dict[str, list[dict]]:
 _TABLES = {"standard": (Standard, "code"), "edition": (Edition, "id"), "indicator": (Indicator, "id")}
 
 
+#: an indicator whose `unverified` holds one of these is not confirmed (rules.catalog.Indicator.confirmed)
+UNCONFIRMED_PARTS = frozenset({"value", "grade_table"})
+
+
+def indicator_columns(data: dict) -> dict:
+    """Return the indicator table's columns of a pulled indicator row `data`."""
+    unverified = list(data.get("unverified") or ())
+    return {"id": data["id"], "edition_id": data["edition_id"], "clause": data["clause"],
+            "kind": data.get("kind") or "limit", "confirmed": not UNCONFIRMED_PARTS & set(unverified),
+            "unverified": unverified, "answers": list(data.get("answers") or ()),
+            "grade_table": data.get("grade_table")}
+
+
+def edition_columns(data: dict) -> dict:
+    """Return the edition table's columns of a pulled edition row `data`."""
+    return {"id": data["id"], "standard_code": data["standard_code"],
+            "effective": date.fromisoformat(data["effective"]),
+            "withdrawn": date.fromisoformat(data["withdrawn"]) if data.get("withdrawn") else None,
+            "relations": list(data.get("relations") or ()), "amendments": list(data.get("amendments") or ()),
+            "unverified": list(data.get("unverified") or ())}
+
+
 def _columns(entity: str, data: dict) -> dict:
     if entity == "standard":
         return {"id": data["code"], "title": data["title"], "field": data["field"],
                 "mandatory": bool(data["mandatory"])}
     if entity == "edition":
-        return {"id": data["id"], "standard_code": data["standard_code"],
-                "effective": date.fromisoformat(data["effective"]),
-                "withdrawn": date.fromisoformat(data["withdrawn"]) if data.get("withdrawn") else None}
-    return {"id": data["id"], "edition_id": data["edition_id"], "clause": data["clause"]}
+        return edition_columns(data)
+    return indicator_columns(data)
 
 
 def _sync_table(entity: str, rows: Iterable[dict], prune: bool) -> dict[str, int]:

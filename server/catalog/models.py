@@ -2,17 +2,19 @@
 status mark of each edition the nightly job keeps).
 
 Each synced row has the columns of `server.kernel.types.Synced`, so an import can tell in
-one query which rows changed.
+one query which rows changed. The catalog model's fields a query needs (an indicator's
+`kind`, `confirmed`, `unverified`, `answers`, `grade_table`; an edition's `relations`,
+`amendments`, `unverified`) are columns too, written from the same `data` by the import.
 """
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Index, String, Text
+from sqlalchemy import Date, Index, String, Text, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.kernel.extensions import db
-from server.kernel.types import Synced, Timestamp
+from server.kernel.types import Json, Synced, Timestamp
 
 
 class Standard(Synced, db.Model):
@@ -29,6 +31,12 @@ class Edition(Synced, db.Model):
     standard_code: Mapped[str] = mapped_column(String(60), index=True)
     effective: Mapped[date] = mapped_column(Date)
     withdrawn: Mapped[date | None] = mapped_column(Date)
+    #: 部分代替 / 须同时符合 / 检验方法 / 规范性引用: [{type, target, title, clause, …}]
+    relations: Mapped[list | None] = mapped_column(Json)
+    #: 修改单: [{id, issued, effective, summary, source}]
+    amendments: Mapped[list | None] = mapped_column(Json)
+    #: the edition's parts no public source confirmed ("issued", "effective", …)
+    unverified: Mapped[list | None] = mapped_column(Json)
 
 
 class Clause(db.Model):
@@ -46,6 +54,12 @@ class Indicator(Synced, db.Model):
     id: Mapped[str] = mapped_column(String(200), primary_key=True)
     edition_id: Mapped[str] = mapped_column(String(80), index=True)
     clause: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(20), default="limit", server_default="limit")  # limit | marking | energy_grade
+    #: False when the value (or grade table) is unverified: shown 待核实, never as confirmed
+    confirmed: Mapped[bool] = mapped_column(default=True, server_default=true(), index=True)
+    unverified: Mapped[list | None] = mapped_column(Json)     # ["value", "clause", …]
+    answers: Mapped[list | None] = mapped_column(Json)        # [{text, outcome, text_en}]
+    grade_table: Mapped[dict | None] = mapped_column(Json)    # {measure, unit, grades: [{grade, limit}]}
 
 
 class EditionStatusMark(db.Model):

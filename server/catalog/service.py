@@ -1,4 +1,5 @@
-"""The catalog feature's public service: importing the standards catalog, the live catalog
+"""The catalog feature's public service: importing the standards catalog (or a committee
+workbook, `import_workbook`), the live catalog
 as a `rules.catalog.Catalog`, the nightly edition status, and the lookups other features
 make (indicators, editions, clauses, standards)."""
 from __future__ import annotations
@@ -13,15 +14,17 @@ from rules.editions import status
 from server.catalog.importer import catalog_rows, import_catalog
 from server.catalog.models import Clause, Edition, EditionStatusMark, Indicator, Standard
 from server.catalog.view import build_catalog, current_catalog
+from server.catalog.workbook import import_workbook
 from server.kernel.changes import record_change
 from server.kernel.extensions import db
 from sync.protocol import OP_UPSERT
 
 __all__ = [
     "build_catalog", "catalog_rows", "clause_exists", "clause_titles", "current_catalog", "edition_exists",
-    "edition_field", "edition_ids_of_standard", "edition_standards", "import_catalog", "indicator_editions",
+    "edition_field", "edition_ids_of_standard", "edition_standards", "import_catalog", "import_workbook",
+    "indicator_editions",
     "indicator_info", "indicator_places", "indicator_standards", "indicator_units", "indicators_of_clause",
-    "known_indicators", "refresh_edition_status", "standard_titles",
+    "known_indicators", "refresh_edition_status", "standard_titles", "unconfirmed_indicators",
 ]
 _CHUNK = 900
 
@@ -41,15 +44,26 @@ def known_indicators(ids: Iterable[str]) -> set[str]:
 
 
 def indicator_info(ids: Iterable[str | None]) -> dict[str, dict]:
-    """Return {indicator id: {name, name_en, limit, unit, clause, edition_id}} from the catalog."""
+    """Return {indicator id: {name, name_en, limit, unit, clause, edition_id, kind, confirmed,
+    unverified}} from the catalog."""
     out = {}
     for chunk in _chunks(i for i in ids if i):
         for row in db.session.execute(select(Indicator).where(Indicator.id.in_(chunk))).scalars():
             data = row.data or {}
             out[row.id] = {"name": data.get("name") or row.id, "name_en": data.get("name_en") or data.get("name"),
                            "limit": data.get("limit"), "unit": data.get("unit"), "clause": row.clause,
-                           "edition_id": row.edition_id}
+                           "edition_id": row.edition_id, "kind": row.kind, "confirmed": row.confirmed,
+                           "unverified": list(row.unverified or ())}
     return out
+
+
+def unconfirmed_indicators(edition_id: str | None = None) -> list[str]:
+    """Return the ids of the live indicators whose value no public source confirmed (shown
+    待核实), of one edition or of all (sorted)."""
+    query = select(Indicator.id).where(Indicator.confirmed.is_(False), Indicator.deleted_at.is_(None))
+    if edition_id is not None:
+        query = query.where(Indicator.edition_id == edition_id)
+    return list(db.session.execute(query.order_by(Indicator.id)).scalars())
 
 
 def indicator_places(ids: Iterable[str]) -> dict[str, tuple[str, str]]:

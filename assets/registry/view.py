@@ -109,7 +109,8 @@ def _indicator_row(ind: Indicator, edition: Edition) -> dict[str, Any]:
     clause = edition.clause(ind.clause)
     return {"id": ind.id, "name": ind.name, "name_en": ind.name_en, "limit": ind.limit,
             "unit": ind.unit, "clause": ind.clause, "clause_title": clause.title if clause else None,
-            "test_method": ind.test_method, "classes": list(ind.classes)}
+            "test_method": ind.test_method, "classes": list(ind.classes),
+            "confirmed": ind.confirmed, "unverified": list(ind.unverified)}
 
 
 def edition_row(edition: Edition, std: Standard, on: date) -> dict[str, Any]:

@@ -1,9 +1,12 @@
 """catalog: the standards catalog as devices receive it (standards, editions, clauses,
-indicators), its import, the live catalog as a `rules.catalog.Catalog`, edition status.
+indicators), its import, the live catalog as a `rules.catalog.Catalog`, edition status,
+and the console's standard view (`/console/standards/`).
 Public service: `server.catalog.service`."""
 from __future__ import annotations
 
-from server.catalog import models  # noqa: F401  (tables on db.metadata)
+from flask import Blueprint
+
+from server.catalog import console, models  # noqa: F401  (console: the standard view; models: tables)
 from server.kernel.features import Feature
 
-FEATURE = Feature("catalog")
+FEATURE = Feature("catalog", pages=(Blueprint("catalog_pages", __name__, template_folder="templates"),))

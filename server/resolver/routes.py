@@ -77,7 +77,7 @@ def status_label(status: str | None, lang: str) -> str:
 def _render(template: str, status: int, **context: Any):
     lang = _lang()
     choose_language("en" if lang == "en" else "zh-CN")
-    resp = make_response(render_template(template, t=words("resolver", lang), lang=lang,
+    resp = make_response(render_template(template, t=words("resolver", lang), cw=words("chain", lang), lang=lang,
                                          status_label=status_label, **context), status)
     resp.headers["Content-Type"] = "text/html; charset=utf-8"
     return resp
@@ -185,7 +185,7 @@ def standard(rest: str):
         return _error(404, ErrorCode.NOT_FOUND, text("error.not_found.standard", _lang(), code=code),
                       {"standard": code, "suggestions": suggestions}, kind="std_not_found", code=code,
                       suggestions=suggestions)
-    page = standard_page(std, ref, on=china_today(clock.now()), base=_base())
+    page = standard_page(std, ref, on=china_today(clock.now()), base=_base(), catalog=catalog, lang=_lang())
     if _wanted() != "html":
         return jsonify(page)
     return _render("resolver/standard.html", 200, p=page, base=_base())

@@ -3,6 +3,7 @@ build list rows; every command is a one-line delegation to a presenter."""
 from __future__ import annotations
 
 from kivy.app import App
+from kivy.factory import Factory
 from kivy.metrics import dp
 from kivy.properties import (
     BooleanProperty,
@@ -103,7 +104,7 @@ class ScanScreen(Screen):
             card.add_widget(start)
             box.add_widget(card)
         box.add_widget(Body(text=_t("standards"), font_size="20sp", bold=True))
-        for view in self.presenter.standards():
+        for view in self.presenter.standards(_lang()):
             box.add_widget(self._standard_card(view))
 
     @staticmethod
@@ -117,8 +118,15 @@ class ScanScreen(Screen):
         card.add_widget(head)
         for ind in view.get("key_indicators") or ():
             unit = f" {ind['unit']}" if ind.get("unit") else ""
-            card.add_widget(Body(text=f"•  {ind['name']}（{ind['clause']}）  {_t('limit')} {ind['limit']}{unit}",
-                                 font_size="17sp"))
+            text = f"•  {ind['name']}（{ind['clause']}）  {_t('limit')} {ind['limit']}{unit}"
+            if ind.get("mark"):       # 待核实: never shown like a confirmed value (scan.kv)
+                card.add_widget(Factory.UnverifiedBody(text=f"{text}  【{ind['mark']}】"))
+            else:
+                card.add_widget(Body(text=text, font_size="17sp"))
+        if view.get("chain_lines"):   # the related-standards chain (presenters/standard.py)
+            card.add_widget(Factory.ChainTitle(text=view["chain_title"]))
+            for line in view["chain_lines"]:
+                card.add_widget(Factory.ChainLine(text=line))
         return card
 
 

@@ -122,11 +122,16 @@ def chain_view(catalog: Catalog, edition_id: str, on: date, lang: str = "zh") ->
             "empty": not groups, "none": w["none"], "groups": groups, "chain": chain}
 
 
-def chain_lines(view: dict[str, Any]) -> list[str]:
+def chain_lines(view: dict[str, Any], *, compact: Iterable[str] = ()) -> list[str]:
     """Return one plain line per chain item (for the tablet's text widgets):
-    "须同时符合 GB 18401（GB 18401-2010 现行）国家纺织产品基本安全技术规范"."""
+    "须同时符合 GB 18401（GB 18401-2010 现行）国家纺织产品基本安全技术规范"; the groups named
+    in `compact` ("test_methods", "references") as one line each: "检验方法标准：GB/T 2912.1、…"."""
     lines = []
     for group in view["groups"]:
+        if group["key"] in compact:
+            codes = list(dict.fromkeys(item["code"] for item in group["entries"]))
+            lines.append(f"{group['title']}：{'、'.join(codes)}")
+            continue
         for item in group["entries"]:
             if item["relation"] == "amendment":
                 lines.append(f"{item['label']} {item['code']}  {item['summary'] or ''}".rstrip())

@@ -4,7 +4,8 @@ from kivy_client.presenters.enrol import EnrolPresenter
 from kivy_client.presenters.inspection import InspectionPresenter
 from kivy_client.presenters.records import RecordsPresenter
 from kivy_client.presenters.scan import ScanPresenter
+from kivy_client.presenters.standard import StandardPresenter
 from kivy_client.presenters.sync import SyncPresenter
 
 __all__ = ["EnrolPresenter", "InlineRunner", "InspectionPresenter", "PresenterError", "RecordsPresenter",
-           "ScanPresenter", "SyncPresenter", "ThreadRunner", "localize"]
+           "ScanPresenter", "StandardPresenter", "SyncPresenter", "ThreadRunner", "localize"]

@@ -8,6 +8,7 @@ from datetime import date
 from device import DeviceStore, Resolution, resolve_scan
 from device.resolve import FOUND, STANDARD
 from kivy_client.presenters.base import Observable
+from kivy_client.presenters.standard import StandardPresenter
 from kivy_client.services.qr import QrDecodeError, decode_image
 
 STATUS_COLOURS = {"current": "pass", "upcoming": "inconclusive", "withdrawn": "fail"}
@@ -22,6 +23,7 @@ class ScanPresenter(Observable):
         self.today = today
         self.text = ""
         self.result: Resolution | None = None
+        self.standard = StandardPresenter(store, today=today)
 
     @property
     def found(self) -> bool:
@@ -49,10 +51,12 @@ class ScanPresenter(Observable):
             return self.result
         return self.scan(texts[0])
 
-    def standards(self) -> list[dict]:
+    def standards(self, lang: str = "zh_CN") -> list[dict]:
         """Return the standards of the last answer: code, edition, title, status, `badge`
-        (pass/inconclusive/fail colour of its status), key indicators."""
+        (pass/inconclusive/fail colour of its status), key indicators (each with its 待核实
+        `mark`), and the related-standards chain (`chain_title`, `chain_lines`) in `lang`."""
         if self.result is None:
             return []
-        return [{**view, "badge": STATUS_COLOURS.get(view.get("status_key") or "", "inconclusive")}
+        return [self.standard.card({**view, "badge": STATUS_COLOURS.get(view.get("status_key") or "", "inconclusive")},
+                                   lang)
                 for view in self.result.standards]

@@ -131,6 +131,7 @@ def test_scan_shows_standards_with_badges(ui):
     shown = texts(scan.ids.results)
     assert "婴儿纯棉连体衣" in shown and "GB 18401-2010" in shown and "GB 31701-2015" in shown
     assert "现行" in shown and "甲醛含量" in shown
+    assert "关联标准链" in shown and "须同时符合 GB 18401" in shown and "【待核实】" in shown   # presenters/standard.py
     shoot("scan")
     scan.ids.code.text = "6901234567893"
     tap(scan.ids.look_up)

@@ -241,6 +241,8 @@ def _test_methods(catalog: Catalog, edition: Edition, on: date) -> tuple[Link, .
     by_code: dict[str, list[str]] = {}
     for ind in edition.indicators:
         for ref in standard_refs(ind.test_method):
+            if normalise_code(ref)[0] == edition.standard_code:
+                continue        # "GB 18401-2010 6.7", "GB 21455-2019 附录A": a clause of the standard itself
             by_code.setdefault(ref, []).append(ind.id)
     for target, rel in described.items():
         if rel.type == "test_method":

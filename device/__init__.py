@@ -10,15 +10,24 @@
 network; this package imports only `rules`, `codes`, `zhsearch`, `assets` and
 `sync.protocol`.
 """
-from device.errors import CatalogUnavailable, DeviceError, InvalidRecord, StoreError, UnknownRecord
+from device.entry import Choice, EntrySpec, InvalidEntry, entry_spec
+from device.errors import (
+    CatalogUnavailable,
+    DeviceError,
+    InvalidRecord,
+    RecordLocked,
+    StoreError,
+    UnknownRecord,
+)
 from device.judge import Judge, catalog_judge, catalog_ruleset, ruleset_judge
-from device.records import DeviceRecords
+from device.records import DeviceRecords, DuplicateFinding, is_completed
 from device.resolve import Resolution, local_catalog, resolve_gtin, resolve_scan
 from device.store import DeviceStore, memory_store, open_store
 from device.stores.photos import file_sha256
 
 __all__ = [
-    "CatalogUnavailable", "DeviceError", "DeviceRecords", "DeviceStore", "InvalidRecord", "Judge",
-    "Resolution", "StoreError", "UnknownRecord", "catalog_judge", "catalog_ruleset", "file_sha256",
+    "CatalogUnavailable", "Choice", "DeviceError", "DeviceRecords", "DeviceStore", "DuplicateFinding",
+    "EntrySpec", "InvalidEntry", "InvalidRecord", "Judge", "RecordLocked", "Resolution", "StoreError",
+    "UnknownRecord", "catalog_judge", "catalog_ruleset", "entry_spec", "file_sha256", "is_completed",
     "local_catalog", "memory_store", "open_store", "resolve_gtin", "resolve_scan", "ruleset_judge",
 ]

@@ -43,3 +43,11 @@ class InvalidRecord(DeviceError):
 
 class CatalogUnavailable(DeviceError):
     """The cached catalog is missing (`no_catalog`: sync first) or unreadable (`bad_catalog`)."""
+
+
+class RecordLocked(DeviceError):
+    """The record may not change this way: a completed (signed) inspection changes only by
+    corrections of its findings; a sent inspection cannot be deleted."""
+
+    def __init__(self, message: str, **kw: Any):
+        super().__init__(message, code=ErrorCode.INSPECTION_LOCKED, **kw)

@@ -20,19 +20,35 @@ from typing import Any
 
 from device.errors import CatalogUnavailable
 from device.stores.catalog import CatalogStore
-from rules.catalog import Catalog
+from rules.catalog import Catalog, Indicator
 from rules.interpretation import Interpretation
 from rules.ruleset import RuleSet
 
-#: judge(indicator_id, measured, unit, on=date|None, product_class=str|None) -> Verdict|dict|None
+#: judge(indicator_id, measured, unit, on=date|None, product_class=str|None, claimed=str|None) -> Verdict|dict|None
 Judge = Callable[..., Any]
+
+
+class RulesetJudge:
+    """A Judge over one `rules.ruleset.RuleSet`; `indicator(id)` gives the indicator (what
+    DeviceRecords checks entries against)."""
+
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+
+    def __call__(self, indicator_id, measured, unit, *, on=None, product_class=None, claimed=None):
+        kw = {"claimed": claimed} if claimed else {}
+        return self.ruleset.judge_indicator(indicator_id, measured, unit, on=on, product_class=product_class, **kw)
+
+    def indicator(self, indicator_id: str) -> Indicator | None:
+        """Return the indicator (None when the rule set has no catalog); raises
+        rules.errors.UnknownIndicator."""
+        catalog = getattr(self.ruleset, "catalog", None)
+        return catalog.indicator(indicator_id) if catalog is not None else None
 
 
 def ruleset_judge(ruleset: RuleSet) -> Judge:
     """Return a Judge calling `rules.ruleset.RuleSet.judge_indicator` (provisional verdicts)."""
-    def judge(indicator_id, measured, unit, *, on=None, product_class=None):
-        return ruleset.judge_indicator(indicator_id, measured, unit, on=on, product_class=product_class)
-    return judge
+    return RulesetJudge(ruleset)
 
 
 def catalog_dicts(catalog: CatalogStore) -> list[dict[str, Any]]:
@@ -105,22 +121,38 @@ def catalog_ruleset(catalog: CatalogStore, version: str | None = None) -> RuleSe
                    cached_interpretations(catalog))
 
 
+class CatalogJudge:
+    """The Judge of a DeviceStore's cached catalog (see `catalog_judge`)."""
+
+    def __init__(self, store: Any):
+        self.store = store
+        self._cache: dict[str, Any] = {}
+
+    def _base(self) -> dict[str, Any]:
+        cursor = self.store.state.cursor
+        if self._cache.get("cursor") != cursor or "catalog" not in self._cache:
+            self._cache.clear()
+            base = catalog_ruleset(self.store.catalog)
+            self._cache.update(cursor=cursor, catalog=base.catalog, interpretations=base.interpretations)
+        return self._cache
+
+    def __call__(self, indicator_id, measured, unit, *, on=None, product_class=None, claimed=None):
+        cache = self._base()
+        version = ruleset_version_on(self.store.catalog, on) or "device"
+        if version not in cache:
+            cache[version] = RuleSet(version, cache["catalog"], cache["interpretations"])
+        return cache[version].judge_indicator(indicator_id, measured, unit, on=on, product_class=product_class,
+                                              claimed=claimed)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        """Return the cached indicator; raises CatalogUnavailable, rules.errors.UnknownIndicator."""
+        return self._base()["catalog"].indicator(indicator_id)
+
+
 def catalog_judge(store: Any) -> Judge:
     """Return a Judge for `DeviceRecords` judging with the cached catalog of a DeviceStore,
     the pulled official interpretations and the rule-set version in force on the
     inspection date. The parsed catalog is kept until the store's pull cursor moves (a
-    sync brought new catalog rows). The Judge raises CatalogUnavailable and rules' errors."""
-    cache: dict[str, Any] = {}
-
-    def judge(indicator_id, measured, unit, *, on=None, product_class=None):
-        cursor = store.state.cursor
-        if cache.get("cursor") != cursor:
-            cache.clear()
-            cache["cursor"] = cursor
-            base = catalog_ruleset(store.catalog)
-            cache["catalog"], cache["interpretations"] = base.catalog, base.interpretations
-        version = ruleset_version_on(store.catalog, on) or "device"
-        if version not in cache:
-            cache[version] = RuleSet(version, cache["catalog"], cache["interpretations"])
-        return cache[version].judge_indicator(indicator_id, measured, unit, on=on, product_class=product_class)
-    return judge
+    sync brought new catalog rows). The Judge raises CatalogUnavailable and rules' errors;
+    its `indicator(id)` returns a cached indicator."""
+    return CatalogJudge(store)

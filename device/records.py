@@ -8,10 +8,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from device.errors import InvalidRecord, UnknownRecord
+from device.entry import EntrySpec, InvalidEntry, entry_spec
+from device.errors import DeviceError, InvalidRecord, RecordLocked, UnknownRecord
 from device.judge import Judge
 from device.store import DeviceStore
 from device.stores.photos import file_sha256
+from rules.errors import RulesError, UnknownIndicator
 from sync.protocol import RECORDS, check_record, details_of
 
 #: why an edit queued behind a discarded one became a conflict in its turn
@@ -19,13 +21,29 @@ SUCCESSOR_CONFLICT = "与服务器版本冲突 / conflict (the edit it was made 
 
 
 def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="microseconds")
 
 
 def _pushable(entity: str, data: dict[str, Any]) -> dict[str, Any]:
     keys = set(RECORDS[entity].names)
-    keys.discard("status")  # the server decides the workflow status
-    return {k: v for k, v in data.items() if k in keys}
+    out = {k: v for k, v in data.items() if k in keys}
+    if out.get("status") != "draft":   # the device only says "still a draft"; the server decides the rest
+        out.pop("status", None)
+    return out
+
+
+class DuplicateFinding(DeviceError):
+    """A finding for this indicator and product sample exists: correct it (`finding_id`)
+    or record a second sample (`next_sample`)."""
+
+    def __init__(self, message: str, *, finding_id: str, sample: int, next_sample: int):
+        super().__init__(message, code="conflict", details={"finding_id": finding_id, "sample": sample})
+        self.finding_id, self.sample, self.next_sample = finding_id, sample, next_sample
+
+
+def is_completed(data: dict[str, Any] | None) -> bool:
+    """True when an inspection's data says it was completed (signed and locked)."""
+    return bool(data and data.get("completed_at"))
 
 
 class DeviceRecords:
@@ -34,6 +52,12 @@ class DeviceRecords:
     def __init__(self, store: DeviceStore, judge: Judge | None = None):
         self.store = store
         self.judge = judge
+
+    def _inspection(self, inspection_id: str) -> dict[str, Any]:
+        rec = self.store.records.get("inspection", inspection_id)
+        if rec is None:
+            raise UnknownRecord(f"检查记录不存在 / unknown inspection {inspection_id}")
+        return rec
 
     def _write(self, entity: str, ident: str, base_version: int | None, data: dict[str, Any]) -> str:
         """Queue `data` and keep it as the local record; returns the mutation id. Raises
@@ -48,10 +72,14 @@ class DeviceRecords:
             self.store.records.put_local(entity, ident, data)
         return mutation_id
 
-    def create_inspection(self, inspected_on: date | str, **fields: Any) -> str:
-        """Create an inspection offline; return its UUID. Unknown fields raise InvalidRecord."""
+    def create_inspection(self, inspected_on: date | str, *, draft: bool = True, **fields: Any) -> str:
+        """Create an inspection offline; return its UUID. It stays a draft on the server
+        until it is completed (device.completion); `draft=False` submits it at its first
+        push (records made outside the 完成检查 step: imports, the sync engine's tests).
+        Unknown fields raise InvalidRecord."""
         ident = str(uuid.uuid4())
-        data = {"id": ident, "inspected_on": str(inspected_on), "device_created_at": _now(), **fields}
+        data = {"id": ident, "inspected_on": str(inspected_on), "device_created_at": _now(), **fields,
+                "status": "draft" if draft else None}
         self._check_fields("inspection", data)
         self._write("inspection", ident, 0, _pushable("inspection", data))
         return ident
@@ -60,32 +88,71 @@ class DeviceRecords:
         """Queue an edit of an inspection (base = version the device holds); return the
         mutation id. Raises UnknownRecord for an unknown inspection, InvalidRecord for
         unknown fields."""
-        rec = self.store.records.get("inspection", inspection_id)
-        if rec is None:
-            raise UnknownRecord(f"检查记录不存在 / unknown inspection {inspection_id}")
+        rec = self._inspection(inspection_id)
+        if is_completed(rec["data"]):
+            raise RecordLocked("检查已完成并签名，只能更正检测结果 / the inspection is completed and signed: "
+                               "only corrections of findings are possible")
+        return self._edit(inspection_id, rec, changes)
+
+    def _edit(self, inspection_id: str, rec: dict[str, Any], changes: dict[str, Any]) -> str:
         data = {**rec["data"], **changes, "id": inspection_id}
         self._check_fields("inspection", {k: v for k, v in changes.items()})
         return self._write("inspection", inspection_id, rec["version"], _pushable("inspection", data))
 
+    def delete_draft(self, inspection_id: str) -> None:
+        """Delete an inspection that never left the device (with its findings, their
+        photos' queue rows stay). Raises UnknownRecord, RecordLocked when it was completed
+        or any of its items was sent (a server may hold it: it stays, as a draft)."""
+        rec = self._inspection(inspection_id)
+        if is_completed(rec["data"]):
+            raise RecordLocked("已完成的检查不能删除 / a completed inspection cannot be deleted")
+        findings = [fid for fid, _ in self.findings_of(inspection_id)]
+        keys = {("inspection", inspection_id), *(("finding", f) for f in findings)}
+        items = [i for i in self.store.outbox.items() if (i["entity"], i["id"]) in keys]
+        sent = rec["version"] > 0 or any(i["attempts"] or i["state"] != "pending" for i in items) or any(
+            (self.store.records.get("finding", f) or {}).get("version") for f in findings)
+        if sent:
+            raise RecordLocked("该检查已上传过，不能删除（仍为草稿） / the inspection was sent: it stays as a draft")
+        with self.store.transaction():
+            for item in items:
+                self.store.outbox.remove(item["mutation_id"])
+            for entity, ident in keys:
+                self.store.records.forget(entity, ident)
+
     def add_finding(self, inspection_id: str, indicator_id: str, measured: str,
                     unit: str | None = None, *, note: str | None = None,
-                    photos: list[str] | tuple[str, ...] = (), product_class: str | None = None) -> str:
-        """Record a measured value as revision 1 of a new finding with the provisional
-        verdict (when a judge is set); return the finding's UUID. Raises UnknownRecord when
-        the inspection is unknown, InvalidRecord when `measured` is not a string."""
-        if self.store.records.get("inspection", inspection_id) is None:
-            raise UnknownRecord(f"检查记录不存在 / unknown inspection {inspection_id}")
+                    photos: list[str] | tuple[str, ...] = (), product_class: str | None = None,
+                    sample: int = 1, claimed_grade: str | None = None) -> str:
+        """Record a measured value as revision 1 of a new finding of product sample
+        `sample` with the provisional verdict (when a judge is set); return the finding's
+        UUID. Raises UnknownRecord when the inspection is unknown, RecordLocked when it was
+        completed, DuplicateFinding when this indicator already has a finding for `sample`
+        (correct it, or record the next sample), InvalidEntry when the indicator does not
+        accept the value (nothing is stored)."""
+        inspection = self._inspection(inspection_id)["data"]
+        if is_completed(inspection):
+            raise RecordLocked("检查已完成并签名，不能再增加检测结果 / the inspection is completed: "
+                               "no new findings")
+        existing = self.finding_for(inspection_id, indicator_id, sample)
+        if existing is not None:
+            raise DuplicateFinding(f"该指标的样品{sample}已有检测结果：请更正该结果，或作为样品"
+                                   f"{self.next_sample(inspection_id, indicator_id)}记录 / this indicator already "
+                                   f"has a finding for sample {sample}: correct it or record another sample",
+                                   finding_id=existing, sample=sample,
+                                   next_sample=self.next_sample(inspection_id, indicator_id))
         ident = str(uuid.uuid4())
         data = self._finding(ident, inspection_id, 1, indicator_id, measured, unit, note, photos,
-                             product_class)
+                             product_class, sample, claimed_grade)
         self._write("finding", ident, 0, data)
         return ident
 
     def correct_finding(self, finding_id: str, measured: str, unit: str | None = None, *,
                         note: str | None = None, photos: list[str] | None = None,
-                        product_class: str | None = None) -> int:
-        """Append revision n+1 of a finding (base_version n); return the new revision number.
-        Raises UnknownRecord for an unknown finding, InvalidRecord for a non-string value."""
+                        product_class: str | None = None, claimed_grade: str | None = None) -> int:
+        """Append revision n+1 of a finding (base_version n), superseding revision n;
+        return the new revision number. Allowed after completion (the only change a
+        completed inspection takes). Raises UnknownRecord for an unknown finding,
+        InvalidEntry when the indicator does not accept the value."""
         revisions = self.store.records.revisions(finding_id)
         if not revisions:
             raise UnknownRecord(f"检测结果不存在 / unknown finding {finding_id}")
@@ -93,9 +160,46 @@ class DeviceRecords:
         revision = int(last["revision"]) + 1
         data = self._finding(finding_id, last["inspection_id"], revision, last["indicator_id"],
                              measured, unit if unit is not None else last.get("unit"), note,
-                             photos if photos is not None else last.get("photos") or [], product_class)
+                             photos if photos is not None else last.get("photos") or [],
+                             product_class or last.get("product_class"), last.get("sample") or 1,
+                             claimed_grade if claimed_grade is not None else last.get("claimed_grade"))
         self._write("finding", finding_id, revision - 1, data)
         return revision
+
+    # ---- reading this device's findings --------------------------------------------
+
+    def findings_of(self, inspection_id: str) -> list[tuple[str, dict[str, Any]]]:
+        """Return (id, current data) of the inspection's findings, in the order they were made."""
+        mine = [(i, r["data"]) for i, r in self.store.records.all("finding").items()
+                if r["data"].get("inspection_id") == inspection_id]
+
+        def made(pair: tuple[str, dict[str, Any]]) -> tuple[str, str]:
+            first = self.store.records.revisions(pair[0])[:1] or [pair[1]]
+            return str(first[0].get("device_created_at") or ""), pair[0]
+        return sorted(mine, key=made)
+
+    def finding_for(self, inspection_id: str, indicator_id: str, sample: int = 1) -> str | None:
+        """Return the id of the inspection's finding of `indicator_id` for `sample`, or None."""
+        return next((i for i, d in self.findings_of(inspection_id)
+                     if d.get("indicator_id") == indicator_id and int(d.get("sample") or 1) == sample), None)
+
+    def next_sample(self, inspection_id: str, indicator_id: str) -> int:
+        """Return the number of the next product sample of `indicator_id` (1 when none)."""
+        used = [int(d.get("sample") or 1) for _, d in self.findings_of(inspection_id)
+                if d.get("indicator_id") == indicator_id]
+        return max(used, default=0) + 1
+
+    def entry(self, indicator_id: str) -> EntrySpec | None:
+        """Return what the indicator accepts (None when the judge has no catalog or does
+        not know the indicator)."""
+        lookup = getattr(self.judge, "indicator", None)
+        if lookup is None:
+            return None
+        try:
+            indicator = lookup(indicator_id)
+        except (UnknownIndicator, DeviceError):
+            return None
+        return entry_spec(indicator) if indicator is not None else None
 
     def ask_question(self, text: str, *, inspection_id: str | None = None,
                      indicator_id: str | None = None, edition_id: str | None = None,
@@ -188,9 +292,15 @@ class DeviceRecords:
             raise InvalidRecord(f"未知字段 / unknown fields: {', '.join(unknown)}")
 
     def _finding(self, ident, inspection_id, revision, indicator_id, measured, unit, note, photos,
-                 product_class) -> dict[str, Any]:
+                 product_class, sample=1, claimed_grade=None) -> dict[str, Any]:
         if not isinstance(measured, str):
             raise InvalidRecord("测量值必须是文本 / measured values travel as strings")
+        spec = self.entry(indicator_id)
+        if spec is not None:
+            measured = spec.check(measured)
+            if spec.input == "number" or any(ch.isdigit() for ch in measured):
+                unit = spec.check_unit(unit)
+            claimed_grade = spec.check_claim(claimed_grade) if spec.claims else None
         verdict, ruleset_version = None, None
         if self.judge is not None:
             inspection = self.store.records.get("inspection", inspection_id)["data"]
@@ -198,15 +308,31 @@ class DeviceRecords:
                 on = date.fromisoformat(inspection.get("inspected_on"))
             except (TypeError, ValueError):
                 on = None
+            kw = {"claimed": claimed_grade} if claimed_grade else {}
             try:
                 found = self.judge(indicator_id, measured, unit, on=on,
-                                   product_class=product_class or inspection.get("product_class"))
-            except Exception as exc:  # noqa: BLE001 - a verdict is optional on the device: never block entry
-                found = {"outcome": "inconclusive", "reason": f"{type(exc).__name__}: {exc}"}
+                                   product_class=product_class or inspection.get("product_class"), **kw)
+            except UnknownIndicator:
+                found = {"outcome": "inconclusive", "reason": "本机标准库中没有该指标，同步后由服务器判定 / "
+                                                              "indicator not in this device's catalog"}
+            except RulesError as exc:
+                # the value (or unit) cannot be judged: refuse it at the field, never store it
+                raise InvalidEntry(f"无法判定该值：{exc} / the value cannot be judged",
+                                   details={"measured": ["cannot be judged"]}) from exc
+            except DeviceError as exc:   # no catalog yet: store, the server judges
+                found = {"outcome": "inconclusive", "reason": exc.message}
+            except Exception:  # noqa: BLE001 - a verdict is optional on the device: never block entry
+                found = {"outcome": "inconclusive", "reason": "本机无法判定，同步后由服务器判定 / "
+                                                              "no verdict on the device: the server judges"}
             if found is not None:
                 verdict = found.to_dict() if hasattr(found, "to_dict") else dict(found)
                 ruleset_version = verdict.get("ruleset_version")
-        return {"id": ident, "inspection_id": inspection_id, "revision": revision,
+        data = {"id": ident, "inspection_id": inspection_id, "revision": revision,
                 "indicator_id": indicator_id, "measured": measured, "unit": unit,
                 "device_verdict": verdict, "ruleset_version": ruleset_version, "note": note,
-                "photos": list(photos or []), "device_created_at": _now()}
+                "photos": list(photos or []), "device_created_at": _now(), "sample": int(sample or 1)}
+        if product_class:
+            data["product_class"] = product_class
+        if claimed_grade:
+            data["claimed_grade"] = claimed_grade
+        return data

@@ -94,6 +94,11 @@ class RecordStore(ABC):
         """Forget every record of `entity` except those whose ids are in `keep`."""
 
     @abstractmethod
+    def forget(self, entity: str, ident: str) -> None:
+        """Forget a record that never left the device: the record, its revisions and its
+        re-judgements (a deleted draft)."""
+
+    @abstractmethod
     def save_rejudged(self, rejudged: Iterable[dict[str, Any]]) -> None:
         """Keep the server's re-judgements ({finding_id, revision, …}) of findings; rows
         without a finding id are ignored."""
@@ -185,6 +190,13 @@ class SqliteRecords(RecordStore):
             ids = [i for (i,) in conn.execute("SELECT id FROM records WHERE entity = ?", (entity,))]
             conn.executemany("DELETE FROM records WHERE entity = ? AND id = ?",
                              [(entity, i) for i in ids if i not in kept])
+
+    def forget(self, entity: str, ident: str) -> None:
+        with self.unit.transaction() as conn:
+            conn.execute("DELETE FROM records WHERE entity = ? AND id = ?", (entity, ident))
+            if entity == "finding":
+                conn.execute("DELETE FROM finding_revisions WHERE finding_id = ?", (ident,))
+                conn.execute("DELETE FROM rejudged WHERE finding_id = ?", (ident,))
 
     def save_rejudged(self, rejudged: Iterable[dict[str, Any]]) -> None:
         rows = [(r.get("finding_id"), int(r.get("revision") or 0), dumps(r)) for r in rejudged

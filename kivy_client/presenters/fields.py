@@ -5,13 +5,8 @@ from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, InvalidFormat, InvalidLength, ValidationError
 
 from codes import CodeError, parse_any
+from device.entry import unit_choices as device_unit_choices
 from kivy_client.presenters.base import PresenterError
-from rules.errors import RulesError
-from rules.units import conversion_factor
-
-#: units an officer may enter a value in; offered when convertible to the limit's unit
-COMMON_UNITS = ("mg/kg", "g/kg", "ug/g", "ppm", "%", "mg/L", "ug/L", "g/L", "mg/dm2", "km/h", "m/s",
-                "mm", "cm", "m", "g", "kg", "N", "V", "Ah", "W", "℃", "NTU")
 
 
 def check_credit_code(text: str) -> str:
@@ -52,19 +47,5 @@ def check_gtin(text: str) -> str | None:
 
 
 def unit_choices(unit: str | None) -> list[str]:
-    """Return the units a value may be entered in: the limit's own unit first, then the
-    common units the rules engine can convert to it (none for a unitless limit)."""
-    if not unit:
-        return []
-    if unit in ("级", "倍", "个"):   # grades and counts: only their own unit
-        return [unit]
-    out = [unit]
-    for candidate in COMMON_UNITS:
-        if candidate == unit:
-            continue
-        try:
-            if conversion_factor(candidate, unit) is not None:
-                out.append(candidate)
-        except RulesError:
-            continue
-    return out
+    """Return the units a value may be entered in (device.entry.unit_choices)."""
+    return list(device_unit_choices(unit))

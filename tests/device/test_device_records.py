@@ -81,7 +81,8 @@ def test_create_inspection_queues_the_pushable_fields_and_refuses_unknown_ones(s
     iid = records.create_inspection("2024-05-20", company_name="甲", status="approved")
     [item] = store.outbox.items()
     assert (item["entity"], item["id"], item["base_version"]) == ("inspection", iid, 0)
-    assert "status" not in item["data"] and item["data"]["company_name"] == "甲"     # the server decides it
+    # a draft until completed: the device never claims another status (the server decides it)
+    assert item["data"]["status"] == "draft" and item["data"]["company_name"] == "甲"
     assert store.records.get("inspection", iid)["data"] == item["data"]
     with pytest.raises(InvalidRecord) as info:
         records.create_inspection("2024-05-20", colour="red")
@@ -167,7 +168,9 @@ def test_a_judge_that_fails_never_blocks_entry(store):
     iid = records.create_inspection("2024-05-20")
     fid = records.add_finding(iid, "ind-1", "0.4")
     verdict = store.records.get("finding", fid)["data"]["device_verdict"]
-    assert verdict["outcome"] == "inconclusive" and "KeyError" in verdict["reason"]
+    # stored, inconclusive, with a reason a person reads (never an exception's class name)
+    assert verdict["outcome"] == "inconclusive" and "KeyError" not in verdict["reason"]
+    assert "服务器判定" in verdict["reason"]
 
 
 def test_keep_mine_requeues_in_place_on_the_servers_version(store, records):

@@ -66,7 +66,8 @@ def fill_outbox(store: DeviceStore, inspections: int, findings: int) -> tuple[li
         iid = records.create_inspection("2024-05-20", company_name=f"测试企业{k}")
         iids.append(iid)
         for f in range(findings):
-            fids.append(records.add_finding(iid, indicators[f % len(indicators)], f"{k % 50}.{f}", None))
+            fids.append(records.add_finding(iid, indicators[f % len(indicators)], f"{k % 50}.{f}", None,
+                                            sample=f // len(indicators) + 1))
     return iids, fids
 
 

@@ -126,8 +126,9 @@ class OfflineDevices(RuleBasedStateMachine):
         if not inspections:
             return
         iid = inspections[pick % len(inspections)]
-        indicators = self.template["indicators"]
-        fid = self.devices[dev]["records"].add_finding(iid, indicators[ind % len(indicators)], value)
+        indicator = self.template["indicators"][ind % len(self.template["indicators"])]
+        records = self.devices[dev]["records"]
+        fid = records.add_finding(iid, indicator, value, sample=records.next_sample(iid, indicator))
         self.created[dev].append(("finding", fid))
 
     @rule(dev=st.sampled_from([n for _, n in DEVICES]), pick=st.integers(0, 50), value=st.sampled_from(["1.0", "30"]))

@@ -19,9 +19,9 @@ def only_fake(reason):
 def make_inspections(records, server, n, findings=2):
     ids = []
     for k in range(n):
-        iid = records.create_inspection("2024-05-20", company_name=f"公司{k}")
+        iid = records.create_inspection("2024-05-20", company_name=f"公司{k}", draft=False)
         for f in range(findings):
-            records.add_finding(iid, server.indicator, f"{k}.{f}", "mg/kg")
+            records.add_finding(iid, server.indicator, f"{k}.{f}", "mg/kg", sample=f + 1)   # one sample each
         ids.append(iid)
     return ids
 

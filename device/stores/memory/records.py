@@ -102,6 +102,13 @@ class MemoryRecords(RecordStore):
             self._state["records"] = {k: v for k, v in self._records.items()
                                       if k[0] != entity or k[1] in kept}
 
+    def forget(self, entity: str, ident: str) -> None:
+        with self.unit.transaction():
+            self._records.pop((entity, ident), None)
+            if entity == "finding":
+                for table in ("revisions", "rejudged"):
+                    self._state[table] = {k: v for k, v in self._state[table].items() if k[0] != ident}
+
     def save_rejudged(self, rejudged: Iterable[dict[str, Any]]) -> None:
         rows = [(r.get("finding_id"), int(r.get("revision") or 0), dumps(r)) for r in rejudged
                 if isinstance(r, dict) and r.get("finding_id")]

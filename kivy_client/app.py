@@ -80,11 +80,8 @@ class TabletApp(App):
         self.sync_presenter = SyncPresenter(self.store, runner=self.runner, **sync_kw)
         self.enrol_presenter = EnrolPresenter(self.store, runner=self.runner, **enrol_kw)
         self.scan_presenter = ScanPresenter(self.store)
-        creds = self.store.state.credentials() or {}
-        user = creds.get("user") or {}
-        self.inspection_presenter = InspectionPresenter(
-            self.store, inspector=inspector or user.get("display_name") or user.get("username") or "",
-            camera_folder=camera_folder)
+        # the officer's name is read when a photo is taken (a tablet enrolled in this session has it)
+        self.inspection_presenter = InspectionPresenter(self.store, inspector=inspector, camera_folder=camera_folder)
         self.records_presenter = RecordsPresenter(self.store)
 
     def t(self, key: str, _lang: str | None = None) -> str:

@@ -155,9 +155,8 @@ class InspectionScreen(Screen):
         self._try(lambda: self.presenter.record(self.ids.measured.text, self.ids.unit.text or None))
 
     def correct(self) -> None:
-        """Correct the last finding with the value in the field (a new revision)."""
-        last = self.presenter.last
-        self._try(lambda: self.presenter.correct(last.id, self.ids.measured.text, self.ids.unit.text or None))
+        """Correct the chosen finding with the value in the field (a new revision)."""
+        self._try(lambda: self.presenter.correct(self.ids.measured.text, self.ids.unit.text or None))
 
     def ask(self) -> None:
         """Queue the question about the selected indicator's clause."""

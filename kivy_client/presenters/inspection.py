@@ -1,12 +1,12 @@
 """An inspection on the tablet: the form, the indicators that apply to the scanned
-product (key first), measured values judged ON THE SPOT with the same rules code as the
-server (catalog_judge over the pulled catalog and interpretations), corrections as new
-revisions, watermarked evidence photos and questions about a clause."""
+product (key first) with the input each one takes, values judged ON THE SPOT with the
+same rules code as the server, findings by indicator and sample, corrections as new
+revisions of the finding the officer chose, time and place, watermarked evidence photos
+and questions about a clause."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,103 +14,110 @@ from device import (
     DeviceError,
     DeviceRecords,
     DeviceStore,
+    DuplicateFinding,
     Resolution,
     catalog_judge,
+    entry_spec,
+    is_completed,
     local_catalog,
     resolve_scan,
 )
 from kivy_client.presenters.base import Observable, PresenterError, readable
 from kivy_client.presenters.evidence import PhotoView, camera_dir, capture_source, photo_views
-from kivy_client.presenters.fields import check_credit_code, check_gtin, unit_choices
+from kivy_client.presenters.fields import check_credit_code, check_gtin
+from kivy_client.presenters.findings import DuplicatePrompt, FindingView, IndicatorRow, finding_view
+from kivy_client.services.location import NO_POSITION, Fix, LocationService, NoLocation
 from kivy_client.services.photos import PhotoPipelineError, WatermarkInfo, process_photo
 from rules.editions import applicable_indicators
-from rules.errors import RulesError, UnknownEdition
-from rules.numbers import parse_measured
+from rules.errors import UnknownEdition
 
+__all__ = ["DuplicatePrompt", "FindingView", "IndicatorRow", "InspectionPresenter"]
 
-@dataclass(frozen=True)
-class IndicatorRow:
-    """One indicator the product must meet, as the list shows it."""
-
-    id: str
-    edition_id: str
-    clause: str
-    name: str
-    name_en: str | None
-    limit: str
-    unit: str | None
-    key: bool
-    test_method: str | None
-    units: tuple[str, ...] = ()
-
-
-@dataclass
-class FindingView:
-    """A recorded finding with its provisional verdict."""
-
-    id: str
-    indicator_id: str
-    revision: int
-    measured: str
-    unit: str | None
-    outcome: str                      # pass | fail | inconclusive
-    steps: tuple[str, ...]
-    limit_text: str
-    compared_value: str | None
-    ruleset_version: str | None
-    reason: str | None
-    interpretations: tuple[str, ...] = ()
-    photos: list[str] = field(default_factory=list)
-
-
-def _verdict_view(finding_id: str, data: dict[str, Any]) -> FindingView:
-    verdict = data.get("device_verdict") or {}
-    return FindingView(finding_id, data["indicator_id"], int(data.get("revision") or 1), data["measured"],
-                       data.get("unit"), verdict.get("outcome") or "inconclusive",
-                       tuple(verdict.get("steps") or ()), verdict.get("limit_text") or "",
-                       verdict.get("compared_value"), data.get("ruleset_version"), verdict.get("reason"),
-                       tuple(verdict.get("interpretation_ids") or ()), list(data.get("photos") or []))
+FORM_FIELDS = ("company_name", "credit_code", "address", "site", "gtin", "batch", "product_name", "product_class")
 
 
 class InspectionPresenter(Observable):
-    """State: `inspection_id`, `form`, `indicators`, `selected`, `last` (FindingView),
-    `findings` (id -> FindingView), `message` (the last readable error or note)."""
+    """State: `inspection_id`, `form`, `indicators`, `selected` (IndicatorRow), `chosen`
+    (the FindingView a correction goes to), `findings` (id -> FindingView), `duplicate`
+    (a DuplicatePrompt waiting for the officer), `locked`, `position` (Fix or None),
+    `message` (the last readable error or note)."""
 
-    def __init__(self, store: DeviceStore, *, inspector: str = "", photo_dir: str | Path | None = None,
-                 camera_folder: str | Path | None = None, today: Callable[[], date] = date.today, now: Callable[[], datetime] = datetime.now):
+    def __init__(self, store: DeviceStore, *, inspector: str | Callable[[], str] = "",
+                 photo_dir: str | Path | None = None, camera_folder: str | Path | None = None,
+                 today: Callable[[], date] = date.today, now: Callable[[], datetime] = datetime.now,
+                 location: LocationService | None = None):
         super().__init__()
         self.store = store
         self.records = DeviceRecords(store, judge=catalog_judge(store))
-        self.inspector = inspector
+        self._inspector = inspector
         self.photo_dir = Path(photo_dir) if photo_dir else Path(store.path).parent / "photos"
         self.camera_folder = camera_dir(camera_folder)
         self.today, self.now = today, now
+        self.location = location or NoLocation()
         self.inspection_id: str | None = None
         self.form: dict[str, str] = {}
         self.product: dict[str, Any] | None = None
         self.standards: list[dict[str, Any]] = []
         self.indicators: list[IndicatorRow] = []
         self.selected: IndicatorRow | None = None
-        self.last: FindingView | None = None
+        self.chosen: FindingView | None = None
         self.findings: dict[str, FindingView] = {}
+        self.duplicate: DuplicatePrompt | None = None
+        self.locked = False
         self.message = ""
+
+    # ---- who and where -------------------------------------------------------------
+
+    @property
+    def inspector(self) -> str:
+        """The officer's name for watermarks: the one given, else the enrolled user's
+        (read now, so a tablet enrolled in this session has it at once)."""
+        given = self._inspector() if callable(self._inspector) else self._inspector
+        if given:
+            return given
+        user = (self.store.state.credentials() or {}).get("user") or {}
+        return user.get("display_name") or user.get("username") or ""
+
+    @property
+    def position(self) -> Fix | None:
+        """The best recent fix of the location service, or None."""
+        return self.location.best(self._utc_now())
+
+    def position_text(self) -> str:
+        """The place line for the screen: the fix with its accuracy, or why there is none."""
+        fix = self.position
+        return fix.label() if fix else (self.location.message or NO_POSITION)
+
+    def _utc_now(self) -> datetime:
+        moment = self.now()
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
     # ---- the product and its indicators --------------------------------------------
 
+    @property
+    def last(self) -> FindingView | None:
+        """The finding shown in the verdict card: the chosen one."""
+        return self.chosen
+
     def use_resolution(self, resolution: Resolution | None) -> None:
-        """Take the product of a scan: prefill the form and list its indicators."""
+        """Take the product of a scan: a new inspection's form prefilled, its indicators listed."""
         if resolution is None or not resolution.product:
             return
         product = resolution.product
+        self._reset()
         self.product, self.standards = product, list(resolution.standards)
-        self.form.update({k: v for k, v in {
+        self.form = {k: v for k, v in {
             "company_name": product.get("company_name") or "", "credit_code": product.get("credit_code") or "",
             "gtin": product.get("gtin") or "", "batch": resolution.lot or "",
             "product_name": product.get("name") or "", "product_class": product.get("product_class") or "",
-        }.items() if v or k not in self.form})
+        }.items()}
         self.indicators = self._indicators(product, self.standards)
-        self.selected = None
         self.notify()
+
+    def _reset(self) -> None:
+        self.inspection_id, self.form, self.product, self.standards = None, {}, None, []
+        self.indicators, self.selected, self.chosen, self.findings = [], None, None, {}
+        self.duplicate, self.locked, self.message = None, False, ""
 
     def _indicators(self, product: dict[str, Any], views: list[dict[str, Any]]) -> list[IndicatorRow]:
         catalog = local_catalog(self.store.catalog, [v["code"] for v in views if v.get("known")])
@@ -126,27 +133,47 @@ class InspectionPresenter(Observable):
             classes = [c["id"] for c in view.get("classes") or ()]
             cls = classes[0] if classes else (product.get("product_class") or None)
             for ind in applicable_indicators(edition, category, cls):
+                spec = entry_spec(ind)
                 rows.append(IndicatorRow(ind.id, ind.edition_id, ind.clause, ind.name, ind.name_en, ind.limit,
-                                         ind.unit, ind.key, ind.test_method, tuple(unit_choices(ind.unit))))
+                                         ind.unit, ind.key, ind.test_method, spec.units, ind.kind, spec,
+                                         not ind.confirmed))
         seen: dict[str, IndicatorRow] = {}
         for row in rows:
             seen.setdefault(row.id, row)
         return sorted(seen.values(), key=lambda r: (not r.key, r.edition_id, r.clause))
 
+    def kinds(self) -> dict[str, str]:
+        """Return indicator id -> kind of this product's indicators (for the evidence policy)."""
+        return {r.id: r.kind for r in self.indicators}
+
     def select(self, indicator_id: str) -> IndicatorRow:
-        """Choose the indicator a value will be entered for. Raises PresenterError if unknown."""
-        for row in self.indicators:
-            if row.id == indicator_id:
-                self.selected = row
-                self.notify()
-                return row
-        raise PresenterError(f"该产品没有此指标 / not an indicator of this product: {indicator_id}")
+        """Choose the indicator a value will be entered for; its sample-1 finding (if any)
+        becomes the chosen one. Raises PresenterError if unknown."""
+        row = next((r for r in self.indicators if r.id == indicator_id), None)
+        if row is None:
+            raise PresenterError(f"该产品没有此指标 / not an indicator of this product: {indicator_id}")
+        self.selected, self.duplicate = row, None
+        mine = [f for f in self.findings.values() if f.indicator_id == indicator_id]
+        self.chosen = mine[0] if mine else None
+        self.notify()
+        return row
+
+    def choose_finding(self, finding_id: str) -> FindingView:
+        """Choose the finding a correction goes to (and select its indicator). Raises PresenterError."""
+        view = self.findings.get(finding_id)
+        if view is None:
+            raise self._error("没有该检测结果 / unknown finding")
+        self.chosen, self.duplicate = view, None
+        self.selected = next((r for r in self.indicators if r.id == view.indicator_id), self.selected)
+        self.notify()
+        return view
 
     # ---- the inspection ---------------------------------------------------------------
 
     def start(self, **form: str) -> str:
-        """Create the inspection from the form (company name, credit code, address, GTIN,
-        batch, product class); return its id. Raises PresenterError naming the bad field."""
+        """Save the form: create the inspection (with its start time and position), or, when
+        one is open, edit it (a new version of the same inspection). Return its id. Raises
+        PresenterError naming the bad field, or when the inspection is completed."""
         merged = {**self.form, **{k: (v or "").strip() for k, v in form.items()}}
         if not merged.get("company_name"):
             raise self._error("请填写企业名称 / enter the enterprise name")
@@ -155,85 +182,148 @@ class InspectionPresenter(Observable):
             gtin = check_gtin(merged.get("gtin", ""))
         except PresenterError as exc:
             raise self._error(exc.message) from exc
-        fields = {"company_name": merged["company_name"], "credit_code": merged["credit_code"],
-                  "address": merged.get("address") or None, "gtin": gtin, "batch": merged.get("batch") or None,
-                  "product_name": merged.get("product_name") or None,
-                  "product_class": merged.get("product_class") or None}
+        fields = {k: merged.get(k) or None for k in FORM_FIELDS}
+        fields["gtin"] = gtin
         if self.product and self.product.get("category"):
             fields["category"] = self.product["category"]
         try:
-            self.inspection_id = self.records.create_inspection(
-                self.today(), **{k: v for k, v in fields.items() if v is not None})
+            if self.inspection_id is None:
+                fields["started_at"] = self._utc_now().isoformat(timespec="seconds")
+                fix = self.position
+                if fix is not None:
+                    fields["position"] = fix.position()
+                self.inspection_id = self.records.create_inspection(
+                    self.today(), **{k: v for k, v in fields.items() if v is not None})
+                self.findings, self.chosen = {}, None
+            else:
+                current = self.store.records.get("inspection", self.inspection_id)["data"]
+                changes = {k: v for k, v in fields.items() if (current.get(k) or None) != v}
+                if changes:
+                    self.records.edit_inspection(self.inspection_id, **changes)
         except DeviceError as exc:
             raise self._error(f"无法保存检查记录：{readable(exc)}") from exc
         self.form = {k: v or "" for k, v in merged.items()}
-        self.findings, self.last, self.message = {}, None, ""
+        self.message = ""
         self.notify()
         return self.inspection_id
 
-    def record(self, measured: str, unit: str | None = None, *, note: str | None = None) -> FindingView:
-        """Record a measured value for the selected indicator and return it with the
-        provisional verdict. Raises PresenterError (no inspection, no indicator chosen,
-        unreadable value or unit) — nothing is recorded then."""
+    def new_inspection(self) -> None:
+        """Close the open inspection (the form stays prefilled for the same product)."""
+        form, product, standards, indicators = dict(self.form), self.product, self.standards, self.indicators
+        self._reset()
+        self.form, self.product, self.standards, self.indicators = form, product, standards, indicators
+        self.notify()
+
+    def delete_draft(self) -> None:
+        """Delete the open inspection when it never left the device. Raises PresenterError."""
+        if self.inspection_id is None:
+            raise self._error("没有打开的检查 / no inspection open")
+        try:
+            self.records.delete_draft(self.inspection_id)
+        except DeviceError as exc:
+            raise self._error(readable(exc)) from exc
+        self._reset()
+        self.message = "草稿已删除 / draft deleted"
+        self.notify()
+
+    # ---- findings ---------------------------------------------------------------------
+
+    def record(self, measured: str, unit: str | None = None, *, note: str | None = None,
+               claimed_grade: str | None = None, sample: int = 1) -> FindingView | None:
+        """Record a value for the selected indicator (product sample `sample`) and return
+        the finding with its provisional verdict. When that sample already has a finding,
+        nothing is recorded: `duplicate` asks the officer (answer with `resolve_duplicate`)
+        and None is returned. Raises PresenterError (no inspection, no indicator, a value
+        the field refuses) — nothing is recorded then."""
         if self.inspection_id is None:
             raise self._error("请先保存检查信息 / start the inspection first")
         if self.selected is None:
             raise self._error("请先选择指标 / choose an indicator first")
-        measured, unit = self._checked(measured, unit)
         try:
-            finding_id = self.records.add_finding(self.inspection_id, self.selected.id, measured, unit, note=note)
+            finding_id = self.records.add_finding(self.inspection_id, self.selected.id, measured, unit,
+                                                  note=note or None, sample=sample,
+                                                  claimed_grade=claimed_grade or None)
+        except DuplicateFinding as exc:
+            self.duplicate = DuplicatePrompt(exc.finding_id, self.selected.id, exc.sample, exc.next_sample,
+                                             (measured or "").strip(), unit, claimed_grade or None)
+            self.chosen = self.findings.get(exc.finding_id, self.chosen)
+            self.message = exc.message
+            self.notify()
+            return None
         except DeviceError as exc:
-            raise self._error(f"无法保存检测结果：{readable(exc)}") from exc
+            raise self._error(readable(exc)) from exc
         return self._show(finding_id)
 
-    def correct(self, finding_id: str, measured: str, unit: str | None = None) -> FindingView:
-        """Correct a finding: a new revision with a new verdict (history stays). Raises PresenterError."""
-        old = self.findings.get(finding_id)
-        if old is None:
-            raise self._error("没有该检测结果 / unknown finding")
-        measured, unit = self._checked(measured, unit or old.unit, indicator_id=old.indicator_id)
+    def resolve_duplicate(self, choice: str) -> FindingView:
+        """Answer the DuplicatePrompt: "correct" makes the value a correction of the existing
+        finding, "sample" records it as the next sample. Raises PresenterError."""
+        prompt = self.duplicate
+        if prompt is None or choice not in ("correct", "sample"):
+            raise self._error("没有待确认的结果 / nothing to decide")
+        self.duplicate = None
+        if choice == "correct":
+            return self.correct(prompt.measured, prompt.unit, finding_id=prompt.finding_id,
+                                claimed_grade=prompt.claimed_grade)
+        view = self.record(prompt.measured, prompt.unit, claimed_grade=prompt.claimed_grade,
+                           sample=prompt.next_sample)
+        assert view is not None   # the next sample is free by construction
+        return view
+
+    def correct(self, measured: str, unit: str | None = None, *, finding_id: str | None = None,
+                note: str | None = None, claimed_grade: str | None = None) -> FindingView:
+        """Correct the chosen finding (or `finding_id`): a new revision superseding the
+        current one, with a new verdict. Raises PresenterError when no finding is chosen or
+        the value is refused."""
+        target = self.findings.get(finding_id) if finding_id else self.chosen
+        if target is None:
+            raise self._error("请先在检测结果列表中选择要更正的结果 / choose the finding to correct")
         try:
-            self.records.correct_finding(finding_id, measured, unit)
+            self.records.correct_finding(target.id, measured, unit or target.unit, note=note or target.note,
+                                         claimed_grade=claimed_grade)
         except DeviceError as exc:
             raise self._error(f"无法更正：{readable(exc)}") from exc
-        return self._show(finding_id)
+        return self._show(target.id)
 
-    def _checked(self, measured: str, unit: str | None, indicator_id: str | None = None) -> tuple[str, str | None]:
-        measured = (measured or "").strip()
-        if not measured:
-            raise self._error("请输入测量值 / enter the measured value")
-        row = next((r for r in self.indicators if r.id == (indicator_id or self.selected.id)), None)
-        unit = (unit or "").strip() or (row.unit if row else None)
-        numeric = row is None or any(ch.isdigit() for ch in row.limit)
-        if numeric and any(ch.isdigit() for ch in measured):
-            try:
-                parse_measured(measured)
-            except RulesError as exc:
-                raise self._error(f"测量值无法识别：{readable(exc)}") from exc
-        if row and row.unit and unit and unit not in row.units:
-            raise self._error(f"单位 {unit} 不能换算为 {row.unit} / unit cannot be converted")
-        return measured, unit
+    def add_note(self, text: str, finding_id: str | None = None) -> FindingView:
+        """Write the chosen finding's note (a new revision, same value). Raises PresenterError."""
+        target = self.findings.get(finding_id) if finding_id else self.chosen
+        if target is None:
+            raise self._error("请先选择检测结果 / choose a finding first")
+        if not (text or "").strip():
+            raise self._error("请填写说明 / the note is empty")
+        return self.correct(target.measured, target.unit, finding_id=target.id, note=text.strip())
+
+    def _view(self, finding_id: str) -> FindingView:
+        rec = self.store.records.get("finding", finding_id)
+        server = ((rec.get("server_data") or {}).get("server_verdict") or {}).get("outcome")
+        return finding_view(finding_id, rec["data"], self.store.records.revisions(finding_id), server)
 
     def _show(self, finding_id: str) -> FindingView:
-        data = self.store.records.get("finding", finding_id)["data"]
-        view = _verdict_view(finding_id, data)
+        view = self._view(finding_id)
         self.findings[finding_id] = view
-        self.last, self.message = view, ""
+        self.chosen, self.message = view, ""
         self.notify()
         return view
+
+    def ordered_findings(self) -> list[FindingView]:
+        """The findings in the order they were first made."""
+        if self.inspection_id is None:
+            return []
+        order = [fid for fid, _ in self.records.findings_of(self.inspection_id)]
+        return [self.findings[f] for f in order if f in self.findings]
 
     def load(self, inspection_id: str) -> None:
         """Open an inspection kept on this device (e.g. a returned one, for correction): the
         form, the product's indicators (resolved offline from its GTIN) and its findings;
-        corrections then append revisions. Raises PresenterError for an unknown inspection."""
+        saving the form then edits it, corrections append revisions. Raises PresenterError
+        for an unknown inspection."""
         rec = self.store.records.get("inspection", inspection_id)
         if rec is None:
             raise self._error(f"没有该检查记录 / unknown inspection {inspection_id}")
         data = rec["data"]
-        self.inspection_id = inspection_id
-        self.form = {k: str(data.get(k) or "") for k in
-                     ("company_name", "credit_code", "address", "gtin", "batch", "product_name", "product_class")}
-        self.product, self.standards, self.indicators, self.selected = None, [], [], None
+        self._reset()
+        self.inspection_id, self.locked = inspection_id, is_completed(data)
+        self.form = {k: str(data.get(k) or "") for k in FORM_FIELDS}
         if data.get("gtin"):
             try:
                 on = date.fromisoformat(str(data.get("inspected_on")))
@@ -243,28 +333,39 @@ class InspectionPresenter(Observable):
             if found.product:
                 self.product, self.standards = found.product, list(found.standards)
                 self.indicators = self._indicators(found.product, self.standards)
-        mine = [(i, r["data"]) for i, r in self.store.records.all("finding").items()
-                if r["data"].get("inspection_id") == inspection_id]
-        mine.sort(key=lambda pair: str(pair[1].get("device_created_at") or ""))
-        self.findings = {i: _verdict_view(i, d) for i, d in mine}
-        self.last = self.findings[mine[-1][0]] if mine else None
-        if self.last is not None:
-            self.selected = next((r for r in self.indicators if r.id == self.last.indicator_id), None)
-        self.message = ""
+        self.findings = {fid: self._view(fid) for fid, _ in self.records.findings_of(inspection_id)}
+        ordered = self.ordered_findings()
+        self.chosen = ordered[-1] if ordered else None
+        if self.chosen is not None:
+            self.selected = next((r for r in self.indicators if r.id == self.chosen.indicator_id), None)
+        self.notify()
+
+    def refresh_locked(self) -> None:
+        """Re-read whether the open inspection was completed (after the 完成检查 step)."""
+        rec = self.store.records.get("inspection", self.inspection_id) if self.inspection_id else None
+        self.locked = bool(rec and is_completed(rec["data"]))
         self.notify()
 
     # ---- photos and questions --------------------------------------------------------
 
-    def attach_photo(self, capture: str | Path | bytes, record_id: str | None = None, *, place: str = "") -> str:
-        """Watermark a capture (time, place, inspector, record id), save it and attach it to
-        the finding/inspection `record_id` (default: the last finding, else the inspection);
-        return the photo's SHA-256. Raises PresenterError."""
-        target = record_id or (self.last.id if self.last else self.inspection_id)
+    def watermark(self, record_id: str) -> WatermarkInfo:
+        """Return what is burned into a photo of `record_id`: time, place (site or address,
+        with the position when there is one), the officer, the record."""
+        place = self.form.get("site") or self.form.get("address") or self.form.get("company_name") or ""
+        fix = self.position
+        if fix is not None:
+            place = f"{place} {fix.label()}".strip()
+        return WatermarkInfo(self.now(), place, self.inspector, record_id)
+
+    def attach_photo(self, capture: str | Path | bytes, record_id: str | None = None) -> str:
+        """Watermark a capture, save it and attach it to the finding/inspection `record_id`
+        (default: the chosen finding, else the inspection); return the photo's SHA-256.
+        Raises PresenterError."""
+        target = record_id or (self.chosen.id if self.chosen else self.inspection_id)
         if target is None:
             raise self._error("请先保存检查信息 / start the inspection first")
-        place = place or self.form.get("address") or self.form.get("company_name") or ""
         try:
-            processed = process_photo(capture, WatermarkInfo(self.now(), place, self.inspector, target))
+            processed = process_photo(capture, self.watermark(target))
             path = processed.save(self.photo_dir)
             sha = self.records.attach_photo(target, path)
         except (PhotoPipelineError, DeviceError, OSError) as exc:
@@ -278,19 +379,15 @@ class InspectionPresenter(Observable):
 
     def take_photo(self, path_text: str = "") -> str:
         """拍照/添加照片: the image at `path_text`, else the newest image in the camera folder,
-        watermarked and attached to the selected indicator's finding (else the inspection);
-        return its SHA-256. Raises PresenterError (no inspection, no image, unreadable image)."""
+        watermarked and attached to the chosen finding (else the inspection); return its
+        SHA-256. Raises PresenterError (no inspection, no image, unreadable image)."""
         if self.inspection_id is None:
             raise self._error("请先保存检查信息 / start the inspection first")
         try:
             source = capture_source(path_text, self.camera_folder)
         except PresenterError as exc:
             raise self._error(exc.message) from exc
-        target = self.inspection_id
-        if self.selected is not None:
-            target = next((f.id for f in reversed(list(self.findings.values()))
-                           if f.indicator_id == self.selected.id), target)
-        return self.attach_photo(source, target)
+        return self.attach_photo(source, self.chosen.id if self.chosen else self.inspection_id)
 
     def photos(self) -> list[PhotoView]:
         """Return the photos attached to this inspection and its findings, with upload states."""
@@ -309,7 +406,9 @@ class InspectionPresenter(Observable):
                                             clause=row.clause if row else None)
         except DeviceError as exc:
             raise self._error(readable(exc)) from exc
-        self.message = "问题已保存，同步后发送给专家 / question queued"
+        where = f"（{row.edition_id} 第{row.clause}条）" if row else ""
+        self.message = (f"问题已保存{where}，下次同步时发送给专家；答复在“提问”页查看 / question saved{where}: "
+                        f"sent at the next sync, answers under Questions")
         self.notify()
         return qid
 

@@ -40,3 +40,25 @@ def make_conflict(server, store, tmp_path, *, mine="北京示例婴童服饰有�
     report = SyncClient(store, WsgiTransport(server, token)).sync()
     assert report.conflicts == 1, report
     return ident
+
+
+def stroke(k: int = 0) -> list:
+    """One pen stroke across the pad (points in 0..1), different for each `k`."""
+    return [[(0.1 + i / 40, 0.5 + ((i + k) % 7) / 30) for i in range(30)]]
+
+
+def complete(inspection, folder):
+    """完成检查 for an open inspection: officer and party sign; returns the CompletionPresenter."""
+    from datetime import UTC, datetime
+
+    from kivy_client.presenters.completion import CompletionPresenter
+    from kivy_client.presenters.onsite import OfficerProfile
+
+    done = CompletionPresenter(inspection.store, inspection, folder=folder, now=lambda: datetime.now(UTC),
+                               profile=OfficerProfile("李检查", "11010520190123", "北京市朝阳区市场监督管理局"))
+    done.begin()
+    assert done.problems == (), done.problems
+    done.sign("officer:0", stroke())
+    done.sign("party", stroke(3))
+    done.finish()
+    return done

@@ -42,14 +42,19 @@ def _image(path, colour=(90, 140, 200)):
 def test_returned_inspection_is_listed_opened_and_corrected(synced_store, server, wsgi_factory, tmp_path):
     from server_testkit import Api
 
+    from tablet_kit import complete
+
     insp = _inspect(synced_store, tmp_path, "20.4")
+    insp.add_note("吊牌批号 B2025，复测")
+    insp.take_photo(str(_image(tmp_path / "evidence.jpg")))
     records = RecordsPresenter(synced_store)
 
     def own_row():   # the server module is shared: other tests' inspections are pulled too
         return next(r for r in records.rows() if r.id == insp.inspection_id)
     row = own_row()
-    assert (row.status, row.findings, row.fails, row.pending) == ("draft", 1, 1, 2)
+    assert (row.status, row.findings, row.fails, row.pending) == ("draft", 1, 1, 3)
     assert row.status_label() == "草稿（未上传）" and row.status_label("en") == "draft (not sent)"
+    complete(insp, tmp_path / "docs")                  # 完成检查: signed, locked, no longer a draft
     sync = SyncPresenter(synced_store, transport_factory=wsgi_factory)
     assert sync.sync() and sync.state == "done", sync.message
     assert own_row().status == "submitted"
@@ -65,14 +70,14 @@ def test_returned_inspection_is_listed_opened_and_corrected(synced_store, server
     assert reopened.form["credit_code"] == "91110105MA01ABCD00" and FORMALDEHYDE_A in [i.id for i in reopened.indicators]
     (finding,) = reopened.findings.values()
     assert reopened.last is finding and finding.outcome == "fail"
-    fixed = reopened.correct(finding.id, "18")
-    assert (fixed.revision, fixed.outcome) == (2, "pass")
+    fixed = reopened.correct("18", finding_id=finding.id)
+    assert (fixed.revision, fixed.outcome) == (3, "pass")          # 1 measured, 2 its note, 3 the correction
     assert sync.sync() and sync.state == "done", sync.message
     row = own_row()
     # the correction sent it back for review: the server marks it "resubmitted" and the
     # tablet learns that at the same sync
     assert (row.status, row.fails, row.pending) == ("resubmitted", 0, 0)
-    assert synced_store.records.get("finding", finding.id)["version"] == 2
+    assert synced_store.records.get("finding", finding.id)["version"] == 3
 
 
 def test_records_newest_first_and_unknown_open(synced_store, tmp_path):

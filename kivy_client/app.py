@@ -28,14 +28,25 @@ from kivy_client.presenters import (
     RecordsPresenter,
     ScanPresenter,
     SyncPresenter,
+    PresenterError,
     ThreadRunner,
+    localize,
 )
+from kivy_client.completion_screen import CompleteScreen
+from kivy_client.inspection_screen import InspectionScreen
+from kivy_client.more_screens import HistoryScreen, QuestionsScreen
+from kivy_client.presenters.completion import CompletionPresenter
+from kivy_client.presenters.history import HistoryPresenter
+from kivy_client.presenters.home import HomeItem, HomePresenter
+from kivy_client.presenters.questions import QuestionsPresenter
 from kivy_client.records_screen import RecordsScreen
-from kivy_client.screens import HomeScreen, InspectionScreen, ScanScreen, SettingsScreen
+from kivy_client.screens import HomeScreen, ScanScreen, SettingsScreen
+from kivy_client.services.location import LocationService, location_service
 from kivy_client.services.photos import FONT_PATH
 
 KV_DIR = Path(__file__).resolve().parent / "kv"
-KV_FILES = ("theme.kv", "home.kv", "scan.kv", "inspection.kv", "records.kv", "settings.kv")
+KV_FILES = ("theme.kv", "home.kv", "scan.kv", "inspection.kv", "complete.kv", "records.kv", "questions.kv",
+            "history.kv", "settings.kv")
 
 
 def register_cjk_font() -> None:
@@ -70,7 +81,7 @@ class TabletApp(App):
 
     def __init__(self, store: DeviceStore | None = None, *, store_path: str | None = None, runner=None,
                  sync_transport_factory=None, enrol_transport_factory=None, inspector: str = "",
-                 camera_folder: str | None = None, **kw):
+                 camera_folder: str | None = None, location: LocationService | None = None, **kw):
         super().__init__(**kw)
         self.store = store or open_store(store_path or "device.sqlite")
         self.translator = Translator()
@@ -80,9 +91,16 @@ class TabletApp(App):
         self.sync_presenter = SyncPresenter(self.store, runner=self.runner, **sync_kw)
         self.enrol_presenter = EnrolPresenter(self.store, runner=self.runner, **enrol_kw)
         self.scan_presenter = ScanPresenter(self.store)
+        post = self.runner.post
+        self.location = location or location_service(platform, post)
         # the officer's name is read when a photo is taken (a tablet enrolled in this session has it)
-        self.inspection_presenter = InspectionPresenter(self.store, inspector=inspector, camera_folder=camera_folder)
+        self.inspection_presenter = InspectionPresenter(self.store, inspector=inspector, camera_folder=camera_folder,
+                                                        location=self.location)
         self.records_presenter = RecordsPresenter(self.store)
+        self.home_presenter = HomePresenter(self.store)
+        self.questions_presenter = QuestionsPresenter(self.store)
+        self.history_presenter = HistoryPresenter(self.store)
+        self.completion_presenter = CompletionPresenter(self.store, self.inspection_presenter, runner=self.runner)
 
     def t(self, key: str, _lang: str | None = None) -> str:
         """Return the text of `key` in the current language (kv passes app.lang to re-bind)."""
@@ -108,29 +126,72 @@ class TabletApp(App):
         self.root.ids.sm.get_screen("inspection").fill_form()
         self.root.show("inspection")
 
+    def begin_completion(self) -> None:
+        """完成检查: check the open inspection and show the summary, the 现场笔录 and the signature boxes."""
+        screen = self.root.ids.sm.get_screen("complete")
+        try:
+            self.completion_presenter.begin()
+        except PresenterError as exc:
+            self.root.ids.sm.get_screen("inspection").form_message = localize(exc.message, self.lang)
+            return
+        screen.fill()
+        self.root.show("complete")
+
+    def completed(self) -> None:
+        """After 完成检查: the inspection screen shows the locked record."""
+        self.inspection_presenter.refresh_locked()
+
+    def show_history(self, credit_code: str | None = None, company: str = "") -> None:
+        """回头看: the enterprise's earlier inspections (the open inspection's, or `credit_code`'s)."""
+        form = self.inspection_presenter.form
+        self.history_presenter.show(credit_code or form.get("credit_code", ""),
+                                    company=company or form.get("company_name", ""),
+                                    exclude=self.inspection_presenter.inspection_id)
+        self.root.show("history")
+
+    def show_questions(self, clause: bool = False) -> None:
+        """我的提问, or (clause=True) the questions about the selected indicator's clause."""
+        screen = self.root.ids.sm.get_screen("questions")
+        selected = self.inspection_presenter.selected
+        screen.clause = (selected.edition_id, selected.clause) if clause and selected else None
+        self.root.show("questions")
+
+    def act(self, item: HomeItem) -> None:
+        """Home's action for an item: open the inspection, or read the answer."""
+        if item.kind == "answered":
+            self.show_questions()
+            return
+        self.open_record(item.target)
+
     def build(self):
         """Return the root widget with its four screens wired to their presenters."""
         register_cjk_font()
         load_kv()
         root = Root()
         pairs = ((HomeScreen, self.sync_presenter), (ScanScreen, self.scan_presenter),
-                 (InspectionScreen, self.inspection_presenter), (RecordsScreen, self.records_presenter),
-                 (SettingsScreen, self.enrol_presenter))
+                 (InspectionScreen, self.inspection_presenter), (CompleteScreen, self.completion_presenter),
+                 (RecordsScreen, self.records_presenter), (QuestionsScreen, self.questions_presenter),
+                 (HistoryScreen, self.history_presenter), (SettingsScreen, self.enrol_presenter))
         for cls, presenter in pairs:
-            screen = cls(presenter=presenter)
+            screen = cls(presenter=presenter, **({"home": self.home_presenter} if cls is HomeScreen else {}))
             presenter.subscribe(screen.refresh)
             root.ids.sm.add_widget(screen)
             screen.refresh()
-        # the home counts change when a finding is recorded or an enrolment is saved
-        self.inspection_presenter.subscribe(root.ids.sm.get_screen("home").refresh)
-        self.enrol_presenter.subscribe(root.ids.sm.get_screen("home").refresh)
-        # a sync (pulled reviews) or a decision on Home changes the records list
+        home = root.ids.sm.get_screen("home")
+        # the home counts change when a finding is recorded, a question read, an enrolment saved
+        for presenter in (self.inspection_presenter, self.enrol_presenter, self.questions_presenter,
+                          self.completion_presenter):
+            presenter.subscribe(home.refresh)
+        # a sync (pulled reviews, answers) or a decision on Home changes the lists
         self.sync_presenter.subscribe(root.ids.sm.get_screen("records").refresh)
+        self.sync_presenter.subscribe(root.ids.sm.get_screen("questions").refresh)
+        self.completion_presenter.subscribe(root.ids.sm.get_screen("inspection").refresh)
+        self.location.start(lambda _fix: root.ids.sm.get_screen("inspection").refresh())
         return root
 
     # ---- Android lifecycle (kivy_client/lifecycle.py) ---------------------------------
 
-    RESUME_FIELDS = ("company_name", "credit_code", "address", "gtin", "batch", "product_class", "measured")
+    RESUME_FIELDS = ("company_name", "credit_code", "address", "site", "gtin", "batch", "product_class", "measured")
 
     def on_pause(self) -> bool:
         """Android paused the app: keep the inspection in progress (snapshot in the store)
@@ -160,7 +221,8 @@ class TabletApp(App):
         lifecycle.clear(self.store)
 
     def on_stop(self) -> None:
-        """Close the device store."""
+        """Stop the location service, close the device store."""
+        self.location.stop()
         self.store.close()
 
 

@@ -5,19 +5,14 @@ from __future__ import annotations
 from kivy.app import App
 from kivy.factory import Factory
 from kivy.metrics import dp
-from kivy.properties import (
-    BooleanProperty,
-    ColorProperty,
-    NumericProperty,
-    ObjectProperty,
-    StringProperty,
-)
+from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, StringProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
-from kivy_client.attention_cards import attention_card, photo_tiles
-from kivy_client.presenters import PresenterError, localize
-from kivy_client.widgets import OUTCOME_COLOURS, Badge, Body, Card, FlatButton
+from kivy_client.attention_cards import attention_card
+from kivy_client.presenters import localize
+from kivy_client.presenters.onsite import OfficerProfile
+from kivy_client.widgets import OUTCOME_COLOURS, Badge, BigButton, Body, Card, FlatButton
 
 
 def _t(key: str) -> str:
@@ -29,20 +24,30 @@ def _lang() -> str:
 
 
 class HomeScreen(Screen):
-    """首页: sync status, the big sync button, progress, outbox counts, attention list."""
+    """首页: sync status, the big sync button, progress, the tiles, and everything that
+    needs the officer (returned, rejected, flagged, answered; conflicts, refused items),
+    each with its action."""
 
     presenter = ObjectProperty(None)
+    home = ObjectProperty(None)              # HomePresenter
     status_text = StringProperty("")
     progress_text = StringProperty("")
     progress = NumericProperty(0)
     busy = BooleanProperty(False)
     pending = NumericProperty(0)
+    returned = NumericProperty(0)
+    answered = NumericProperty(0)
+    decide = NumericProperty(0)
     conflicts = NumericProperty(0)
     rejected = NumericProperty(0)
-    action_buttons = ObjectProperty(None)   # {(mutation_id, "mine"|"server"|"retry"…): widget}
+    action_buttons = ObjectProperty(None)   # {(mutation_id | target, action): widget}
+
+    def on_pre_enter(self, *_args) -> None:
+        """Re-read the store each time Home is shown."""
+        self.refresh()
 
     def refresh(self) -> None:
-        """Copy the SyncPresenter's state into the screen."""
+        """Copy the SyncPresenter's and HomePresenter's state into the screen."""
         p = self.presenter
         self.busy = p.state == "syncing"
         self.progress = p.progress
@@ -52,24 +57,50 @@ class HomeScreen(Screen):
             self.progress_text = (f"{_t('last_sync')}: {_t('pulled')} {p.last.pulled} · {_t('pushed')} "
                                   f"{p.last.pushed} · {_t('photos')} {p.last.photos}")
         counts = p.outbox_counts()
-        self.pending, self.conflicts, self.rejected = counts["pending"], counts["conflict"], counts["rejected"]
+        self.conflicts, self.rejected = counts["conflict"], counts["rejected"]
+        tiles = self.home.counts() if self.home else {"pending": counts["pending"], "returned": 0, "answered": 0,
+                                                      "decide": self.conflicts + self.rejected}
+        self.pending, self.returned, self.answered, self.decide = (tiles["pending"], tiles["returned"],
+                                                                   tiles["answered"], tiles["decide"])
         box = self.ids.attention
         box.clear_widgets()
         self.action_buttons = {}
-        items = p.attention()
-        if not items:
+        items = self.home.items() if self.home else []
+        outbox = p.attention()
+        if not items and not outbox:
             box.add_widget(Body(text=_t("nothing_attention"), color=(0.38, 0.42, 0.47, 1)))
         for item in items:
+            box.add_widget(self._item_card(item))
+        for item in outbox:
             box.add_widget(attention_card(item, p, self.action_buttons, self._refused))
+
+    def _item_card(self, item) -> Card:
+        colours = {"returned": (1, 0.94, 0.94, 1), "rejected": (1, 0.94, 0.94, 1),
+                   "flagged": (1, 0.97, 0.90, 1), "answered": (0.93, 0.98, 0.94, 1)}
+        card = Card(background=colours.get(item.kind, (1, 1, 1, 1)))
+        head = BoxLayout(size_hint_y=None, height=dp(44), spacing=dp(12))
+        head.add_widget(Body(text=f"{item.label(_lang())} · {item.title}", bold=True, size_hint_y=1,
+                             shorten=True, shorten_from="right"))
+        button = BigButton(text=item.action(_lang()), size_hint=(None, None), width=dp(180), height=dp(44))
+        button.bind(on_release=lambda *_: App.get_running_app().act(item))
+        head.add_widget(button)
+        self.action_buttons[(item.target, item.kind)] = button
+        card.add_widget(head)
+        if item.detail:
+            card.add_widget(Body(text=localize(item.detail, _lang()), font_size="16sp", color=(0.38, 0.42, 0.47, 1)))
+        return card
 
     def _refused(self, message: str) -> None:
         self.status_text = message
 
 
 class ScanScreen(Screen):
-    """扫码: a code typed or scanned (or read from a photo) → product and its standards."""
+    """扫码: a code typed or scanned (or read from a photo) → product and its standards;
+    开始检查 and 回头看 on the product card (`start_button`, `history_button`)."""
 
     presenter = ObjectProperty(None)
+    start_button = ObjectProperty(None, allownone=True)
+    history_button = ObjectProperty(None, allownone=True)
 
     def look_up(self) -> None:
         """Resolve the text field."""
@@ -99,9 +130,17 @@ class ScanScreen(Screen):
             card.add_widget(Body(text=f"{_t('credit_code')}：{product.get('credit_code') or '—'}    "
                                       f"{_t('gtin')}：{result.gtin}", font_size="16sp",
                                  color=(0.38, 0.42, 0.47, 1)))
+            row = BoxLayout(size_hint_y=None, height=dp(52), spacing=dp(12))
             start = FlatButton(text=_t("start_inspection"), size_hint_x=None, width=dp(200))
             start.bind(on_release=lambda *_: App.get_running_app().start_inspection(result))
-            card.add_widget(start)
+            history = FlatButton(text=_t("history"), size_hint_x=None, width=dp(200))
+            history.bind(on_release=lambda *_: App.get_running_app().show_history(
+                product.get("credit_code") or "", product.get("company_name") or ""))
+            row.add_widget(start)
+            row.add_widget(history)
+            row.add_widget(BoxLayout())
+            self.start_button, self.history_button = start, history
+            card.add_widget(row)
             box.add_widget(card)
         box.add_widget(Body(text=_t("standards"), font_size="20sp", bold=True))
         for view in self.presenter.standards(_lang()):
@@ -130,112 +169,6 @@ class ScanScreen(Screen):
         return card
 
 
-class InspectionScreen(Screen):
-    """检查: the form, indicators (key first), value entry and the verdict card."""
-
-    presenter = ObjectProperty(None)
-    form_message = StringProperty("")
-    form_failed = BooleanProperty(False)
-    value_message = StringProperty("")
-    selected_text = StringProperty("")
-    selected_limit = StringProperty("")
-    has_verdict = BooleanProperty(False)
-    verdict_title = StringProperty("")
-    verdict_steps = StringProperty("")
-    verdict_colour = ColorProperty(OUTCOME_COLOURS["inconclusive"])
-    photo_message = StringProperty("")
-    _FORM = ("company_name", "credit_code", "address", "gtin", "batch", "product_class")
-
-    def save(self) -> None:
-        """Create the inspection from the form (errors are shown under it)."""
-        self._try(lambda: self.presenter.start(**{k: self.ids[k].text for k in self._FORM}), form=True)
-
-    def judge(self) -> None:
-        """Record the measured value of the selected indicator and show the verdict."""
-        self._try(lambda: self.presenter.record(self.ids.measured.text, self.ids.unit.text or None))
-
-    def correct(self) -> None:
-        """Correct the chosen finding with the value in the field (a new revision)."""
-        self._try(lambda: self.presenter.correct(self.ids.measured.text, self.ids.unit.text or None))
-
-    def ask(self) -> None:
-        """Queue the question about the selected indicator's clause."""
-        if self._try(lambda: self.presenter.ask(self.ids.question.text)):
-            self.ids.question.text = ""
-
-    def take_photo(self) -> None:
-        """拍照/添加照片: the typed path, else the newest image of the camera folder."""
-        try:
-            self.presenter.take_photo(self.ids.photo_path.text)
-        except PresenterError as exc:
-            self.photo_message = localize(exc.message, _lang())
-            return
-        self.photo_message, self.ids.photo_path.text = "", ""
-
-    def _try(self, command, form: bool = False) -> bool:
-        try:
-            command()
-        except PresenterError as exc:
-            if form:
-                self.form_message, self.form_failed = localize(exc.message, _lang()), True
-            else:
-                self.value_message = localize(exc.message, _lang())
-            return False
-        if form:
-            self.form_message, self.form_failed = _t("saved_inspection"), False
-        self.value_message = ""
-        return True
-
-    def fill_form(self) -> None:
-        """Copy the presenter's form (prefilled from a scan) into the fields."""
-        for key in self._FORM:
-            self.ids[key].text = self.presenter.form.get(key, "")
-
-    def refresh(self) -> None:
-        """Show the indicator list, the selected indicator and the last verdict."""
-        p = self.presenter
-        box = self.ids.indicators
-        box.clear_widgets()
-        if not p.indicators:
-            box.add_widget(Body(text=_t("no_indicator"), color=(0.38, 0.42, 0.47, 1)))
-        english = App.get_running_app().lang == "en"
-        for row in p.indicators:
-            name = (row.name_en or row.name) if english else row.name
-            unit = f" {row.unit}" if row.unit else ""
-            button = FlatButton(text=f"{'★ ' if row.key else ''}{name}\n[size=15sp][color=5f6b78]"
-                                     f"{_t('limit')} {row.limit}{unit}[/color][/size]", markup=True,
-                                selected=p.selected is not None and p.selected.id == row.id,
-                                halign="left", valign="middle", padding=(dp(12), dp(8)))
-            button.bind(width=lambda b, w: setattr(b, "text_size", (w - dp(24), None)),
-                        texture_size=lambda b, s: setattr(b, "height", max(dp(56), s[1] + dp(16))))
-            button.bind(on_release=lambda _b, ident=row.id: self.choose(ident))
-            box.add_widget(button)
-        if p.selected:
-            sel = p.selected
-            self.selected_text = (sel.name_en or sel.name) if english else sel.name
-            self.selected_limit = (f"{sel.edition_id} 第{sel.clause}条 · {_t('limit')} {sel.limit}"
-                                   f"{' ' + sel.unit if sel.unit else ''}")
-        else:
-            self.selected_text, self.selected_limit = _t("indicators"), _t("no_indicator")
-        last = p.last
-        self.has_verdict = last is not None
-        if last:
-            self.verdict_colour = OUTCOME_COLOURS.get(last.outcome, OUTCOME_COLOURS["inconclusive"])
-            self.verdict_title = f"{_t(last.outcome)}  ·  {last.measured}{' ' + last.unit if last.unit else ''}"
-            lines = [f"{i}. {step}" for i, step in enumerate(last.steps, 1)]
-            if last.reason:
-                lines.append(last.reason)
-            lines.append(f"rev {last.revision}")
-            self.verdict_steps = "\n".join(lines)
-        photo_tiles(self.ids.photos, p.photos(), _lang(), _t("no_photos"))
-
-    def choose(self, indicator_id: str) -> None:
-        """Select an indicator and offer its units."""
-        row = self.presenter.select(indicator_id)
-        self.ids.unit.values = list(row.units)
-        self.ids.unit.text = row.unit or ""
-
-
 class SettingsScreen(Screen):
     """设置: enrolment (the QR payload) and the language."""
 
@@ -245,10 +178,25 @@ class SettingsScreen(Screen):
     busy = BooleanProperty(False)
     failed = BooleanProperty(False)
 
+    profile_message = StringProperty("")
+
     def refresh(self) -> None:
-        """Copy the EnrolPresenter's state into the screen."""
+        """Copy the EnrolPresenter's state and the officer's profile into the screen."""
         p = self.presenter
         enrolled = p.enrolled
         self.enrol_state = (f"{_t('enrolled_as')}：{enrolled['user']} @ {enrolled['server_url']}" if enrolled
                             else _t("not_enrolled"))
         self.message, self.busy, self.failed = localize(p.message, _lang()), p.state == "working", p.state == "error"
+        profile = OfficerProfile.load(p.store)
+        for key in ("name", "certificate_no", "authority"):
+            if not self.ids["officer_" + key].focus:
+                self.ids["officer_" + key].text = getattr(profile, key)
+
+    def save_profile(self) -> None:
+        """Keep the officer's name, 执法证号 and authority (printed on the 现场笔录)."""
+        values = {k: self.ids["officer_" + k].text.strip() for k in ("name", "certificate_no", "authority")}
+        if not all(values.values()):
+            self.profile_message = _t("profile_incomplete")
+            return
+        OfficerProfile(**values).save(self.presenter.store)
+        self.profile_message = _t("profile_saved")

@@ -1,10 +1,14 @@
 """Small styled widgets; their look is in kv/theme.kv."""
 from __future__ import annotations
 
-from kivy.properties import BooleanProperty, ColorProperty
+from kivy.graphics import Color, Line
+from kivy.metrics import dp
+from kivy.properties import BooleanProperty, ColorProperty, ListProperty, ObjectProperty
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
+from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
+from kivy.uix.widget import Widget
 
 OUTCOME_COLOURS = {"pass": (0.13, 0.55, 0.25, 1), "fail": (0.78, 0.16, 0.16, 1),
                    "inconclusive": (0.85, 0.55, 0.05, 1)}
@@ -42,3 +46,77 @@ class NavButton(Button):
     """An entry of the navigation rail."""
 
     selected = BooleanProperty(False)
+
+
+class SignaturePad(Widget):
+    """A box the officer or the party signs in with a finger: `strokes` holds the points
+    (0..1 of the box, y downwards) each stroke made; `clear()` starts again."""
+
+    strokes = ListProperty([])
+    inked = BooleanProperty(False)
+
+    def on_touch_down(self, touch):
+        if not self.collide_point(*touch.pos):
+            return super().on_touch_down(touch)
+        touch.grab(self)
+        self.strokes = [*self.strokes, [self._point(touch)]]
+        with self.canvas:
+            Color(0.08, 0.12, 0.35, 1)
+            touch.ud["signature_line"] = Line(points=[*touch.pos], width=dp(1.6))
+        return True
+
+    def on_touch_move(self, touch):
+        if touch.grab_current is not self:
+            return super().on_touch_move(touch)
+        if self.collide_point(*touch.pos) and "signature_line" in touch.ud:
+            touch.ud["signature_line"].points += [*touch.pos]
+            self.strokes[-1].append(self._point(touch))
+            self.inked = True
+        return True
+
+    def on_touch_up(self, touch):
+        if touch.grab_current is not self:
+            return super().on_touch_up(touch)
+        touch.ungrab(self)
+        self.property("strokes").dispatch(self)
+        return True
+
+    def _point(self, touch) -> tuple[float, float]:
+        return ((touch.x - self.x) / max(self.width, 1), 1 - (touch.y - self.y) / max(self.height, 1))
+
+    def clear(self) -> None:
+        """Wipe the box."""
+        self.strokes, self.inked = [], False
+        self.canvas.clear()
+
+
+class Keypad(GridLayout):
+    """Big keys for a measured value (gloves): digits, the decimal point, "<" for below the
+    detection limit, "-" and ⌫; each key edits the TextInput `target`."""
+
+    target = ObjectProperty(None, allownone=True)
+    KEYS = ("7", "8", "9", "⌫", "4", "5", "6", "<", "1", "2", "3", "-", "0", ".", "清除", "")
+
+    def __init__(self, **kw):
+        super().__init__(cols=4, spacing=dp(6), size_hint_y=None, **kw)
+        self.keys = {}
+        for key in self.KEYS:
+            if not key:
+                self.add_widget(Widget(size_hint_y=None, height=dp(56)))
+                continue
+            button = FlatButton(text=key, font_size="24sp", height=dp(56))
+            button.bind(on_release=lambda _b, k=key: self.press(k))
+            self.keys[key] = button
+            self.add_widget(button)
+
+    def press(self, key: str) -> None:
+        """Apply one key to the target field."""
+        if self.target is None:
+            return
+        text = self.target.text
+        if key == "⌫":
+            self.target.text = text[:-1]
+        elif key == "清除":
+            self.target.text = ""
+        else:
+            self.target.text = text + key

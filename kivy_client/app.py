@@ -21,20 +21,20 @@ from kivy.utils import platform
 import kivy_client.widgets  # noqa: F401 - the widget classes the kv rules name
 from device import DeviceStore, open_store
 from kivy_client import lifecycle
+from kivy_client.completion_screen import CompleteScreen
 from kivy_client.i18n import Translator
+from kivy_client.inspection_screen import InspectionScreen
+from kivy_client.more_screens import HistoryScreen, QuestionsScreen
 from kivy_client.presenters import (
     EnrolPresenter,
     InspectionPresenter,
+    PresenterError,
     RecordsPresenter,
     ScanPresenter,
     SyncPresenter,
-    PresenterError,
     ThreadRunner,
     localize,
 )
-from kivy_client.completion_screen import CompleteScreen
-from kivy_client.inspection_screen import InspectionScreen
-from kivy_client.more_screens import HistoryScreen, QuestionsScreen
 from kivy_client.presenters.completion import CompletionPresenter
 from kivy_client.presenters.history import HistoryPresenter
 from kivy_client.presenters.home import HomeItem, HomePresenter

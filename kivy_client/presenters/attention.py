@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.protocol import RECORD_FIELDS
+from sync.protocol import RECORDS
 
 #: fields the officer may correct before a rejected item is sent again, per entity
 RETRY_FIELDS: dict[str, tuple[str, ...]] = {
@@ -48,8 +48,8 @@ class Attention:
     def differences(self) -> list[tuple[str, str, str]]:
         """Return (field, mine, server's) for every pushable field whose values differ
         (all of the device's fields when the server sent no record), in field order."""
-        shape = RECORD_FIELDS.get(self.entity, {"required": (), "optional": ()})
-        names = [n for n in (*shape["required"], *shape["optional"]) if n not in _HIDDEN]
+        record = RECORDS.get(self.entity)
+        names = [n for n in (record.names if record else ()) if n not in _HIDDEN]
         server = self.server_record or {}
         rows = []
         for name in names:

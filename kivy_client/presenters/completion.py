@@ -29,6 +29,7 @@ from device.completion import (
 )
 from kivy_client.presenters.base import InlineRunner, Observable, PresenterError, readable
 from kivy_client.presenters.inspection import InspectionPresenter
+from kivy_client.presenters.onsite import Officer as OfficerEntry
 from kivy_client.presenters.onsite import (
     OfficerProfile,
     OnsiteError,
@@ -38,7 +39,6 @@ from kivy_client.presenters.onsite import (
     onsite_pdf,
     preview_pages,
 )
-from kivy_client.presenters.onsite import Officer as OfficerEntry
 from kivy_client.services.signatures import SignatureError, save_signature, strokes_png
 
 __all__ = ["CompletionPresenter", "OfficerEntry"]

@@ -110,7 +110,7 @@ class HistoryPresenter(Observable):
 
     def _own_findings(self) -> dict[str, list[dict[str, Any]]]:
         out: dict[str, list[dict[str, Any]]] = {}
-        for _ident, rec in self.store.records.all("finding").items():
+        for rec in self.store.records.all("finding").values():
             data = rec["data"]
             verdict = data.get("server_verdict") or data.get("device_verdict") or {}
             out.setdefault(data.get("inspection_id"), []).append(

@@ -147,7 +147,7 @@ class ReplayLocation(LocationService):
         self.status, self.message = "waiting", "正在定位… / locating…"
         self.poll()
 
-    def poll(self, *, all: bool = False) -> int:  # noqa: A002 - reads as the call site says
+    def poll(self, *, all: bool = False) -> int:
         """Deliver the next recorded fix (every remaining one with all=True); return how
         many were delivered."""
         delivered = 0

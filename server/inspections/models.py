@@ -1,5 +1,5 @@
 """What officers produce and supervisors decide on: inspections, append-only finding
-revisions, flags (disagreements, changed verdicts, 回头看 reminders), reviews."""
+revisions, flags (disagreements, changed verdicts, 回头看 reminders), signatures, reviews."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -61,6 +61,24 @@ class Flag(db.Model):
     data: Mapped[dict] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     resolved_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+class Signature(db.Model):
+    """A signature drawn on the tablet at 完成检查 (or the party's refusal), bound to the
+    record hash of what the signer read; `hash_matches` says whether that hash is the
+    server's own of the inspection and its findings when it arrived (None: not checked)."""
+
+    __tablename__ = "signatures"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    inspection_id: Mapped[str] = mapped_column(ForeignKey("inspections.id"), index=True)
+    role: Mapped[str] = mapped_column(String(10))
+    record_hash: Mapped[str] = mapped_column(String(64))
+    hash_matches: Mapped[bool | None]
+    refused: Mapped[bool] = mapped_column(default=False)
+    image_sha256: Mapped[str | None] = mapped_column(String(64))
+    data: Mapped[dict] = mapped_column(Json)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
 class Review(db.Model):

@@ -28,6 +28,7 @@ from server.photos import service as photos
 from server.rulesets import service as rulesets
 from server.syncing.service import ItemConflict, PushBatch
 from sync.protocol import ErrorCode, PushItem, parse_day
+from sync.protocol.signing import signed_content
 
 STATE = "inspections"
 
@@ -187,7 +188,8 @@ def _apply_inspection(batch: PushBatch, state: _State, item: PushItem) -> int:
         if item.base_version != 0:
             raise ItemConflict("no_inspection", 0, None)
     else:
-        _check_can_edit(batch, existing)
+        check_can_edit(batch, existing)
+        _check_not_completed(existing, data)
         if item.base_version != existing.version:
             raise ItemConflict("inspection_changed", existing.version, inspection_json(existing),
                                version=existing.version)
@@ -228,7 +230,9 @@ def _apply_inspection(batch: PushBatch, state: _State, item: PushItem) -> int:
     return row.version
 
 
-def _check_can_edit(batch: PushBatch, row: Inspection) -> None:
+def check_can_edit(batch: PushBatch, row: Inspection) -> None:
+    """Raise ItemRejected unless the caller may change what belongs to `row` (their own
+    inspection in their subtree, not approved or rejected)."""
     principal = batch.principal
     if not principal.in_subtree(row.jurisdiction_path):
         raise ItemRejected("inspection_outside", code=ErrorCode.FORBIDDEN)
@@ -238,13 +242,24 @@ def _check_can_edit(batch: PushBatch, row: Inspection) -> None:
         raise ItemRejected("approved" if row.status == "approved" else "rejected", code=ErrorCode.INSPECTION_LOCKED)
 
 
+def _check_not_completed(row: Inspection, data: dict) -> None:
+    """Raise ItemRejected when `row` was completed on the tablet (完成检查) and `data`
+    changes what was signed, or the completion itself: from then on it changes only by
+    correction revisions of its findings."""
+    if not row.data.get("completed_at"):
+        return
+    stored, new = signed_content(row.data, ()), signed_content(data, ())
+    if stored != new or any(row.data.get(k) != data.get(k) for k in ("completed_at", "record_hash")):
+        raise ItemRejected("completed", code=ErrorCode.INSPECTION_LOCKED)
+
+
 # ---- findings ----------------------------------------------------------------------------
 
 def _apply_finding_item(batch: PushBatch, state: _State, item: PushItem) -> int:
     inspection = state.inspection(item.values["inspection_id"])
     if inspection is None:
         raise ItemRejected(code=ErrorCode.UNKNOWN_INSPECTION)
-    _check_can_edit(batch, inspection)
+    check_can_edit(batch, inspection)
     context = _FindingContext(inspection.id, inspection.inspected_on, inspection.data.get("product_class"))
     prepared = _check_finding(state, item.values, item.base_version, context, {})
     revision = _write_finding(batch, state, prepared, inspection)

@@ -110,7 +110,7 @@ ERROR_STATUS: dict[str, int] = {
 # ---- entities -------------------------------------------------------------------------
 
 CATALOG_ENTITIES = ("standard", "edition", "indicator", "ruleset", "interpretation", "product")
-RECORD_ENTITIES = ("inspection", "finding", "review", "question", "flag")
+RECORD_ENTITIES = ("inspection", "finding", "review", "question", "flag", "signature")
 ALL_ENTITIES = CATALOG_ENTITIES + RECORD_ENTITIES
 
 OP_UPSERT = "upsert"

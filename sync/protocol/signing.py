@@ -17,6 +17,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from sync.protocol.hashing import canonical_json
+from sync.protocol.schema import FINDING, INSPECTION
 
 __all__ = ["SIGNED_FINDING_FIELDS", "SIGNED_INSPECTION_FIELDS", "record_hash", "signed_content"]
 
@@ -36,10 +37,14 @@ def _given(value: Any) -> bool:
 def signed_content(inspection: Mapping[str, Any], findings: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Return the content a signature signs: the inspection's signed fields and each
     finding's signed fields with the device's verdict outcome, findings by id (absent,
-    null and empty values left out, so an optional field added later changes nothing)."""
+    null and empty values left out, so an optional field added later changes nothing).
+    Values are normalised by the record schema first (credit code, position, photo
+    hashes), so the tablet's copy and the server's stored one hash alike."""
+    inspection = INSPECTION.check(inspection).values
     head = {k: inspection[k] for k in SIGNED_INSPECTION_FIELDS if _given(inspection.get(k))}
     rows = []
     for finding in findings:
+        finding = FINDING.check(finding).values
         row = {k: finding[k] for k in SIGNED_FINDING_FIELDS if _given(finding.get(k))}
         outcome = (finding.get("device_verdict") or {}).get("outcome")
         if outcome:

@@ -41,7 +41,6 @@ def _image(path, colour=(90, 140, 200)):
 
 def test_returned_inspection_is_listed_opened_and_corrected(synced_store, server, wsgi_factory, tmp_path):
     from server_testkit import Api
-
     from tablet_kit import complete
 
     insp = _inspect(synced_store, tmp_path, "20.4")

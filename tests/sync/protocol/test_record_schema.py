@@ -13,6 +13,7 @@ from sync.protocol import (
     QUESTION,
     RECORD_FIELDS,
     RECORDS,
+    SIGNATURE,
     ErrorCode,
     ProtocolError,
     PushItem,
@@ -128,7 +129,7 @@ def test_finding_field_errors(data, path, detail):
 def test_the_drift_is_resolved_in_the_schema():
     assert {"started_at", "ended_at", "products", "position", "photos", "findings"} <= set(INSPECTION.names)
     assert "product_class" in FINDING.names
-    assert set(PUSHABLE_ENTITIES) == set(RECORDS) == {"inspection", "finding", "question"}
+    assert set(PUSHABLE_ENTITIES) == set(RECORDS) == {"inspection", "finding", "question", "signature"}
     for entity, record in RECORDS.items():
         assert RECORD_FIELDS[entity] == {"required": record.required, "optional": record.optional}
     assert QUESTION.required == ("id", "text")
@@ -156,3 +157,71 @@ def test_every_error_code_of_the_schema_is_in_the_code_table():
     samples = [inspection(credit_code="1"), inspection(gtin="1"), inspection(company_name=1)]
     for data in samples:
         assert {e.code for e in check_record("inspection", data).errors} <= codes
+
+
+# ---- 完成检查: what the tablet adds to an inspection and a finding, and signatures --------
+
+COMPLETED = inspection(completed_at="2025-06-01T10:30:00+08:00", site="仓库二楼", record_hash=SHA.upper(),
+                       party={"legal_representative": "张三", "opinion": "无异议"}, inspection_type="sampling",
+                       officers=[{"name": "李四", "certificate_no": "11010012345"},
+                                 {"name": "王五", "certificate_no": "11010012346"}],
+                       position={"lat": 39.9087, "lon": 116.3975, "accuracy_m": 8.5,
+                                 "fixed_at": "2025-06-01T09:00:00+08:00", "source": "gps"})
+
+
+def test_a_completed_inspection_follows_the_schema_and_keeps_its_fix():
+    checked = check_record("inspection", COMPLETED)
+    assert checked.ok, checked.errors
+    assert checked.values["record_hash"] == SHA
+    assert checked.values["position"] == {"lat": "39.9087", "lon": "116.3975", "accuracy_m": 8.5,
+                                          "fixed_at": "2025-06-01T09:00:00+08:00", "source": "gps"}
+    assert checked.values["party"]["opinion"] == "无异议"
+
+
+@pytest.mark.parametrize("extra, path, detail", [
+    ({"completed_at": "下午"}, "data.completed_at", "ISO 8601 date-time"),
+    ({"site": "位" * 301}, "data.site", "at most 300 characters"),
+    ({"party": "张三"}, "data.party", "must be an object"),
+    ({"party": {"phone": 138}}, "data.party.phone", "must be a string"),
+    ({"officers": [{"name": "李四"}]}, "data.officers.0.certificate_no", "required"),
+    ({"officers": [{"name": " ", "certificate_no": "1"}]}, "data.officers.0.name", "must not be blank"),
+    ({"inspection_type": "raid"}, "data.inspection_type", "one of inspection, sampling"),
+    ({"record_hash": "abc"}, "data.record_hash", "not a SHA-256"),
+    ({"position": {"lat": 1, "lon": 2, "accuracy_m": -1}}, "data.position.accuracy_m", "a number 0–100000"),
+    ({"position": {"lat": 1, "lon": 2, "accuracy_m": True}}, "data.position.accuracy_m", "a number 0–100000"),
+])
+def test_completion_field_errors(extra, path, detail):
+    error = only_error("inspection", inspection(**extra))
+    assert (error.path, error.detail) == (path, detail)
+    assert path in error.message("zh-CN") and path in error.message("en")
+
+
+def test_a_finding_names_its_sample_and_claimed_grade():
+    base = {"id": "f", "inspection_id": "i", "revision": 1, "indicator_id": "x", "measured": "2"}
+    assert check_record("finding", {**base, "sample": 2, "claimed_grade": "1级"}).ok
+    assert only_error("finding", {**base, "sample": 0}).path == "data.sample"
+    assert only_error("finding", {**base, "claimed_grade": "一" * 11}).path == "data.claimed_grade"
+
+
+SIGNED = {"id": "s1", "inspection_id": "i1", "role": "party", "record_hash": SHA,
+          "signed_at": "2025-06-01T10:30:00+08:00", "signer_name": "张三", "image": SHA}
+
+
+def test_a_signature_follows_the_schema():
+    assert SIGNATURE.required == ("id", "inspection_id", "role", "record_hash", "signed_at")
+    assert check_record("signature", SIGNED, item_id="s1").ok
+    refused = {**SIGNED, "image": None, "refused": True, "witness_name": "赵六", "witness_image": SHA}
+    assert check_record("signature", refused).ok
+
+
+@pytest.mark.parametrize("extra, path, detail", [
+    ({"role": "boss"}, "data.role", "one of officer, party, witness"),
+    ({"record_hash": None}, "data.record_hash", "required"),
+    ({"image": "photo.png"}, "data.image", "not a SHA-256"),
+    ({"refused": "yes"}, "data.refused", "true or false"),
+    ({"signed_at": "now"}, "data.signed_at", "ISO 8601 date-time"),
+])
+def test_signature_field_errors(extra, path, detail):
+    error = only_error("signature", {**SIGNED, **extra})
+    assert (error.path, error.detail) == (path, detail)
+    assert error.message("zh-CN") != error.message("en")

@@ -24,9 +24,10 @@ from device.records import DeviceRecords, DuplicateFinding, is_completed
 from device.resolve import Resolution, local_catalog, resolve_gtin, resolve_scan
 from device.store import DeviceStore, memory_store, open_store
 from device.stores.photos import file_sha256
+from device.tasks import DeviceTasks
 
 __all__ = [
-    "CatalogUnavailable", "Choice", "DeviceError", "DeviceRecords", "DeviceStore", "DuplicateFinding",
+    "CatalogUnavailable", "Choice", "DeviceError", "DeviceRecords", "DeviceStore", "DeviceTasks", "DuplicateFinding",
     "EntrySpec", "InvalidEntry", "InvalidRecord", "Judge", "RecordLocked", "Resolution", "StoreError",
     "UnknownRecord", "catalog_judge", "catalog_ruleset", "entry_spec", "file_sha256", "is_completed",
     "local_catalog", "memory_store", "open_store", "resolve_gtin", "resolve_scan", "ruleset_judge",

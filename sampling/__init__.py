@@ -9,7 +9,7 @@ estimate. Imports nothing of ours but `codes`; no Flask, no database, no files.
     estimate([StratumCount("risk_class=A", 400, 20, 19), ...]).overall
 """
 from sampling.canonical import canonical_json, sha256_hex
-from sampling.directory import check_enterprise_file, check_inspector_file
+from sampling.directory import check_enterprise_file, check_inspector_file, check_item_file
 from sampling.draw import ALGORITHM, commit_draw, reveal_draw, run_draw
 from sampling.errors import (
     DrawFormatError,
@@ -28,6 +28,6 @@ from sampling.verify import Difference, VerifyReport, verify
 __all__ = [
     "ALGORITHM", "Difference", "DrawFormatError", "Enterprise", "Estimate", "EstimateError", "Inspector",
     "Interval", "Item", "Plan", "PlanError", "SamplingError", "SeedError", "StratumCount", "TableError",
-    "VerifyReport", "canonical_json", "check_enterprise_file", "check_inspector_file", "commit_draw",
+    "VerifyReport", "canonical_json", "check_enterprise_file", "check_inspector_file", "check_item_file", "commit_draw",
     "estimate", "new_seed", "reveal_draw", "run_draw", "seed_commitment", "sha256_hex", "verify",
 ]

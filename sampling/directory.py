@@ -2,6 +2,7 @@
 
     check_enterprise_file(content, filename) -> RowReport   # 检查对象名录库
     check_inspector_file(content, filename) -> RowReport    # 执法检查人员名录库
+    check_item_file(content, filename) -> RowReport         # 随机抽查事项清单 (rows: item dicts)
 
 A row is checked column by column; a row with any error is rejected whole, the others
 become `Enterprise` / `Inspector` values. Rows repeating a credit code (enterprises) or a
@@ -184,3 +185,40 @@ def check_inspector_file(content: bytes, filename: str = "", *,
     reject_duplicates(checked, lambda r: _key(r, "code"), "code", "执法证号")
     reject_duplicates(checked, lambda r: _key(r, "id_number"), "id_number", "身份证号")
     return RowReport(checked, INSPECTOR_LABELS, ignored)
+
+
+ITEM_COLUMNS = {
+    "id": ("id", "事项编号", "编号"),
+    "name": ("name", "事项名称", "抽查事项"),
+    "competence": ("competence", "执法领域", "专业领域"),
+    "legal_basis": ("legal_basis", "法律依据", "依据"),
+    "category": ("category", "产品类别", "类别"),
+    "standards": ("standards", "标准", "依据标准"),
+    "indicators": ("indicators", "检验项目", "指标"),
+}
+ITEM_REQUIRED = ("id", "name", "competence", "legal_basis")
+ITEM_LABELS = {"id": "事项编号", "name": "事项名称", "competence": "执法领域", "legal_basis": "法律依据",
+               "category": "产品类别", "standards": "标准", "indicators": "检验项目"}
+
+
+def check_item_file(content: bytes, filename: str = "") -> RowReport:
+    """Read and check a 随机抽查事项清单 file (rows become `sampling.Item` dicts); raises
+    TableError when it cannot be read at all."""
+    rows, ignored = map_rows(read_cells(content, filename), ITEM_COLUMNS, ITEM_REQUIRED, ITEM_LABELS)
+    checked = []
+    for number, raw in rows:
+        row = CheckedRow(number, raw)
+        for column in ITEM_REQUIRED:
+            if not raw.get(column):
+                row.errors.append(RowError(column, "必填 (required)"))
+        if raw.get("competence") and raw["competence"] not in FIELDS:
+            row.errors.append(RowError("competence", f"未知执法领域 {raw['competence']}（可选：{', '.join(FIELDS)}）"
+                                                     f" (unknown competence)"))
+        if not row.errors:
+            row.value = {"id": raw["id"], "name": raw["name"], "competence": raw["competence"],
+                         "legal_basis": raw["legal_basis"], "category": raw.get("category") or None,
+                         "standards": _split(raw.get("standards", "")),
+                         "indicators": _split(raw.get("indicators", ""))}
+        checked.append(row)
+    reject_duplicates(checked, lambda r: (r.raw.get("id") or "").strip() or None, "id", "事项编号")
+    return RowReport(checked, ITEM_LABELS, ignored)

@@ -381,6 +381,15 @@ def user_ids(*, role: str, active: bool = True) -> list[int]:
     return list(db.session.execute(query.order_by(User.id)).scalars())
 
 
+def supervisors_over(path: str) -> list[int]:
+    """Return the ids of the active supervisors whose jurisdiction contains `path` (a
+    jurisdiction path), by id."""
+    rows = db.session.execute(select(User.id, Jurisdiction.path)
+                              .join(Jurisdiction, User.jurisdiction_code == Jurisdiction.code)
+                              .where(User.role == "supervisor", User.disabled_at.is_(None)).order_by(User.id))
+    return [uid for uid, own in rows if path.startswith(own)]
+
+
 def find_user(username: str) -> User | None:
     """Return the user named `username`, or None."""
     return db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()

@@ -51,10 +51,10 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 #: feature uses, through their service modules, only features of the layers below it)
 FEATURES: tuple[Feature, ...] = (
     Feature("meta", api=(meta.blp,)),
-    syncing.FEATURE, rulesets.FEATURE, evidence.FEATURE, planning.FEATURE,
+    syncing.FEATURE, rulesets.FEATURE, evidence.FEATURE,
     accounts.FEATURE, catalog.FEATURE, photos.FEATURE,
     registry.FEATURE, uploads.FEATURE, inspections.FEATURE,
-    resolver.FEATURE, interpretations.FEATURE, statistics.FEATURE,
+    resolver.FEATURE, interpretations.FEATURE, statistics.FEATURE, planning.FEATURE,
     jobs.FEATURE,
 )
 

@@ -16,7 +16,9 @@ from typing import Any
 GENESIS = "0" * 64
 #: The fields that are hashed, in the order they appear in the canonical JSON (sorted anyway).
 HASHED_FIELDS = ("seq", "kind", "photo_sha256", "record_type", "record_id", "actor", "at", "details")
-EVENT_KINDS = ("uploaded", "attached", "reviewed", "exported")
+#: what happened; the enforcement cycle (server/planning) adds directory imports, draws, orders and publications
+EVENT_KINDS = ("uploaded", "attached", "reviewed", "exported", "imported", "committed", "drawn", "ordered",
+               "order_closed", "order_escalated", "published")
 
 
 def canonical_json(fields: Mapping[str, Any]) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask import Flask, current_app
 from sqlalchemy import func, or_, select
 
 from server.accounts import service as accounts
@@ -17,6 +18,15 @@ from server.kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.kernel.extensions import db
 from server.photos import service as photos
 from sync.protocol import INSPECTION_STATUSES, REVIEW_OUTCOMES
+
+LISTENERS_KEY = "gbfield_review_listeners"
+
+
+def add_review_listener(app: Flask, listener) -> None:
+    """Call `listener(principal, inspection, outcome)` after every review on `app`, in the
+    review's transaction (`inspection`: its API shape after the status change). A feature
+    above this one (planning: tasks, orders) registers it in its setup."""
+    app.extensions.setdefault(LISTENERS_KEY, []).append(listener)
 
 
 def _get_visible(principal: Principal, inspection_id: str, *, lock: bool = False) -> Inspection:
@@ -188,4 +198,6 @@ def review_inspection(principal: Principal, inspection_id: str, outcome: str, co
     emit("inspection", row.id, row.version, inspection_json(row, name), row)
     evidence.append_event("reviewed", actor=principal.username, record_type="inspection", record_id=row.id,
                           details={"outcome": outcome, "version": row.version})
+    for listener in current_app.extensions.get(LISTENERS_KEY, ()):
+        listener(principal, inspection_json(row, name), outcome)
     return review_json(review)

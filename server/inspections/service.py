@@ -11,6 +11,7 @@ from server.inspections.models import Finding, Inspection
 from server.inspections.recheck import remind_rechecks
 from server.inspections.rescan import flag_changed_verdicts
 from server.inspections.review import (
+    add_review_listener,
     count_inspections,
     get_inspection,
     list_inspections,
@@ -20,9 +21,24 @@ from server.inspections.review import (
 from server.inspections.status import LOCKED, REVIEWABLE, TRANSITIONS, next_status
 from server.kernel.extensions import db
 
-__all__ = ["LOCKED", "REVIEWABLE", "TRANSITIONS", "count_inspections", "exists", "finding_count", "finding_outcomes",
-           "flag_changed_verdicts", "get_inspection", "list_inspections", "next_status", "photo_status",
-           "remind_rechecks", "review_inspection"]
+__all__ = [
+    "LOCKED",
+    "REVIEWABLE",
+    "TRANSITIONS",
+    "add_review_listener",
+    "count_inspections",
+    "exists",
+    "finding_count",
+    "finding_outcomes",
+    "finding_results",
+    "flag_changed_verdicts",
+    "get_inspection",
+    "list_inspections",
+    "next_status",
+    "photo_status",
+    "remind_rechecks",
+    "review_inspection",
+]
 
 
 def finding_outcomes(start: date, end: date) -> list[tuple]:
@@ -48,3 +64,14 @@ def finding_count(inspection_id: str) -> int:
     """Return how many finding revisions an inspection has (for tests and the console)."""
     return int(db.session.execute(select(func.count()).select_from(Finding)
                                   .where(Finding.inspection_id == inspection_id)).scalar())
+
+
+def finding_results(inspection_id: str) -> list[dict]:
+    """Return the newest revision of each finding of an inspection as {id, indicator_id,
+    measured, unit, outcome} (outcome: the server's verdict, else the tablet's), by id."""
+    newest: dict[str, Finding] = {}
+    for row in db.session.execute(select(Finding).where(Finding.inspection_id == inspection_id)).scalars():
+        if row.id not in newest or row.revision > newest[row.id].revision:
+            newest[row.id] = row
+    return [{"id": f.id, "indicator_id": f.indicator_id, "measured": f.measured, "unit": f.unit,
+             "outcome": f.server_outcome or f.device_outcome} for _, f in sorted(newest.items())]

@@ -67,6 +67,7 @@ def job_specs(config: Mapping[str, Any] | None) -> tuple[JobSpec, ...]:
         JobSpec("compliance_stats", tasks.compliance_stats, hour=2),
         JobSpec("purge", tasks.purge, hour=3),
         JobSpec("recheck_reminders", tasks.recheck_reminders, hour=8),
+        JobSpec("reinspections", tasks.reinspections, hour=7),
     )
 
 

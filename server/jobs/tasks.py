@@ -17,6 +17,7 @@ from server.interpretations import service as interpretations
 from server.jobs.settings import setting
 from server.kernel.runtime import app_context
 from server.kernel.uow import unit_of_work
+from server.planning import service as planning
 from server.statistics import service as statistics
 from server.syncing import service as syncing
 from server.uploads import service as uploads
@@ -75,3 +76,11 @@ def recheck_reminders(now: datetime, *, config: Config = None) -> dict:
     with app_context(config), unit_of_work():
         days = int(setting(config, "GBFIELD_RECHECK_DAYS"))
         return {"reminded": inspections.remind_rechecks(now, local_date(now, config), days)}
+
+
+def reinspections(now: datetime, *, config: Config = None) -> dict:
+    """回头看 of orders to correct: each open order whose deadline (local date) has passed
+    gets a re-inspection task for its officers (planning.reinspection_due).
+    Returns {"tasks": [task ids]}."""
+    with app_context(config), unit_of_work():
+        return {"tasks": planning.reinspection_due(local_date(now, config))}

@@ -8,6 +8,11 @@ Access rules (tested in tests/server/test_server_access.py):
 - expert: catalog, questions.  admin: everything.
 - A record outside the caller's subtree answers **404 not_found** for reads (its existence
   is not revealed) and **403 forbidden** for writes that name an outside jurisdiction.
+- the enforcement cycle (server/planning, PLANNING below): supervisors import the
+  directories, define and draw plans and publish results inside their subtree; an inspector
+  sees only the tasks they are assigned (a task's change reaches only its inspectors'
+  devices and the supervisors of its jurisdiction); the public sees only published results,
+  never an officer's data (tested in tests/server/planning/test_planning_access.py).
 """
 from __future__ import annotations
 
@@ -24,6 +29,25 @@ EXPERTS = ("expert", "admin")
 CONSOLE_ROLES = ("supervisor", "expert", "admin")
 #: roles that list and read inspections
 INSPECTION_READERS = ("inspector", "supervisor", "admin")
+
+
+#: the enforcement cycle: action -> roles (server/planning checks with `require_action`)
+PLANNING: dict[str, tuple[str, ...]] = {
+    "directory.import": SUPERVISORS,      # 检查对象名录库, 执法检查人员名录库, 事项清单
+    "directory.read": SUPERVISORS,
+    "plan.write": SUPERVISORS,            # define a plan, commit and reveal its draw
+    "plan.read": SUPERVISORS,
+    "task.read": INSPECTION_READERS,      # inspectors: only their own (planning filters)
+    "order.issue": RECORD_WRITERS,        # on the tablet (pushed) or in the console
+    "result.publish": SUPERVISORS,        # 一公开, after review
+}
+
+
+def require_action(principal: Principal, action: str) -> None:
+    """Raise Forbidden when `principal`'s role may not do `action` (a key of PLANNING)."""
+    roles = PLANNING[action]
+    if principal.role not in roles:
+        raise Forbidden("role", roles="/".join(roles), role=principal.role)
 
 
 def require_subtree(principal: Principal, path: str | None, *, write: bool) -> None:

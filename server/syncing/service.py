@@ -10,10 +10,10 @@ from server.kernel.extensions import db
 from server.syncing.batch import ItemConflict, PushBatch, PushHandler
 from server.syncing.models import ProcessedMutation
 from server.syncing.pull import horizon, purge_tombstones
-from server.syncing.push import register_handler
+from server.syncing.push import push, register_handler
 
 __all__ = ["ItemConflict", "PushBatch", "PushHandler", "horizon", "last_push_times", "purge_tombstones",
-           "register_handler"]
+           "push", "register_handler"]
 
 
 def last_push_times(device_ids: list[str]) -> dict[str, str]:

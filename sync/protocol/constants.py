@@ -110,7 +110,7 @@ ERROR_STATUS: dict[str, int] = {
 # ---- entities -------------------------------------------------------------------------
 
 CATALOG_ENTITIES = ("standard", "edition", "indicator", "ruleset", "interpretation", "product")
-RECORD_ENTITIES = ("inspection", "finding", "review", "question", "flag", "signature")
+RECORD_ENTITIES = ("inspection", "finding", "review", "question", "flag", "signature", "task", "order")
 ALL_ENTITIES = CATALOG_ENTITIES + RECORD_ENTITIES
 
 OP_UPSERT = "upsert"

@@ -313,6 +313,28 @@ _FIX_FIELDS = (Number("accuracy_m", maximum=100_000), Moment("fixed_at"), Text("
 
 
 @dataclass(frozen=True)
+class Names(Field):
+    """A list of at most `max_items` strings of at most `max_length` characters (ids)."""
+
+    max_items: int = 100
+    max_length: int = 36
+
+    def check(self, value, path, errors):
+        if not isinstance(value, list):
+            errors.append(field_error(path, "not_list", "must be a list"))
+            return _INVALID
+        if len(value) > self.max_items:
+            errors.append(field_error(path, "too_many", f"at most {self.max_items} items",
+                                      limit=self.max_items, count=len(value)))
+            return _INVALID
+        for n, name in enumerate(value):
+            if not isinstance(name, str) or not name.strip() or len(name) > self.max_length:
+                errors.append(field_error(f"{path}.{n}", "not_text", "must be a string"))
+                return _INVALID
+        return list(value)
+
+
+@dataclass(frozen=True)
 class Obj(Field):
     """A JSON object (the tablet's verdict); kept as sent."""
 

@@ -32,6 +32,7 @@ from sync.protocol.fields import (
     Gtin,
     Items,
     Moment,
+    Names,
     Nested,
     Obj,
     Photos,
@@ -47,8 +48,8 @@ from sync.protocol.fields import (
 )
 
 __all__ = [
-    "FINDING", "INSPECTION", "INSPECTION_TYPES", "OFFICER", "PARTY", "PRODUCT", "PUSHABLE_ENTITIES", "QUESTION",
-    "RECORDS", "RECORD_FIELDS", "SIGNATURE", "SIGNATURE_ROLES", "CheckedRecord", "FieldError", "Record",
+    "FINDING", "INSPECTION", "INSPECTION_TYPES", "OFFICER", "ORDER", "PARTY", "PRODUCT", "PUSHABLE_ENTITIES",
+    "QUESTION", "RECORDS", "RECORD_FIELDS", "SIGNATURE", "SIGNATURE_ROLES", "TASK", "CheckedRecord", "FieldError", "Record",
     "check_record", "details_of", "field_error", "is_uuid", "parse_day", "rejection",
 ]
 
@@ -108,6 +109,7 @@ INSPECTION = Record("inspection", (
     Text("note", max_length=2000),
     Text("status", max_length=20),           # "draft" keeps it a draft; the server owns the rest
     Moment("device_created_at"),
+    Text("task_id", max_length=36),          # the task (双随机 target, 回头看) it was started from
     Moment("started_at"),
     Moment("ended_at"),
     Moment("completed_at"),                 # 完成检查: from then on only corrections change it
@@ -154,8 +156,39 @@ SIGNATURE = Record("signature", (
     Moment("device_created_at"),
 ))
 
+
+#: 责令改正 issued on site from failed findings (docs/planning.md); the server adds its state
+ORDER = Record("order", (
+    Text("id", required=True, max_length=36),
+    Text("inspection_id", required=True, max_length=36),
+    Text("task_id", max_length=36),
+    CreditCode("credit_code", required=True),
+    Names("finding_ids", required=True, max_items=200),
+    Text("requirement", required=True, max_length=2000, blank=False),
+    Day("deadline", required=True),
+    Text("company_name", max_length=200),
+    Moment("issued_at"),
+))
+
 #: The schema of every entity a device pushes, by entity name.
-RECORDS: dict[str, Record] = {r.entity: r for r in (INSPECTION, FINDING, QUESTION, SIGNATURE)}
+RECORDS: dict[str, Record] = {r.entity: r for r in (INSPECTION, FINDING, QUESTION, SIGNATURE, ORDER)}
+
+#: A task as the server sends it (pulled, never pushed): a drawn target or a 回头看. The
+#: device checks a pulled task with it before the Home screen lists it.
+TASK = Record("task", (
+    Text("id", required=True, max_length=36),
+    Text("kind", required=True, max_length=20),          # planned | reinspection
+    Text("state", required=True, max_length=20),         # assigned | in_progress | closed | cancelled
+    Text("plan_id", max_length=60),
+    Text("plan_name", max_length=200),
+    Obj("enterprise", required=True),                    # {credit_code, name, address}
+    Items("items", record=Record("item", (Text("id", required=True, max_length=60),
+                                          Text("name", required=True, max_length=200))), max_items=50),
+    Names("inspectors", required=True, max_items=10, max_length=40),
+    Day("due"),
+    Text("order_id", max_length=36),
+    Text("inspection_id", max_length=36),
+))
 
 
 def check_record(entity: str, data: Any, *, item_id: str | None = None,

@@ -24,7 +24,7 @@ def test_scheduler_once_runs_each_job_once_per_slot(env, capsys):
     assert main(["scheduler", "--once"]) == 0
     first = json.loads(capsys.readouterr().out)
     assert set(first) == {"heartbeat", "edition_status", "escalate_questions", "compliance_stats", "purge",
-                          "recheck_reminders"}
+                          "recheck_reminders", "reinspections"}
     assert first["edition_status"]["baseline"] > 0
     assert main(["scheduler", "--once"]) == 0
     second = json.loads(capsys.readouterr().out)

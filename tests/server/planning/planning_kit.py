@@ -15,7 +15,7 @@ ASSETS = Path(__file__).resolve().parents[3] / "assets" / "registry"
 ROSTER = ("执法证号,姓名,身份证号,辖区,执法领域,回避企业,登录账号\n"
           "JC110105001,张三,110105199601011009,110105,textile,,insp_chaoyang\n"
           "JC110105002,赵敏,110105199702021011,110105,textile,,insp_chaoyang2\n"
-          "JC110108001,李四,11010819800101001X,110108,textile,,insp_haidian\n").encode()
+          "JC110108001,李四,110108198001010015,110108,textile,,insp_haidian\n").encode()
 PLAN_ID = "test-2026-textile"
 
 

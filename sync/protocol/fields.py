@@ -314,14 +314,18 @@ _FIX_FIELDS = (Number("accuracy_m", maximum=100_000), Moment("fixed_at"), Text("
 
 @dataclass(frozen=True)
 class Names(Field):
-    """A list of at most `max_items` strings of at most `max_length` characters (ids)."""
+    """A list of `min_items`..`max_items` strings of at most `max_length` characters (ids)."""
 
     max_items: int = 100
     max_length: int = 36
+    min_items: int = 0
 
     def check(self, value, path, errors):
         if not isinstance(value, list):
             errors.append(field_error(path, "not_list", "must be a list"))
+            return _INVALID
+        if len(value) < self.min_items:
+            errors.append(field_error(path, "too_few", f"at least {self.min_items} items", minimum=self.min_items))
             return _INVALID
         if len(value) > self.max_items:
             errors.append(field_error(path, "too_many", f"at most {self.max_items} items",

@@ -163,7 +163,7 @@ ORDER = Record("order", (
     Text("inspection_id", required=True, max_length=36),
     Text("task_id", max_length=36),
     CreditCode("credit_code", required=True),
-    Names("finding_ids", required=True, max_items=200),
+    Names("finding_ids", required=True, max_items=200, min_items=1),
     Text("requirement", required=True, max_length=2000, blank=False),
     Day("deadline", required=True),
     Text("company_name", max_length=200),
@@ -184,7 +184,7 @@ TASK = Record("task", (
     Obj("enterprise", required=True),                    # {credit_code, name, address}
     Items("items", record=Record("item", (Text("id", required=True, max_length=60),
                                           Text("name", required=True, max_length=200))), max_items=50),
-    Names("inspectors", required=True, max_items=10, max_length=40),
+    Names("inspectors", required=True, max_items=10, max_length=40, min_items=1),
     Day("due"),
     Text("order_id", max_length=36),
     Text("inspection_id", max_length=36),

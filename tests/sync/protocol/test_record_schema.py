@@ -14,6 +14,7 @@ from sync.protocol import (
     RECORD_FIELDS,
     RECORDS,
     SIGNATURE,
+    TASK,
     ErrorCode,
     ProtocolError,
     PushItem,
@@ -129,7 +130,7 @@ def test_finding_field_errors(data, path, detail):
 def test_the_drift_is_resolved_in_the_schema():
     assert {"started_at", "ended_at", "products", "position", "photos", "findings"} <= set(INSPECTION.names)
     assert "product_class" in FINDING.names
-    assert set(PUSHABLE_ENTITIES) == set(RECORDS) == {"inspection", "finding", "question", "signature"}
+    assert set(PUSHABLE_ENTITIES) == set(RECORDS) == {"inspection", "finding", "question", "signature", "order"}
     for entity, record in RECORDS.items():
         assert RECORD_FIELDS[entity] == {"required": record.required, "optional": record.optional}
     assert QUESTION.required == ("id", "text")
@@ -225,3 +226,31 @@ def test_signature_field_errors(extra, path, detail):
     error = only_error("signature", {**SIGNED, **extra})
     assert (error.path, error.detail) == (path, detail)
     assert error.message("zh-CN") != error.message("en")
+
+
+ORDER_OK = {"id": "o1", "inspection_id": "i1", "credit_code": "91110105ma01abcd00", "finding_ids": ["f1"],
+            "requirement": "限期整改", "deadline": "2026-03-12"}
+
+
+@pytest.mark.parametrize("data, path, detail", [
+    ({**ORDER_OK, "finding_ids": "f1"}, "data.finding_ids", "must be a list"),
+    ({**ORDER_OK, "finding_ids": [""]}, "data.finding_ids.0", "must be a string"),
+    ({**ORDER_OK, "finding_ids": None}, "data.finding_ids", "required"),
+    ({**ORDER_OK, "finding_ids": []}, "data.finding_ids", "at least 1 items"),
+    ({**ORDER_OK, "requirement": "  "}, "data.requirement", "must not be blank"),
+    ({**ORDER_OK, "deadline": "12/03/2026"}, "data.deadline", "YYYY-MM-DD"),
+    ({**ORDER_OK, "credit_code": "91110105MA01ABCD01"}, "data.credit_code", "checksum"),
+])
+def test_order_field_errors(data, path, detail):
+    error = only_error("order", data)
+    assert (error.path, error.detail) == (path, detail)
+    for language in LANGUAGES:
+        assert error.message(language)
+
+
+def test_an_order_is_normalised_and_a_task_checked():
+    assert check_record("order", ORDER_OK).values["credit_code"] == "91110105MA01ABCD00"
+    task = {"id": "t1", "kind": "planned", "state": "assigned", "enterprise": {"credit_code": "x"},
+            "inspectors": ["JC1"], "items": [{"id": "a", "name": "b"}], "due": "2026-04-01"}
+    assert TASK.check(task).ok
+    assert [e.path for e in TASK.check({**task, "inspectors": "JC1"}).errors] == ["data.inspectors"]

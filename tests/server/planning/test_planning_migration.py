@@ -1,0 +1,30 @@
+"""The planning migration goes up and down (SQLite and PostgreSQL): down removes exactly
+its tables, up again restores them."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from server import MIGRATIONS_DIR, create_app
+from server.kernel.extensions import db
+
+TABLES = {"enterprises", "roster_inspectors", "inspection_items", "plans", "draws", "tasks", "orders", "publications"}
+REVISION, BEFORE = "37eb3fcfca07", "6755a1bdcd9b"
+
+
+def _tables():
+    return set(sa.inspect(db.engine).get_table_names())
+
+
+def test_planning_migration_up_and_down(db_url):
+    from flask_migrate import downgrade, upgrade
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIR, revision=REVISION)
+        assert TABLES <= _tables()
+        others = _tables() - TABLES
+        downgrade(directory=MIGRATIONS_DIR, revision=BEFORE)
+        assert _tables() & TABLES == set() and _tables() == others
+        upgrade(directory=MIGRATIONS_DIR, revision=REVISION)
+        assert TABLES <= _tables()
+        db.engine.dispose()

@@ -14,6 +14,7 @@ RETRY_FIELDS: dict[str, tuple[str, ...]] = {
     "inspection": ("company_name", "credit_code", "address", "jurisdiction", "gtin", "batch", "product_class"),
     "finding": ("measured", "unit", "note"),
     "question": ("text",),
+    "order": ("requirement", "deadline"),
 }
 #: a word of the server's code/reason -> the field it is most likely about
 _REASON_FIELDS = (("jurisdiction", "jurisdiction"), ("辖区", "jurisdiction"), ("credit", "credit_code"),

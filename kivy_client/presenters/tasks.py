@@ -1,0 +1,57 @@
+"""The Home screen's task list (双随机 targets and 回头看 re-inspections pulled for this
+officer) as plain rows, with the enterprise's orders to correct as its history. The
+screen (tablet-field) lists `TasksPresenter.rows(today)` and calls `start(task_id, today)`
+to open an inspection from a task; `issue_order(...)` from a failed finding."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from device import DeviceTasks
+
+KIND_LABELS = {"planned": "双随机抽查 / random inspection", "reinspection": "回头看 / re-inspection"}
+ORDER_LABELS = {"open": "整改中 / correcting", "reinspecting": "待复查 / to re-check", "closed": "整改到位 / met",
+                "escalated": "逾期未整改 / escalated"}
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    """One line of Home's task list."""
+
+    task_id: str
+    title: str              # the enterprise's name
+    subtitle: str           # kind · plan
+    items: str              # what to check
+    due: str                # "2026-04-01" or "—"
+    overdue: bool
+    history: tuple[str, ...]  # the enterprise's orders to correct, one line each
+
+
+class TasksPresenter:
+    """Home's tasks over the device's `DeviceTasks`."""
+
+    def __init__(self, tasks: DeviceTasks):
+        self.tasks = tasks
+
+    def rows(self, today: date) -> list[TaskRow]:
+        """Return the open tasks as rows, by due date (re-inspections carry their order)."""
+        out = []
+        for task in self.tasks.open_tasks():
+            enterprise = task.get("enterprise") or {}
+            due = task.get("due") or ""
+            history = tuple(f"{o.get('deadline', '')} 责令改正：{o.get('requirement', '')}（{ORDER_LABELS.get(o.get('state'), '待同步 / not synced')}）"
+                            for o in self.tasks.orders_of(enterprise.get("credit_code", "")))
+            out.append(TaskRow(task_id=task["id"], title=enterprise.get("name") or enterprise.get("credit_code", ""),
+                               subtitle=" · ".join(x for x in (KIND_LABELS.get(task.get("kind"), ""),
+                                                               task.get("plan_name") or "") if x),
+                               items="、".join(i.get("name", "") for i in task.get("items") or []),
+                               due=due or "—", overdue=bool(due) and due < today.isoformat(), history=history))
+        return out
+
+    def start(self, task_id: str, today: date, **fields) -> str:
+        """Open an inspection from a task; returns its id (raises UnknownRecord)."""
+        return self.tasks.start_inspection(task_id, today, **fields)
+
+    def issue_order(self, inspection_id: str, finding_ids: list[str], requirement: str, deadline: date) -> str:
+        """Issue an order to correct on site; returns its id (raises InvalidRecord)."""
+        return self.tasks.issue_order(inspection_id, finding_ids, requirement, deadline)

@@ -7,7 +7,8 @@ from typing import Any
 
 DEFAULTS: dict[str, Any] = {
     "GBFIELD_QUESTION_ESCALATE_HOURS": 48,      # unanswered questions escalate after this
-    "GBFIELD_RECHECK_DAYS": 30,                 # 回头看: failed findings without follow-up after N days
+    "GBFIELD_RECHECK_DAYS": 30,
+    "GBFIELD_PUBLICATION_WORKING_DAYS": 20,     # 一公开: reviewed results public within N working days                 # 回头看: failed findings without follow-up after N days
     "GBFIELD_STATS_DAYS": 7,                    # nightly statistics recompute this many past days
     "GBFIELD_SCHEDULER_LEASE_SECONDS": 30,      # lease lifetime; renewed every third of it
     "GBFIELD_SCHEDULER_HEARTBEAT_SECONDS": 60,  # heartbeat job interval

@@ -80,7 +80,10 @@ def recheck_reminders(now: datetime, *, config: Config = None) -> dict:
 
 def reinspections(now: datetime, *, config: Config = None) -> dict:
     """回头看 of orders to correct: each open order whose deadline (local date) has passed
-    gets a re-inspection task for its officers (planning.reinspection_due).
-    Returns {"tasks": [task ids]}."""
+    gets a re-inspection task for its officers (planning.reinspection_due); reviewed results
+    reaching their publication deadline (GBFIELD_PUBLICATION_WORKING_DAYS) are published.
+    Returns {"tasks": [task ids], "published": n}."""
     with app_context(config), unit_of_work():
-        return {"tasks": planning.reinspection_due(local_date(now, config))}
+        today = local_date(now, config)
+        return {"tasks": planning.reinspection_due(today),
+                "published": planning.publish_due(today, int(setting(config, "GBFIELD_PUBLICATION_WORKING_DAYS")))}

@@ -283,6 +283,21 @@ def publish(principal: Principal, plan_id: str, *, today: date | None = None) ->
             "deadline": working_day_deadline(oldest, PUBLICATION_WORKING_DAYS).isoformat() if oldest else None}
 
 
+def publish_due(today: date, working_days: int = PUBLICATION_WORKING_DAYS) -> int:
+    """The publication deadline: publish every reviewed result whose `working_days`-th
+    working day after review (China's calendar, 调休 included) is today or past, so no
+    result waits longer than the deadline. Returns how many rows were published."""
+    rows = db.session.execute(select(Publication).where(Publication.published_on.is_(None))).scalars().all()
+    due = [r for r in rows if working_day_deadline(r.reviewed_on, working_days) <= today]
+    for row in due:
+        row.published_on, row.published_by = today, "scheduler"
+        row.row = {**row.row, "published_on": today.isoformat()}
+    if due:
+        evidence.append_event("published", actor="scheduler", record_type="plan", record_id=due[0].plan_id,
+                              details={"rows": len(due), "on": today.isoformat(), "deadline": working_days})
+    return len(due)
+
+
 def published_rows(*, plan_id: str | None = None, q: str | None = None, limit: int = 500) -> list[dict]:
     """Return the published rows (public form, no officer data), newest publication first,
     of one plan or matching `q` (part of the enterprise name or credit code)."""

@@ -4,7 +4,14 @@ publication (一公开), estimates and the demo cycle. docs/planning.md lists wh
 """
 from __future__ import annotations
 
-from server.planning.cycle import issue_order, on_review, publish, published_rows, reinspection_due
+from server.planning.cycle import (
+    issue_order,
+    on_review,
+    publish,
+    publish_due,
+    published_rows,
+    reinspection_due,
+)
 from server.planning.demo import demo_cycle
 from server.planning.directories import (
     check_item_file,
@@ -28,4 +35,4 @@ from server.planning.queries import list_orders, list_tasks, plan_estimate, plan
 __all__ = ["check_item_file", "commit", "create_plan", "demo_cycle", "draw_document", "get_plan",
            "import_enterprises", "import_inspectors", "import_items", "issue_order", "list_enterprises",
            "list_orders", "list_plans", "list_tasks", "on_review", "plan_estimate", "plan_report", "pseudonym",
-           "publish", "published_rows", "reinspection_due", "reveal", "run"]
+           "publish", "publish_due", "published_rows", "reinspection_due", "reveal", "run"]

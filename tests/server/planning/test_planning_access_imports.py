@@ -143,3 +143,21 @@ def test_a_failing_reinspection_escalates_the_order_to_the_supervisor(app, api):
         notes = accounts.notifications(supervisor())
         assert [n["kind"] for n in notes] == ["order_escalated"]
         assert accounts.notifications(supervisor("sup_haidian")) == []
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_reviewed_results_are_published_by_the_deadline_at_the_latest(app, api):
+    seed_world(app)
+    with app.app_context(), uow.unit_of_work():
+        planning.create_plan(supervisor(), plan_body(TODAY, count=1))
+        task_id = planning.run(supervisor(), PLAN_ID)["tasks"][0]
+    item = inspection_item(findings=[finding(measured="12")], task_id=task_id)
+    assert api.push([item], "insp_chaoyang").json["results"][0]["status"] == "applied"
+    assert api.call("POST", f"/api/v1/inspections/{item['id']}/reviews", "sup_chaoyang",
+                    json={"outcome": "approved"}).status_code in (200, 201)
+    with app.app_context(), uow.unit_of_work():
+        assert planning.publish_due(TODAY + timedelta(days=10)) == 0
+        assert planning.publish_due(TODAY + timedelta(days=40)) == 1
+        assert planning.publish_due(TODAY + timedelta(days=41)) == 0
+    [row] = api.client.get("/results.json").json["rows"]
+    assert row["result"] == "未发现问题" and row["published_on"] == (TODAY + timedelta(days=40)).isoformat()

@@ -103,9 +103,9 @@ def test_cycle_end_to_end(app, api, db_url, frozen):
     frozen["now"] = datetime(2026, 3, 13, 2, 0, tzinfo=UTC)
     api.tokens.clear()                        # console logins expired meanwhile; tablets' tokens last
     answer = jobs.reinspections(frozen["now"], config={"SQLALCHEMY_DATABASE_URI": db_url, "TESTING": True})
-    assert len(answer["tasks"]) == 1
+    assert len(answer["tasks"]) == 1 and answer["published"] == 0     # 20 working days not yet over
     assert jobs.reinspections(frozen["now"], config={"SQLALCHEMY_DATABASE_URI": db_url, "TESTING": True}) \
-        == {"tasks": []}                      # once per order
+        == {"tasks": [], "published": 0}      # once per order
     one.sync()
     [recheck] = one.tasks.open_tasks()
     assert recheck["kind"] == "reinspection" and recheck["order_id"] == order_id

@@ -1,7 +1,7 @@
 """planning: directories, item list, plans, draws, tasks, orders, publications
 
 Revision ID: 37eb3fcfca07
-Revises: 6755a1bdcd9b
+Revises: ae512782abd4
 Create Date: 2026-12-01 14:20:09.096211
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = '37eb3fcfca07'
-down_revision = '6755a1bdcd9b'
+down_revision = 'ae512782abd4'
 branch_labels = None
 depends_on = None
 

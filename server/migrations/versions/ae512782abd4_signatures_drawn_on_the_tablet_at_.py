@@ -1,7 +1,7 @@
 """signatures: drawn on the tablet at completion, bound to the record hash
 
 Revision ID: ae512782abd4
-Revises: 6755a1bdcd9b
+Revises: fd5c5a43600e
 Create Date: 2026-12-01 14:16:41.805064
 
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'ae512782abd4'
-down_revision = '6755a1bdcd9b'
+down_revision = 'fd5c5a43600e'
 branch_labels = None
 depends_on = None
 

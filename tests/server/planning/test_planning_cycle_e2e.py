@@ -8,10 +8,12 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from PIL import Image
 from planning_kit import PLAN_ID, plan_body, seed_world, supervisor
 from server_testkit import FORMALDEHYDE_A
 
 from device import DeviceRecords, DeviceTasks, memory_store
+from device.completion import EvidencePolicy, Requirement, Signature, Summary, complete_inspection
 from sampling import verify
 from server.jobs import tasks as jobs
 from server.kernel import clock, uow
@@ -44,13 +46,32 @@ def frozen(monkeypatch):
     return moment
 
 
+#: the evidence policy of this test: a failing finding needs no photo (photos have their own tests)
+NO_PHOTOS = EvidencePolicy(default=Requirement(photo_on_fail=False, note_on_fail=False))
+
+
+def _complete(tablet, inspection_id, folder):
+    """完成检查 on the tablet: the officer and the party sign the summary (drawn ink), which
+    locks the inspection and ends its draft state — only then can a supervisor review it."""
+    ink = folder / "ink.png"
+    if not ink.exists():
+        image = Image.new("RGB", (300, 120), (255, 255, 255))
+        image.putpixel((10, 10), (0, 0, 0))
+        image.save(ink)
+    summary = Summary.of(tablet.store, inspection_id, NO_PHOTOS)
+    complete_inspection(tablet.records, inspection_id,
+                        [Signature("officer", "张三", ink, signer_number="11010520190123"),
+                         Signature("party", "王经理", ink)],
+                        expected_hash=summary.record_hash, policy=NO_PHOTOS)
+
+
 def _review(api, inspection_id, outcome="approved"):
     r = api.call("POST", f"/api/v1/inspections/{inspection_id}/reviews", "sup_chaoyang",
                  json={"outcome": outcome, "comment": "" if outcome == "approved" else "请补充"})
     assert r.status_code in (200, 201), r.json
 
 
-def test_cycle_end_to_end(app, api, db_url, frozen):
+def test_cycle_end_to_end(app, api, db_url, frozen, tmp_path):
     seed_world(app)
     with app.app_context(), uow.unit_of_work():
         boss = supervisor()
@@ -89,6 +110,8 @@ def test_cycle_end_to_end(app, api, db_url, frozen):
     failed_iid, failed_fid = inspections[failed_task["id"]]
     order_id = one.tasks.issue_order(failed_iid, [failed_fid], "甲醛含量超标，限期整改",
                                      TODAY + timedelta(days=10))
+    for iid, _ in inspections.values():
+        _complete(one, iid, tmp_path)
     one.sync()
     for iid, _ in inspections.values():
         _review(api, iid)
@@ -113,6 +136,7 @@ def test_cycle_end_to_end(app, api, db_url, frozen):
     # a passing re-inspection, reviewed, closes the order
     iid = one.tasks.start_inspection(recheck["id"], date(2026, 3, 13), product_class="A", category="infant")
     one.records.add_finding(iid, FORMALDEHYDE_A, "11", "mg/kg")
+    _complete(one, iid, tmp_path)
     one.sync()
     _review(api, iid)
     two.sync()

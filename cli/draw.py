@@ -13,9 +13,15 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from cli.main import UsageError, add_command
 from sampling import SamplingError, verify
+from server import create_app
+from server.accounts.service import principal_of
+from server.kernel import uow
+from server.kernel.errors import DomainError
+from server.planning import service
 
 
 def register(subparsers) -> None:
@@ -58,13 +64,6 @@ def register(subparsers) -> None:
 def _service(username: str, action):
     """Run `action(planning service, principal)` in one unit of work; DomainErrors become
     UsageError (exit 2)."""
-    from cli.main import UsageError
-    from server import create_app
-    from server.accounts.service import principal_of
-    from server.kernel import uow
-    from server.kernel.errors import DomainError
-    from server.planning import service
-
     app = create_app()
     with app.app_context():
         try:
@@ -103,10 +102,6 @@ def run_plan_list(args) -> int:
 
 def run_directory_import(args) -> int:
     """Import a directory file; print the row report; return 0 (all rows accepted) or 1."""
-    from pathlib import Path
-
-    from cli.main import UsageError
-
     path = Path(args.file)
     try:
         content = path.read_bytes()

@@ -44,7 +44,7 @@ def register(subparsers) -> None:
     r.add_argument("--json", action="store_true", help="print the answer as JSON")
     r.set_defaults(func=run_draw)
 
-    p = subparsers.add_parser("plans", help="双随机 plans and directories in the database")
+    p = add_command(subparsers, "plans")
     psub = p.add_subparsers(dest="plans_command", metavar="ACTION")
     i = psub.add_parser("import", help="store a plan (sampling plan JSON; items may be item-list ids)")
     i.add_argument("file", metavar="PLAN.json")

@@ -31,7 +31,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "registry": ("cli.registry", "the product registry (GTIN → product → standards)"),
     "scheduler": ("cli.scheduler", "run the job scheduler (exactly one process holds it; others stand by)"),
     "interpretations": ("cli.interpretations", "official interpretations (list, publish)"),
-    "draw": ("cli.draw", "双随机 draws: verify a published draw"),
+    "draw": ("cli.draw", "双随机 draws: run a stored plan's draw, verify a published one"),
+    "plans": ("cli.draw", "双随机 plans: import, list, and the directories they draw from"),
     "tablet": ("cli.tablet", "run the tablet app (Kivy) on a device store"),
 }
 

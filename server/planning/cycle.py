@@ -55,6 +55,17 @@ def _task_owners(task_id: str | None) -> list[int]:
     return list(task.user_ids) if task is not None else []
 
 
+def task_started(task_id: str, inspection_id: str) -> None:
+    """An inspection started from an assigned task reached the server: the task is in
+    progress (its officers' devices pull the change). Unknown tasks, inspections that were
+    not stored (rejected items) and tasks already further are left alone."""
+    task = db.session.get(Task, task_id)
+    if task is None or task.state != "assigned" or not inspections.exists(inspection_id):
+        return
+    task.state, task.inspection_id = "in_progress", inspection_id
+    _touch(task)
+
+
 # ---- review: tasks close, orders close or escalate ----------------------------------------
 
 def on_review(principal: Principal, inspection: dict[str, Any], outcome: str) -> None:

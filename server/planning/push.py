@@ -1,5 +1,6 @@
 """The push handler of orders to correct (责令改正) issued on tablets (registered with
-server.syncing): an order is created once, never edited by push; the inspection it names
+server.syncing), which also marks a task in progress when an inspection started from it
+arrives in the batch: an order is created once, never edited by push; the inspection it names
 must be on the server or in the same batch, its task (if any) the officer's own, its
 deadline not in the past. After the flush each new order gets its evidence event and the
 changes its officers' devices pull (cycle.order_recorded)."""
@@ -8,7 +9,7 @@ from __future__ import annotations
 from server.kernel.access import PLANNING
 from server.kernel.errors import ItemRejected
 from server.kernel.extensions import db
-from server.planning.cycle import order_problem, order_recorded, record_order
+from server.planning.cycle import order_problem, order_recorded, record_order, task_started
 from server.planning.models import Order
 from server.planning.records import order_json
 from server.syncing.service import ItemConflict, PushBatch
@@ -16,6 +17,7 @@ from sync.protocol import ErrorCode, PushItem
 
 QUEUE = "new_orders"
 BATCH_INSPECTIONS = "planning_batch_inspections"
+BATCH_STARTED = "planning_batch_started"
 
 
 class OrdersPush:
@@ -25,8 +27,11 @@ class OrdersPush:
 
     def prepare(self, batch: PushBatch, raw_items: list) -> None:
         """Note the inspections the batch itself creates (an order may follow its inspection)."""
-        batch.state[BATCH_INSPECTIONS] = {r.get("id") for r in raw_items if isinstance(r, dict)
-                                          and r.get("entity") == "inspection" and isinstance(r.get("id"), str)}
+        inspections = [r for r in raw_items if isinstance(r, dict) and r.get("entity") == "inspection"
+                       and isinstance(r.get("id"), str)]
+        batch.state[BATCH_INSPECTIONS] = {r["id"] for r in inspections}
+        batch.state[BATCH_STARTED] = {(r["id"], r["data"]["task_id"]) for r in inspections
+                                      if isinstance(r.get("data"), dict) and isinstance(r["data"].get("task_id"), str)}
 
     def apply(self, batch: PushBatch, item: PushItem) -> int:
         """Check an order item and queue the new order; returns 1. Raises ItemConflict (the
@@ -52,7 +57,11 @@ class OrdersPush:
         return 1
 
     def finish(self, batch: PushBatch) -> None:
-        """The new orders' evidence events and pulled changes."""
+        """Tasks whose inspection arrived in this batch are in progress; the new orders'
+        evidence events and pulled changes."""
+        for inspection_id, task_id in sorted(batch.state.get(BATCH_STARTED, ())):
+            task_started(task_id, inspection_id)
+        batch.state[BATCH_STARTED] = set()
         queued = batch.queue(QUEUE)
         for order_id in sorted(set(queued)):
             order = db.session.get(Order, order_id)

@@ -113,6 +113,8 @@ def test_cycle_end_to_end(app, api, db_url, frozen, tmp_path):
     for iid, _ in inspections.values():
         _complete(one, iid, tmp_path)
     one.sync()
+    two.sync()                                # the other officer sees the visits begun
+    assert {t["state"] for t in two.tasks.open_tasks()} == {"in_progress"}
     for iid, _ in inspections.values():
         _review(api, iid)
 

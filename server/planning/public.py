@@ -6,16 +6,23 @@ rows (`opendata.public_row`: no officer data) and the draw documents (officers b
     /results/<plan>               a plan: its published results, its draw's commitment, the report
     /results/<plan>/draw.json     the draw document (committed, then revealed): `gbfield draw verify`
     /results.csv, /results.json   every published row (UTF-8 CSV with BOM; JSON)
+    /selfcheck/<gtin>[.pdf]       合规自查清单 of a registered product (page, printable PDF)
 """
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
+from server.catalog.service import current_catalog
+from server.kernel import clock
+from server.kernel.errors import DomainError
 from server.kernel.extensions import db
 from server.planning import cycle, plans, queries
 from server.planning.models import Plan
 from server.planning.opendata import COLUMNS, to_csv, to_json
+from server.planning.pdf import checklist_pdf
 from server.planning.report import render_report_html
+from server.planning.selfcheck import checklist_for_product
+from server.registry.service import get_product
 
 bp = Blueprint("planning_public", __name__, template_folder="templates")
 
@@ -77,3 +84,26 @@ def results_csv():
 def results_json():
     """Every published row as JSON ({columns, rows})."""
     return Response(to_json(cycle.published_rows(limit=100000)), mimetype="application/json")
+
+
+def _checklist(gtin: str):
+    try:
+        product = get_product(None, gtin)
+    except DomainError:
+        abort(404)
+    return checklist_for_product(current_catalog(), product.data, on=clock.now().date())
+
+
+@bp.get("/selfcheck/<gtin>")
+def selfcheck_page(gtin: str):
+    """The self-check list of a registered product: every indicator that applies."""
+    lang = _lang()
+    return render_template("planning/selfcheck.html", t=TEXTS[lang], lang=lang, checklist=_checklist(gtin),
+                           gtin=gtin)
+
+
+@bp.get("/selfcheck/<gtin>.pdf")
+def selfcheck_pdf(gtin: str):
+    """The same list as a printable A4 PDF (CJK font embedded)."""
+    return Response(checklist_pdf(_checklist(gtin)), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="selfcheck-{gtin}.pdf"'})

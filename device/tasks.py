@@ -91,3 +91,9 @@ class DeviceTasks:
     def orders_of(self, credit_code: str) -> list[dict[str, Any]]:
         """Return the orders of one enterprise (the history Home shows beside a task)."""
         return [o for o in self.orders() if o.get("credit_code") == credit_code]
+
+    def document_orders(self, inspection_id: str) -> list[dict[str, str]]:
+        """Return the orders issued on an inspection in the printed records' input shape
+        (`documents` model `orders`: [{text, deadline}]), for its 现场笔录."""
+        return [{"text": o["requirement"], "deadline": o["deadline"]} for o in self.orders()
+                if o.get("inspection_id") == inspection_id]

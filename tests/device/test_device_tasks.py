@@ -47,6 +47,7 @@ def test_an_order_is_queued_with_its_record(tasks, store, records):
     queued = store.outbox.items()[before:]
     assert [(i["entity"], i["id"]) for i in queued] == [("order", oid)]
     assert tasks.orders_of(CODE)[0]["task_id"] == "t1"
+    assert tasks.document_orders(iid) == [{"text": "限期整改", "deadline": "2026-03-12"}]
     with pytest.raises(InvalidRecord):
         tasks.issue_order(iid, [], "限期整改", "2026-03-12")
     with pytest.raises(InvalidRecord):

@@ -33,6 +33,8 @@ def register(subparsers) -> None:
     enroll.add_argument("--code", help="the enrolment code (when a URL is given)")
     enroll.add_argument("--label", default=platform.node() or "gbfield-cli", help="device label")
     enroll.add_argument("--store", default=None, help="device store file (default: %(default)s)")
+    enroll.add_argument("--password-stdin", action="store_true",
+                        help="read the officer's own password from stdin (else prompt): it confirms the enrolment")
     enroll.set_defaults(func=cmd_enroll)
 
     sync = sub.add_parser("sync", help="push the outbox, pull changes, check drift")
@@ -58,6 +60,15 @@ def _open_store(path: str | None, must_exist: bool = True):
     return open_store(path)
 
 
+def _password(args) -> str:
+    """Return the officer's password (stdin with --password-stdin, else a prompt)."""
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return getpass.getpass("密码 / password: ")
+
+
 def cmd_enroll(args) -> int:
     """Enrol: exchange the one-time code for a device token; save it in the store."""
     target = args.target.strip()
@@ -77,7 +88,7 @@ def cmd_enroll(args) -> int:
     try:
         transport = HttpTransport(server)
         try:
-            answer = transport.enrol(code, args.label, f"cli/{platform.system().lower()}")
+            answer = transport.enrol(code, args.label, f"cli/{platform.system().lower()}", _password(args))
         except SyncError as exc:
             print(f"登记失败 / enrolment failed: {exc}", file=sys.stderr)
             return 1

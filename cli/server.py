@@ -1,4 +1,4 @@
-"""`gbfield serve`, `gbfield db upgrade`, `gbfield users create`, `gbfield catalog import`."""
+"""`gbfield serve`, `gbfield db upgrade`, `gbfield users create|unlock`, `gbfield catalog import`."""
 from __future__ import annotations
 
 import getpass
@@ -41,10 +41,13 @@ def register(subparsers) -> None:
     usub = u.add_subparsers(dest="users_command", metavar="ACTION")
     c = usub.add_parser("create", help="create a user")
     c.add_argument("username")
-    c.add_argument("--role", required=True, choices=("inspector", "supervisor", "expert", "admin"))
+    c.add_argument("--role", required=True, choices=("inspector", "supervisor", "expert", "admin", "registrar"))
     c.add_argument("--jurisdiction", required=True, help="6-digit administrative division code, e.g. 110105")
     c.add_argument("--password-stdin", action="store_true", help="read the password from stdin (else prompt)")
     c.set_defaults(func=run_users_create)
+    ul = usub.add_parser("unlock", help="clear a user's login locks (after repeated wrong passwords)")
+    ul.add_argument("username")
+    ul.set_defaults(func=run_users_unlock)
 
     k = add_command(subparsers, "catalog")
     ksub = k.add_subparsers(dest="catalog_command", metavar="ACTION")
@@ -116,6 +119,23 @@ def run_users_create(args) -> int:
         except DomainError as exc:
             raise UsageError(exc.message) from exc
         print(f"created {user.username} ({user.role}, {user.jurisdiction_code})")
+    return 0
+
+
+def run_users_unlock(args) -> int:
+    """Clear the login locks of a user; raises UsageError for an unknown user."""
+    from server.accounts.service import unlock_user
+    from server.kernel.errors import DomainError
+    from server.kernel.uow import unit_of_work
+
+    app = _app()
+    with app.app_context():
+        try:
+            with unit_of_work():
+                cleared = unlock_user(None, args.username)
+        except DomainError as exc:
+            raise UsageError(exc.message) from exc
+    print(f"unlocked {args.username} ({cleared} lock counters cleared)")
     return 0
 
 

@@ -46,7 +46,7 @@ class EnrolPresenter(Observable):
         except ProtocolError as exc:
             raise PresenterError(readable(exc)) from exc
 
-    def enrol_image(self, path: str) -> None:
+    def enrol_image(self, path: str, password: str | None = None) -> None:
         """Read the enrolment QR in a photo, then enrol (see enrol). Errors land in `message`."""
         try:
             texts = decode_image(path)
@@ -54,11 +54,12 @@ class EnrolPresenter(Observable):
             self._fail(exc)
             return
         payload = next((t for t in texts if t.startswith("gbfield-enrol:")), texts[0])
-        self.enrol(payload)
+        self.enrol(payload, password)
 
-    def enrol(self, payload: str) -> None:
-        """Exchange the payload's code for a device token in the background; the state
-        becomes done (credentials saved) or error (readable `message`)."""
+    def enrol(self, payload: str, password: str | None = None) -> None:
+        """Exchange the payload's code for a device token in the background, confirmed with
+        the officer's own `password` (the server asks for it); the state becomes done
+        (credentials saved) or error (readable `message`)."""
         try:
             server, code = self.parse(payload)
         except PresenterError as exc:
@@ -70,7 +71,7 @@ class EnrolPresenter(Observable):
         def work() -> dict[str, Any]:
             transport = self.transport_factory(server)
             try:
-                return transport.enrol(code, self.device_label, f"tablet/{platform.system().lower()}")
+                return transport.enrol(code, self.device_label, f"tablet/{platform.system().lower()}", password)
             finally:
                 close = getattr(transport, "close", None)
                 if close:

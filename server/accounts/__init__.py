@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from server.accounts import api_auth, api_devices, console_auth, console_devices, models  # noqa: F401
+from server.accounts import (  # noqa: F401
+    api_auth,
+    api_devices,
+    console_audit,
+    console_auth,
+    console_devices,
+    models,
+)
 from server.accounts.service import authenticate_token
 from server.kernel.auth import install_authenticator
 from server.kernel.features import Feature

@@ -5,8 +5,16 @@ from flask_smorest import Blueprint
 
 from server.accounts import service as accounts
 from server.accounts.models import User
-from server.accounts.schemas import LoginSchema, TokenSchema, UserSchema
-from server.kernel.auth import current_principal, require_role
+from server.accounts.schemas import (
+    AuditEventSchema,
+    LoginSchema,
+    TokenSchema,
+    UnlockedSchema,
+    UserSchema,
+)
+from server.kernel import audit
+from server.kernel.access import allow
+from server.kernel.auth import current_principal
 from server.kernel.errors import ErrorSchema, InvalidCredentials
 from server.kernel.extensions import db
 from server.kernel.uow import unit_of_work
@@ -28,15 +36,31 @@ def login(body):
 
 
 @blp.route("/logout", methods=["POST"])
-@require_role()
+@allow("account.self")
 @blp.response(204)
 def logout():
     """Revoke the token of this request."""
     accounts.revoke_token(current_principal().token_id)
 
 
+@blp.route("/users/<username>/unlock", methods=["POST"])
+@allow("user.unlock")
+@blp.response(200, UnlockedSchema)
+def unlock(username):
+    """Clear a user's login locks (an admin; `gbfield users unlock NAME` does the same)."""
+    return {"username": username, "cleared": accounts.unlock_user(current_principal(), username)}
+
+
+@blp.route("/audit")
+@allow("audit.read")
+@blp.response(200, AuditEventSchema(many=True))
+def audit_log():
+    """The newest 200 events of the append-only audit log (admins)."""
+    return audit.recent(limit=200)
+
+
 @blp.route("/me")
-@require_role()
+@allow("account.self")
 @blp.response(200, UserSchema)
 def me():
     """The caller's user."""

@@ -1,9 +1,7 @@
 """Device enrolment by QR code, device list and revocation."""
 from __future__ import annotations
 
-import io
-
-from flask import current_app, request, send_file
+from flask import current_app, request
 from flask_smorest import Blueprint
 
 from server.accounts import service as accounts
@@ -15,8 +13,10 @@ from server.accounts.schemas import (
     EnrolSchema,
     RevokedSchema,
 )
-from server.kernel.access import SUPERVISORS
-from server.kernel.auth import current_principal, require_role
+from server.kernel.access import allow
+from server.kernel.auth import current_principal
+from server.kernel.errors import InvalidCredentials
+from server.kernel.uow import unit_of_work
 
 blp = Blueprint("devices", __name__, url_prefix="/api/v1/devices", description="Tablets: enrolment and revocation")
 
@@ -27,7 +27,7 @@ def server_url() -> str:
 
 
 @blp.route("/enrolments", methods=["POST"])
-@require_role(*SUPERVISORS)
+@allow("device.enrol")
 @blp.arguments(EnrolmentRequestSchema)
 @blp.response(201, EnrolmentSchema)
 def create_enrolment(body):
@@ -35,27 +35,19 @@ def create_enrolment(body):
     return accounts.create_enrolment(current_principal(), body["username"], body.get("device_label"), server_url())
 
 
-@blp.route("/enrolments/<code>/qr.png")
-@require_role(*SUPERVISORS)
-@blp.response(200, content_type="image/png")
-def enrolment_qr(code):
-    """The QR code (PNG) a tablet scans to enrol: `gbfield-enrol:v1?server=…&code=…`."""
-    png = accounts.enrolment_qr_png(current_principal(), code, server_url())
-    response = send_file(io.BytesIO(png), mimetype="image/png")
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @blp.route("/enrol", methods=["POST"])
 @blp.arguments(EnrolSchema)
 @blp.response(201, DeviceTokenSchema)
 def enrol(body):
-    """Redeem an enrolment code once: answers the device id and its token."""
-    return accounts.redeem_enrolment(body["code"], body["device_label"], body.get("platform"), server_url())
+    """Redeem an enrolment code once, confirmed with the officer's own password: answers
+    the device id and its token (401 for a wrong password, throttled like a login)."""
+    with unit_of_work(commit_on=(InvalidCredentials,)):   # a wrong password is counted all the same
+        return accounts.redeem_enrolment(body["code"], body["device_label"], body.get("platform"), server_url(),
+                                         body.get("password"))
 
 
 @blp.route("/<device_id>/revoke", methods=["POST"])
-@require_role(*SUPERVISORS)
+@allow("device.revoke")
 @blp.response(200, RevokedSchema)
 def revoke(device_id):
     """Revoke a tablet: its token fails from the next request (401 device_revoked)."""
@@ -63,7 +55,7 @@ def revoke(device_id):
 
 
 @blp.route("/")
-@require_role(*SUPERVISORS)
+@allow("device.list")
 @blp.response(200, DeviceSchema(many=True))
 def list_devices():
     """Tablets of users in the caller's jurisdiction."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, g, redirect, render_template, request, url_for
 
 from server.accounts import service as accounts
-from server.kernel.access import CONSOLE_ROLES
+from server.kernel.access import role_may
 from server.kernel.auth import hash_token
 from server.kernel.console import bp, t
 from server.kernel.console import signin as console_session
@@ -37,7 +37,7 @@ def login():
     next_url = _safe_next(request.values.get("next"))
     if request.method == "GET":
         principal, _ = console_session.principal_from_session()
-        if principal is not None and principal.role in CONSOLE_ROLES:
+        if principal is not None and role_may(principal.role, "console.enter"):
             return redirect(next_url or _home_for(principal.role))
         return render_template("console/login.html", username="", error=None, next_url=next_url)
     username = request.form.get("username", "").strip()
@@ -48,7 +48,7 @@ def login():
     else:
         try:
             with unit_of_work(commit_on=(InvalidCredentials,)):   # a wrong password is counted all the same
-                result = accounts.login(username, password)
+                result = accounts.login(username, password, scope="console")
         except InvalidCredentials:
             error, status = words["bad_credentials"], 401
         except RateLimited as exc:
@@ -56,7 +56,7 @@ def login():
         except ValidationFailed as exc:
             error, status = exc.message, 400
         else:
-            if result["user"]["role"] not in CONSOLE_ROLES:
+            if not role_may(result["user"]["role"], "console.enter"):
                 with unit_of_work():   # the page answers 403: the token must be revoked all the same
                     accounts.revoke_token(hash_token(result["token"]))
                 error, status = words["role_not_allowed"], 403

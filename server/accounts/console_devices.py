@@ -4,21 +4,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Response, current_app, flash, g, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 
 from server.accounts import service as accounts
 from server.accounts.api_devices import server_url
-from server.kernel.access import SUPERVISORS
-from server.kernel.console import bp, require_role, t
+from server.kernel.console import bp, require_action, t
 from server.kernel.errors import NotFound
 from server.syncing import service as syncing
 
 LABEL_MAX = 100
 
 
-def require_supervisor() -> None:
-    """Raise Forbidden unless the signed-in user is a supervisor or admin."""
-    require_role(*SUPERVISORS)
+def require_supervisor(action: str = "device.list") -> None:
+    """Raise Forbidden unless the access policy lets the signed-in user do `action`."""
+    require_action(action)
 
 
 def _devices_page(form: dict | None = None, errors: dict | None = None, status: int = 200):
@@ -40,7 +39,7 @@ def devices():
 def enrol():
     """Make a one-time enrolment code for an inspector of the subtree and show its QR code
     (400 with the form's error; 404 for a user outside the subtree, as the service decides)."""
-    require_supervisor()
+    require_supervisor("device.enrol")
     words = t()
     username = (request.form.get("username") or "").strip()
     label = (request.form.get("device_label") or "").strip()
@@ -58,16 +57,6 @@ def enrol():
                            label=label)
 
 
-@bp.route("/devices/enrolments/<code>/qr.png")
-def enrolment_qr(code: str):
-    """The enrolment QR code (PNG) of a pending code whose user is in the caller's subtree
-    (404 when unknown, used, expired or outside)."""
-    require_supervisor()
-    png = accounts.enrolment_qr_png(g.console_user, code, server_url())
-    return Response(png, mimetype="image/png",
-                    headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
-
-
 def _visible_device(device_id: str) -> dict:
     for device in accounts.list_devices(g.console_user):
         if device["device_id"] == device_id:
@@ -79,7 +68,7 @@ def _visible_device(device_id: str) -> dict:
 def revoke_device(device_id: str):
     """GET: the confirmation page. POST (CSRF-checked): revoke through accounts.revoke_device;
     the tablet's next request answers 401 device_revoked. 404 outside the subtree."""
-    require_supervisor()
+    require_supervisor("device.revoke")
     device = _visible_device(device_id)
     if request.method == "GET":
         return render_template("console/revoke.html", d=device)

@@ -35,8 +35,16 @@ class User(db.Model):
     jurisdiction_code: Mapped[str] = mapped_column(ForeignKey("jurisdictions.code"), index=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     disabled_at: Mapped[datetime | None] = mapped_column(Timestamp)
-    # consecutive wrong passwords, and until when logins are refused after too many
-    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+class LoginThrottle(db.Model):
+    """Wrong passwords counted under one key (a client, a username, or both:
+    server.accounts.throttle), and until when logins under it are refused."""
+
+    __tablename__ = "login_throttles"
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    first_failure_at: Mapped[datetime] = mapped_column(Timestamp)
     locked_until: Mapped[datetime | None] = mapped_column(Timestamp)
 
 
@@ -75,6 +83,8 @@ class Token(db.Model):
     expires_at: Mapped[datetime] = mapped_column(Timestamp)
     revoked_at: Mapped[datetime | None] = mapped_column(Timestamp)
     note: Mapped[str | None] = mapped_column(Text)
+    #: "api" (a bearer token) or "console" (an opaque console session: refused by the API)
+    scope: Mapped[str] = mapped_column(String(10), default="api", server_default="api")
 
 
 class Notification(db.Model):

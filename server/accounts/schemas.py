@@ -33,11 +33,14 @@ class EnrolmentSchema(ma.Schema):
     expires_at = ma.fields.String()
     username = ma.fields.String()
     payload = ma.fields.String(metadata={"description": "what the QR code holds"})
-    qr_png_url = ma.fields.String()
+    qr_png_data_url = ma.fields.String(metadata={"description": "the QR code as a data: URL (PNG)"})
 
 
 class EnrolSchema(ma.Schema):
     code = ma.fields.String(required=True)
+    password = ma.fields.String(load_default=None, allow_none=True, load_only=True,
+                                metadata={"description": "the password of the officer the tablet is for"},
+                                validate=ma.validate.Length(max=200))
     device_label = ma.fields.String(load_default="tablet", validate=ma.validate.Length(min=1, max=100))
     platform = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.Length(max=50))
 
@@ -62,3 +65,17 @@ class DeviceSchema(ma.Schema):
     username = ma.fields.String()
     enrolled_at = ma.fields.String()
     revoked_at = ma.fields.String(allow_none=True)
+
+
+class UnlockedSchema(ma.Schema):
+    username = ma.fields.String()
+    cleared = ma.fields.Integer(metadata={"description": "lock counters removed"})
+
+
+class AuditEventSchema(ma.Schema):
+    seq = ma.fields.Integer()
+    at = ma.fields.String()
+    actor = ma.fields.String()
+    action = ma.fields.String()
+    target = ma.fields.String()
+    details = ma.fields.Dict()

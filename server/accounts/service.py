@@ -3,6 +3,7 @@ the token check every request runs, and notifications for users. The public serv
 the accounts feature: other features look users and jurisdictions up here."""
 from __future__ import annotations
 
+import base64
 import hashlib
 import io
 import logging
@@ -17,16 +18,16 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import select
 
+from server.accounts import throttle
 from server.accounts.models import Device, Enrolment, Jurisdiction, Notification, Token, User
-from server.kernel import clock
+from server.kernel import audit, clock
+from server.kernel.access import Target, can, require
 from server.kernel.auth import ROLES, Principal, hash_token
 from server.kernel.errors import (
     DeviceRevoked,
     EnrolmentInvalid,
-    Forbidden,
     InvalidCredentials,
     NotFound,
-    RateLimited,
     TokenExpired,
     TokenRevoked,
     Unauthorized,
@@ -112,54 +113,59 @@ def user_json(user: User) -> dict:
             "jurisdiction": user.jurisdiction_code, "display_name": user.display_name}
 
 
-def _issue_token(user: User, ttl: timedelta, device_id: str | None = None) -> tuple[str, Token]:
+def _issue_token(user: User, ttl: timedelta, device_id: str | None = None, *,
+                 scope: str = "api") -> tuple[str, Token]:
     token = secrets.token_urlsafe(32)
     now = clock.now()
     row = Token(token_hash=hash_token(token), user_id=user.id, device_id=device_id,
-                created_at=now, expires_at=now + ttl)
+                created_at=now, expires_at=now + ttl, scope=scope)
     db.session.add(row)
     return token, row
 
 
-def login(username: str, password: str) -> dict:
-    """Check a password and return `{token, expires_at, user}`.
-
-    After GBFIELD_LOGIN_MAX_FAILURES consecutive wrong passwords the user's logins are
-    refused for GBFIELD_LOGIN_LOCK_MINUTES (the count is committed even though the request
-    fails: the caller commits before it answers InvalidCredentials). Raises
-    InvalidCredentials, or RateLimited while the user is locked out.
-    """
+def check_password(username: str, password: str) -> User:
+    """Return the enabled user `username` whose password is `password`, throttled like a
+    login (server.accounts.throttle: per client, per username, known or not alike; the
+    count is committed even though the request fails: the caller commits before it answers
+    InvalidCredentials). Raises InvalidCredentials, or RateLimited while locked."""
+    throttle.check(username)
     user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
-    bad = InvalidCredentials()
     if user is None or user.disabled_at is not None:
         _hasher.hash(password)  # same work either way: no user enumeration by timing
-        raise bad
-    now = clock.now()
-    if user.locked_until is not None and clock.as_utc(user.locked_until) > now:
-        wait = int((clock.as_utc(user.locked_until) - now).total_seconds()) + 1
-        raise RateLimited("login", retry_after=wait, minutes=max(1, wait // 60))
+        throttle.count_failure(username)
+        raise InvalidCredentials()
     try:
         _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError) as exc:
-        _count_failure(user, now)
-        raise bad from exc
-    user.failed_logins, user.locked_until = 0, None
+        throttle.count_failure(username)
+        raise InvalidCredentials() from exc
+    throttle.clear_user(username)
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
+    return user
+
+
+def login(username: str, password: str, *, scope: str = "api") -> dict:
+    """Check a password (check_password) and return `{token, expires_at, user}`: an API
+    bearer token, or with `scope="console"` an opaque console session the API refuses.
+    Raises InvalidCredentials, or RateLimited while throttled."""
+    user = check_password(username, password)
     ttl = timedelta(hours=current_app.config["GBFIELD_USER_TOKEN_TTL_HOURS"])
-    token, row = _issue_token(user, ttl)
+    token, row = _issue_token(user, ttl, scope=scope)
     return {"token": token, "expires_at": row.expires_at.isoformat(), "user": user_json(user)}
 
 
-def _count_failure(user: User, now) -> None:
-    """Count a wrong password and lock the user out after too many. The request ends in an
-    error, so the caller commits the count before answering (server.kernel.uow.commit)."""
-    config = current_app.config
-    user.failed_logins = (user.failed_logins or 0) + 1
-    if user.failed_logins >= config["GBFIELD_LOGIN_MAX_FAILURES"]:
-        user.locked_until = now + timedelta(minutes=config["GBFIELD_LOGIN_LOCK_MINUTES"])
-        user.failed_logins = 0
-        log.warning("user %s locked out until %s after repeated wrong passwords", user.username, user.locked_until)
+def unlock_user(principal: Principal | None, username: str) -> int:
+    """Clear the login locks of `username` (an admin in the console/API, or the CLI with
+    `principal` None); returns how many counters were cleared. Raises NotFound, Forbidden."""
+    user = find_user(username)
+    if user is None:
+        raise NotFound("user", username=username)
+    if principal is not None:
+        require(principal, "user.unlock", user_target(user))
+    cleared = throttle.clear_user(username)
+    audit.record(principal, "user.unlock", username, cleared=cleared)
+    return cleared
 
 
 def revoke_token(token_hash: str) -> None:
@@ -169,9 +175,9 @@ def revoke_token(token_hash: str) -> None:
         row.revoked_at = clock.now()
 
 
-def _user_in_scope(principal: Principal, user: User) -> bool:
-    path = db.session.get(Jurisdiction, user.jurisdiction_code).path
-    return principal.in_subtree(path)
+def user_target(user: User) -> Target:
+    """Return the access policy's Target of a user (their jurisdiction and role)."""
+    return Target("user", jurisdiction_path(user.jurisdiction_code), owner_id=user.id, role=user.role)
 
 
 def _code_hash(code: str) -> str:
@@ -182,14 +188,16 @@ def create_enrolment(principal: Principal, username: str, device_label: str | No
                      server_url: str) -> dict:
     """Create a one-time enrolment code for `username`'s new device.
 
-    Returns `{code, expires_at, payload, qr_png_url, username}`. Raises NotFound (unknown
+    Returns `{code, expires_at, payload, qr_png_data_url, username}`: the QR image travels
+    inside the answer (a data: URL), never as a URL holding the live code that access logs
+    would keep. Raises NotFound (unknown
     user or outside the caller's jurisdiction) or Forbidden (enrolling an admin).
     """
     user = db.session.execute(db.select(User).where(User.username == username)).scalar_one_or_none()
-    if user is None or not _user_in_scope(principal, user):
+    if user is None or not can(principal, "device.enrol", Target("user", jurisdiction_path(user.jurisdiction_code))):
         raise NotFound("user", username=username)
-    if user.role == "admin" and principal.role != "admin":
-        raise Forbidden("enrol_admin")
+    require(principal, "device.enrol", user_target(user))
+    audit.record(principal, "device.enrol", username, label=device_label or "")
     code = secrets.token_urlsafe(12)
     now = clock.now()
     ttl = timedelta(minutes=current_app.config["GBFIELD_ENROLMENT_TTL_MINUTES"])
@@ -197,34 +205,27 @@ def create_enrolment(principal: Principal, username: str, device_label: str | No
                              device_label=device_label, created_at=now, expires_at=now + ttl))
     return {"code": code, "expires_at": (now + ttl).isoformat(), "username": user.username,
             "payload": make_enrol_payload(server_url, code),
-            "qr_png_url": f"/api/v1/devices/enrolments/{code}/qr.png"}
+            "qr_png_data_url": "data:image/png;base64," + base64.b64encode(
+                _qr_png(make_enrol_payload(server_url, code))).decode("ascii")}
 
 
-def enrolment_payload(principal: Principal, code: str, server_url: str) -> str:
-    """Return the QR payload of a pending enrolment the caller may see; raises NotFound."""
-    row = db.session.get(Enrolment, _code_hash(code))
-    if row is None or row.redeemed_at is not None or clock.as_utc(row.expires_at) <= clock.now():
-        raise NotFound("enrolment")
-    if not _user_in_scope(principal, db.session.get(User, row.user_id)):
-        raise NotFound("enrolment")
-    return make_enrol_payload(server_url, code)
-
-
-def enrolment_qr_png(principal: Principal, code: str, server_url: str) -> bytes:
-    """Return the PNG of the QR code a tablet scans to enrol with `code` (its payload is
-    `enrolment_payload`). Raises what enrolment_payload raises (NotFound when the code is
-    unknown, used, expired or outside the caller's subtree)."""
+def _qr_png(payload: str) -> bytes:
+    """Return the PNG of the QR code holding `payload`."""
     buf = io.BytesIO()
-    qrcode.make(enrolment_payload(principal, code, server_url), box_size=8, border=4).save(buf, format="PNG")
+    qrcode.make(payload, box_size=8, border=4).save(buf, format="PNG")
     return buf.getvalue()
 
 
-def redeem_enrolment(code: str, device_label: str, platform: str | None, server_url: str) -> dict:
-    """Redeem a one-time code: create the device and its token.
+def redeem_enrolment(code: str, device_label: str, platform: str | None, server_url: str,
+                     password: str | None = None) -> dict:
+    """Redeem a one-time code: create the device and its token. The officer the tablet is
+    for confirms with their own password on the tablet (GBFIELD_ENROL_REQUIRES_PASSWORD,
+    default on): a supervisor's code alone cannot make a device that acts as them.
 
     Returns `{device_id, token, expires_at, server_url, user}`. Raises EnrolmentInvalid when
-    the code is unknown, already used or expired. The code row is locked (FOR UPDATE) so
-    two devices racing with one code cannot both win.
+    the code is unknown, already used or expired; ValidationFailed without a password;
+    InvalidCredentials / RateLimited for a wrong one (throttled like a login). The code
+    row is locked (FOR UPDATE) so two devices racing with one code cannot both win.
     """
     row = db.session.execute(db.select(Enrolment).where(Enrolment.code_hash == _code_hash(code))
                              .with_for_update()).scalar_one_or_none()
@@ -238,6 +239,11 @@ def redeem_enrolment(code: str, device_label: str, platform: str | None, server_
     user = db.session.get(User, row.user_id)
     if user.disabled_at is not None:
         raise EnrolmentInvalid("disabled")
+    if current_app.config.get("GBFIELD_ENROL_REQUIRES_PASSWORD", True):
+        if not password:
+            raise ValidationFailed("enrol_password", username=user.username,
+                                   details={"password": ["required"]})
+        check_password(user.username, password)
     device = Device(id=str(uuid.uuid4()), user_id=user.id, label=device_label or row.device_label or "tablet",
                     platform=platform, enrolled_at=now)
     db.session.add(device)
@@ -256,10 +262,11 @@ def revoke_device(principal: Principal, device_id: str) -> dict:
     Raises NotFound for an unknown device or one whose user is outside the caller's subtree.
     """
     device = db.session.get(Device, device_id)
-    if device is None or not _user_in_scope(principal, db.session.get(User, device.user_id)):
+    if device is None or not can(principal, "device.revoke", user_target(db.session.get(User, device.user_id))):
         raise NotFound("device")
     if device.revoked_at is None:
         device.revoked_at = clock.now()
+        audit.record(principal, "device.revoke", device.id, label=device.label)
     return {"device_id": device.id, "revoked_at": clock.as_utc(device.revoked_at).isoformat()}
 
 
@@ -284,11 +291,12 @@ def list_devices(principal: Principal) -> list[dict]:
 
 # ---- the token check of every request (installed by the feature's setup) ----------------
 
-def authenticate_token(token: str) -> Principal:
-    """Return the Principal of a user or device token, checked against the database now.
+def authenticate_token(token: str, scope: str = "api") -> Principal:
+    """Return the Principal of a user or device token of `scope` ("api": a bearer token;
+    "console": a console session), checked against the database now.
 
-    Raises Unauthorized (unknown token), TokenExpired, TokenRevoked (token revoked or user
-    disabled) or DeviceRevoked.
+    Raises Unauthorized (unknown token, or one of the other scope), TokenExpired,
+    TokenRevoked (token revoked or user disabled) or DeviceRevoked.
     """
     row = db.session.execute(
         db.select(Token, User, Jurisdiction.path)
@@ -299,6 +307,8 @@ def authenticate_token(token: str) -> Principal:
     if row is None:
         raise Unauthorized("unknown_token")
     tok, user, path = row
+    if (tok.scope or "api") != scope:
+        raise Unauthorized("unknown_token")
     now = clock.now()
     if tok.device_id is not None:
         device = db.session.get(Device, tok.device_id)

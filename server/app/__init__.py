@@ -35,7 +35,7 @@ from server import (
 )
 from server.app import meta
 from server.interpretations.service import PUBLISHED
-from server.kernel import console, runtime, uow
+from server.kernel import console, limits, runtime, uow
 from server.kernel.changes import install_change_hooks
 from server.kernel.config import load_config
 from server.kernel.database import configure_engine
@@ -85,6 +85,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
         "bearer", {"type": "http", "scheme": "bearer"})
     app.extensions["gbfield_api"] = api
     register_error_handlers(app)
+    limits.init_app(app)                  # body size, JSON depth, security headers
     uow.init_app(app)
     install_provider(app, PUBLISHED)      # the one rule-set provider: push, re-scan
 

@@ -35,6 +35,7 @@ USERS = (
     ("insp_haidian", "inspector", "110108", "海淀区执法人员 李四"),
     ("insp_pudong", "inspector", "310115", "浦东新区执法人员 王五"),
     ("expert", "expert", "110000", "技术委员会专家"),
+    ("registrar", "registrar", "110000", "北京市产品登记员"),
 )
 DEMO_PASSWORD = "gbfield-demo"
 

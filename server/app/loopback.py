@@ -51,7 +51,8 @@ def device_token(username: str, *, label: str = "loopback", ttl_days: int = 30) 
 
 #: (username, role, jurisdiction) of the accounts make_app creates
 LOOPBACK_USERS = (("insp_chaoyang", "inspector", "110105"), ("insp_pudong", "inspector", "310115"),
-                  ("sup_chaoyang", "supervisor", "110105"), ("admin", "admin", "110000"))
+                  ("sup_chaoyang", "supervisor", "110105"), ("admin", "admin", "110000"),
+                  ("expert", "expert", "110000"))
 
 
 def make_app(folder, db_url: str | None = None, **overrides):

@@ -13,15 +13,15 @@ from server.inspections.schemas import (
     ReviewRequestSchema,
     ReviewSchema,
 )
-from server.kernel.access import INSPECTION_READERS, SUPERVISORS
-from server.kernel.auth import current_principal, require_role
+from server.kernel.access import allow
+from server.kernel.auth import current_principal
 
 blp = Blueprint("inspections", __name__, url_prefix="/api/v1/inspections",
                 description="Inspections and their review")
 
 
 @blp.route("/")
-@require_role(*INSPECTION_READERS)
+@allow("inspection.list")
 @blp.arguments(InspectionListArgs, location="query")
 @blp.response(200, InspectionSchema(many=True))
 def list_inspections(args):
@@ -33,7 +33,7 @@ def list_inspections(args):
 
 
 @blp.route("/<inspection_id>")
-@require_role(*INSPECTION_READERS)
+@allow("inspection.read")
 @blp.response(200, InspectionDetailSchema)
 def get_inspection(inspection_id):
     """One inspection with every finding revision, flags and reviews (404 outside the subtree)."""
@@ -41,7 +41,7 @@ def get_inspection(inspection_id):
 
 
 @blp.route("/<inspection_id>/reviews", methods=["POST"])
-@require_role(*SUPERVISORS)
+@allow("inspection.review")
 @blp.arguments(ReviewRequestSchema)
 @blp.response(201, ReviewSchema)
 def review(body, inspection_id):
@@ -56,6 +56,7 @@ class PhotoStatusSchema(ma.Schema):
 
 
 @blp.get("/<inspection_id>/photo-status")
+@allow("inspection.read")
 @blp.alt_response(200, schema=PhotoStatusSchema, description="referenced and missing photos", success=True)
 def inspection_photos(inspection_id: str):
     """{referenced, missing, complete} for an inspection the caller may see."""

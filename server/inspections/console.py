@@ -10,7 +10,7 @@ from server.inspections import present
 from server.inspections import review as review_service
 from server.inspections.status import REVIEWABLE
 from server.kernel import uow
-from server.kernel.console import bp, t
+from server.kernel.console import bp, require_action, t
 from server.kernel.errors import Conflict, ValidationFailed
 from server.photos import service as photo_service
 
@@ -41,6 +41,7 @@ def _page_of_inspections(filters: dict) -> tuple[list[dict], int]:
 @bp.route("/inspections/")
 def inspections():
     """The inspections of the signed-in supervisor's subtree, filtered and paginated."""
+    require_action("inspection.list")
     filters = _filters()
     rows, total = _page_of_inspections(filters)
     counts = {row["id"]: row["summary"] for row in rows}
@@ -78,6 +79,7 @@ def _back_url() -> str:
 @bp.route("/inspections/<inspection_id>")
 def inspection(inspection_id: str):
     """One inspection (404 outside the subtree, as the service decides)."""
+    require_action("inspection.read")
     return render_template("console/inspection.html", form={}, errors={}, **_detail_context(inspection_id))
 
 
@@ -85,6 +87,7 @@ def inspection(inspection_id: str):
 def review(inspection_id: str):
     """Record a review through review_inspection; back to the list with a flash message, or
     the detail page again with the error (400 invalid form, 409 not awaiting review)."""
+    require_action("inspection.review")
     words = t()
     outcome = request.form.get("outcome", "")
     comment = (request.form.get("comment") or "").strip()
@@ -118,6 +121,7 @@ def review(inspection_id: str):
 @bp.route("/photos/<sha256>/<any(thumb, screen):kind>")
 def photo(sha256: str, kind: str):
     """A photo's thumbnail or screen copy for a caller whose subtree holds it (else 404)."""
+    require_action("photo.read")
     item = photo_service.get_photo(g.console_user, sha256, original=True)
     photo_service.ensure_derivatives(item)
     store, key = photo_service.blob_store(), photo_service.blob_key(kind, item.sha256)

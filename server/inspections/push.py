@@ -20,22 +20,23 @@ from server.inspections.models import Finding, Flag, Inspection
 from server.inspections.records import emit, finding_json, flag_json, inspection_json
 from server.inspections.status import LOCKED, next_status
 from server.kernel import clock
-from server.kernel.access import RECORD_WRITERS
+from server.kernel.access import Target, can
 from server.kernel.database import in_chunks
 from server.kernel.errors import ItemRejected
 from server.kernel.extensions import db
 from server.photos import service as photos
 from server.rulesets import service as rulesets
 from server.syncing.service import ItemConflict, PushBatch
-from sync.protocol import ErrorCode, PushItem, parse_day
+from sync.protocol import ErrorCode, PushItem, is_clean_text, parse_day
 from sync.protocol.signing import signed_content
 
 STATE = "inspections"
 
 
 def _add_text(ids: set[str], value: Any) -> None:
-    """Add `value` to `ids` when it is a string (other JSON values are ignored)."""
-    if isinstance(value, str):
+    """Add `value` to `ids` when it is clean text (other values are ignored here: the item's
+    schema check rejects them, this bulk look-up must not fail the whole batch)."""
+    if is_clean_text(value):
         ids.add(value)
 
 
@@ -135,7 +136,7 @@ class InspectionsPush:
         """Check an inspection or finding item, queue its writes; return its version (a
         finding: its revision). Raises ItemRejected, ItemConflict."""
         role = batch.principal.role
-        if role not in RECORD_WRITERS:
+        if not can(batch.principal, "inspection.write"):
             raise ItemRejected("role_cannot_push", code=ErrorCode.FORBIDDEN, role=role, entity=item.entity)
         if item.entity == "inspection":
             return _apply_inspection(batch, batch.state[STATE], item)
@@ -169,7 +170,7 @@ def _clean_inspection(batch: PushBatch, state: _State, data: dict) -> tuple[dict
     if path is None:
         raise ItemRejected(code=ErrorCode.UNKNOWN_JURISDICTION, details={"data.jurisdiction": ["unknown"]},
                            jurisdiction=code)
-    if not principal.in_subtree(path):
+    if not can(principal, "inspection.write", Target("inspection", path)):
         raise ItemRejected(code=ErrorCode.OUTSIDE_JURISDICTION, details={"data.jurisdiction": ["outside"]},
                            jurisdiction=code)
     clean["jurisdiction"] = code
@@ -234,9 +235,9 @@ def check_can_edit(batch: PushBatch, row: Inspection) -> None:
     """Raise ItemRejected unless the caller may change what belongs to `row` (their own
     inspection in their subtree, not approved or rejected)."""
     principal = batch.principal
-    if not principal.in_subtree(row.jurisdiction_path):
+    if not can(principal, "inspection.write", Target("inspection", row.jurisdiction_path)):
         raise ItemRejected("inspection_outside", code=ErrorCode.FORBIDDEN)
-    if principal.role == "inspector" and row.inspector_id != principal.user_id:
+    if not can(principal, "inspection.write", Target("inspection", row.jurisdiction_path, owner_id=row.inspector_id)):
         raise ItemRejected("not_own_inspection", code=ErrorCode.FORBIDDEN)
     if row.status in LOCKED:
         raise ItemRejected("approved" if row.status == "approved" else "rejected", code=ErrorCode.INSPECTION_LOCKED)

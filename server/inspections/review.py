@@ -12,9 +12,9 @@ from server.inspections.models import Finding, Flag, Inspection, Review
 from server.inspections.records import emit, finding_json, flag_json, inspection_json, review_json
 from server.inspections.status import REVIEWABLE, next_status
 from server.kernel import clock
-from server.kernel.access import SUPERVISORS, require_subtree, subtree_filter
+from server.kernel.access import Target, can, list_filter, require
 from server.kernel.auth import Principal
-from server.kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from server.kernel.errors import Conflict, NotFound, ValidationFailed
 from server.kernel.extensions import db
 from server.photos import service as photos
 from sync.protocol import INSPECTION_STATUSES, REVIEW_OUTCOMES
@@ -36,10 +36,19 @@ def _get_visible(principal: Principal, inspection_id: str, *, lock: bool = False
     row = db.session.execute(query).scalar_one_or_none()
     if row is None:
         raise NotFound("inspection")
-    require_subtree(principal, row.jurisdiction_path, write=False)
-    if principal.role == "expert":
+    if not can(principal, "inspection.read", inspection_target(row)):
         raise NotFound("inspection")
     return row
+
+
+def inspection_target(row: Inspection, *, participants: bool = False) -> Target:
+    """Return the access policy's Target of an inspection; with `participants`, the users
+    who took part in it (its inspector and every finding revision's author)."""
+    people = frozenset()
+    if participants:
+        authors = db.session.execute(select(Finding.author_id).where(Finding.inspection_id == row.id)).scalars()
+        people = frozenset({row.inspector_id, *authors})
+    return Target("inspection", row.jurisdiction_path, owner_id=row.inspector_id, participants=people)
 
 
 def _filtered(principal: Principal, status: str | None, disagreement: bool | None, q: str | None):
@@ -47,10 +56,8 @@ def _filtered(principal: Principal, status: str | None, disagreement: bool | Non
 
     Raises ValidationFailed for an unknown status, Forbidden for experts.
     """
-    if principal.role == "expert":
-        raise Forbidden("expert_inspections")
     where = []
-    scope = subtree_filter(principal, Inspection.jurisdiction_path)
+    scope = list_filter(principal, "inspection.read", Inspection.jurisdiction_path)
     if scope is not None:
         where.append(scope)
     if status is not None:
@@ -162,10 +169,7 @@ def photo_status(inspection_id: str) -> dict:
 def visible_photo_status(principal: Principal, inspection_id: str) -> dict:
     """Return photo_status of an inspection the caller may see. Raises NotFound (unknown or
     outside the caller's subtree)."""
-    inspection = db.session.get(Inspection, inspection_id)
-    if inspection is None:
-        raise NotFound()
-    require_subtree(principal, inspection.jurisdiction_path, write=False)
+    _get_visible(principal, inspection_id)
     return photo_status(inspection_id)
 
 
@@ -175,14 +179,14 @@ def review_inspection(principal: Principal, inspection_id: str, outcome: str, co
     Raises NotFound (unknown/outside), Forbidden (not a supervisor/admin), ValidationFailed
     (bad outcome, returned/rejected without a comment), Conflict (not awaiting review).
     """
-    if principal.role not in SUPERVISORS:
-        raise Forbidden("supervisors_review")
+    require(principal, "inspection.review")
     if outcome not in REVIEW_OUTCOMES:
         raise ValidationFailed("outcome", outcome=repr(outcome), details={"outcome": list(REVIEW_OUTCOMES)})
     if outcome != "approved" and not (comment or "").strip():
         raise ValidationFailed("comment_required",
                                details={"comment": ["required"]})
     row = _get_visible(principal, inspection_id, lock=True)
+    require(principal, "inspection.review", inspection_target(row, participants=True))
     if row.status not in REVIEWABLE:
         raise Conflict("not_reviewable", status=row.status,
                        details={"status": [row.status]})

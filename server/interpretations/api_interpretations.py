@@ -10,8 +10,8 @@ from server.interpretations.schemas import (
     PublishRequest,
     PublishResultSchema,
 )
-from server.kernel.access import EXPERTS
-from server.kernel.auth import current_principal, require_role
+from server.kernel.access import allow
+from server.kernel.auth import current_principal
 
 blp = Blueprint("interpretations", __name__, url_prefix="/api/v1/interpretations",
                 description="Official interpretations (public read)")
@@ -33,7 +33,7 @@ def get_interpretation(interpretation_id):
 
 
 @blp.route("/", methods=["POST"])
-@require_role(*EXPERTS)
+@allow("interpretation.publish")
 @blp.arguments(PublishRequest)
 @blp.response(201, PublishResultSchema)
 def publish(body):
@@ -43,7 +43,7 @@ def publish(body):
 
 
 @blp.route("/<interpretation_id>/versions", methods=["POST"])
-@require_role(*EXPERTS)
+@allow("interpretation.publish")
 @blp.arguments(PublishRequest)
 @blp.response(201, PublishResultSchema)
 def publish_version(body, interpretation_id):

@@ -14,15 +14,15 @@ from server.interpretations.schemas import (
     QuestionListArgs,
     QuestionSchema,
 )
-from server.kernel.access import EXPERTS
-from server.kernel.auth import current_principal, require_role
+from server.kernel.access import allow
+from server.kernel.auth import current_principal
 
 blp = Blueprint("questions", __name__, url_prefix="/api/v1/questions",
                 description="Interpretation questions from the field and expert answers")
 
 
 @blp.route("/")
-@require_role()
+@allow("question.read")
 @blp.arguments(QuestionListArgs, location="query")
 @blp.response(200, QuestionSchema(many=True))
 def list_questions(args):
@@ -31,7 +31,7 @@ def list_questions(args):
 
 
 @blp.route("/<question_id>")
-@require_role()
+@allow("question.read")
 @blp.response(200, QuestionSchema)
 def get_question(question_id):
     """One question with its candidates and answers (404 when not visible)."""
@@ -39,7 +39,7 @@ def get_question(question_id):
 
 
 @blp.route("/<question_id>/answers", methods=["POST"])
-@require_role(*EXPERTS)
+@allow("question.answer")
 @blp.arguments(AnswerRequest)
 @blp.response(201, AnswerSchema)
 def answer(body, question_id):
@@ -48,7 +48,7 @@ def answer(body, question_id):
 
 
 @blp.route("/experts/<username>/fields", methods=["PUT"])
-@require_role("admin")
+@allow("expert.fields")
 @blp.arguments(ExpertFieldsRequest)
 @blp.response(200, ExpertFieldsSchema)
 def set_fields(body, username):
@@ -57,7 +57,7 @@ def set_fields(body, username):
 
 
 @blp.route("/notifications")
-@require_role()
+@allow("account.self")
 @blp.response(200, NotificationSchema(many=True))
 def notifications():
     """The caller's notifications (escalated questions, reminders), newest first."""

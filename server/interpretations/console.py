@@ -8,15 +8,14 @@ from server.catalog import service as catalog
 from server.interpretations import publishing
 from server.interpretations import questions as question_service
 from server.kernel import uow
-from server.kernel.access import EXPERTS
-from server.kernel.console import bp, parse_date, require_role, t
+from server.kernel.console import bp, parse_date, require_action, t
 from server.kernel.errors import NotFound, ValidationFailed
 
 EFFECTS = ("method", "interval", "limit", "applicable")
 
 
-def _require_expert() -> None:
-    require_role(*EXPERTS)
+def _require_expert(action: str = "question.queue") -> None:
+    require_action(action)
 
 
 @bp.route("/questions/")
@@ -58,7 +57,7 @@ def question(question_id: str):
 @bp.route("/questions/<question_id>/answer", methods=["POST"])
 def answer(question_id: str):
     """Store an answer (question_service.answer_question); errors re-render the page with 400."""
-    _require_expert()
+    _require_expert("question.answer")
     text = (request.form.get("text") or "").strip()
     if not text:
         return _render_question(question_id, answer_form={"text": text},
@@ -81,7 +80,7 @@ def _effect(key: str, value: str):
 @bp.route("/questions/<question_id>/publish", methods=["POST"])
 def publish(question_id: str):
     """Publish an interpretation from this question's answer (publishing.publish)."""
-    _require_expert()
+    _require_expert("interpretation.publish")
     words = t()
     form = {k: (request.form.get(k) or "").strip() for k in
             ("title", "text", "edition_id", "clause", "indicator_ids", "effective", "effect_key",

@@ -24,10 +24,10 @@ from server.interpretations import search
 from server.interpretations.models import Answer, Interpretation, InterpretationVersion, Question
 from server.interpretations.questions import save_question
 from server.kernel import clock
-from server.kernel.access import EXPERTS
+from server.kernel.access import require
 from server.kernel.auth import Principal
 from server.kernel.changes import record_upsert
-from server.kernel.errors import Forbidden, NotFound, ValidationFailed
+from server.kernel.errors import NotFound, ValidationFailed
 from server.kernel.extensions import db
 from server.kernel.types import content_hash
 from server.rulesets import service as rulesets
@@ -111,8 +111,7 @@ def publish(principal: Principal, *, title: str, text: str, effect: dict, effect
     Raises Forbidden (not expert/admin), NotFound (unknown interpretation/answer),
     ValidationFailed (unknown clause/indicator, bad effect, unreadable limit, empty text).
     """
-    if principal.role not in EXPERTS:
-        raise Forbidden("experts_publish")
+    require(principal, "interpretation.publish")
     if not (title or "").strip() or not (text or "").strip():
         raise ValidationFailed("title_text_required",
                                details={"title": ["required"], "text": ["required"]})

@@ -4,8 +4,9 @@ against published interpretations or queued for experts (questions.on_question_p
 from __future__ import annotations
 
 from server.interpretations.models import Question
-from server.interpretations.questions import on_question_pushed, question_json
+from server.interpretations.questions import on_question_pushed, question_json, question_target
 from server.kernel import clock
+from server.kernel.access import can
 from server.kernel.changes import record_upsert
 from server.kernel.errors import ItemRejected
 from server.kernel.extensions import db
@@ -32,7 +33,10 @@ class QuestionsPush:
         if item.id in batch.queue(QUEUE):
             raise ItemConflict("question_exists", 1, None)
         if existing is not None:
-            raise ItemConflict("question_exists", existing.version, question_json(existing))
+            # the current question only for a caller who may read it (no cross-district disclosure)
+            readable = can(principal, "question.read", question_target(existing))
+            raise ItemConflict("question_exists", existing.version if readable else None,
+                               question_json(existing) if readable else None)
         if item.base_version != 0:
             raise ItemConflict("no_question", 0, None)
         if not str(data.get("text", "")).strip():

@@ -27,10 +27,10 @@ from server.interpretations.models import (
     QuestionCandidate,
 )
 from server.kernel import clock
-from server.kernel.access import EXPERTS
+from server.kernel.access import Target, can, list_filter, require
 from server.kernel.auth import Principal
 from server.kernel.changes import record_upsert
-from server.kernel.errors import Forbidden, NotFound, ValidationFailed
+from server.kernel.errors import NotFound, ValidationFailed
 from server.kernel.extensions import db
 from server.kernel.i18n import stored_message
 
@@ -138,12 +138,13 @@ def _question(question_id: str) -> Question:
     return row
 
 
+def question_target(row: Question) -> Target:
+    """Return the access policy's Target of a question (server.kernel.access)."""
+    return Target("question", row.jurisdiction_path, owner_id=row.asked_by)
+
+
 def _can_read(principal: Principal, row: Question) -> bool:
-    if principal.role in EXPERTS:
-        return True
-    if principal.role == "supervisor":
-        return principal.in_subtree(row.jurisdiction_path)
-    return row.asked_by == principal.user_id
+    return can(principal, "question.read", question_target(row))
 
 
 def get_question(principal: Principal, question_id: str) -> dict:
@@ -168,10 +169,9 @@ def list_questions(principal: Principal, *, status: str | None = None, field: st
             stmt = stmt.where(ExpertQueueEntry.field.in_(fields))
         if field:
             stmt = stmt.where(ExpertQueueEntry.field == field)
-    if principal.role == "inspector":
-        stmt = stmt.where(Question.asked_by == principal.user_id)
-    elif principal.role == "supervisor":
-        stmt = stmt.where(Question.jurisdiction_path.startswith(principal.jurisdiction_path, autoescape=True))
+    scope = list_filter(principal, "question.read", Question.jurisdiction_path, Question.asked_by)
+    if scope is not None:
+        stmt = stmt.where(scope)
     if status:
         stmt = stmt.where(Question.status == status)
     rows = db.session.execute(stmt.limit(limit).offset(offset)).scalars()
@@ -182,8 +182,7 @@ def answer_question(principal: Principal, question_id: str, text: str) -> dict:
     """Store an expert's answer, close the queue entry, index the answer for later
     questions and send the updated question to the asker. Returns the answer dict.
     Raises Forbidden (not an expert/admin), NotFound, ValidationFailed (empty text)."""
-    if principal.role not in EXPERTS:
-        raise Forbidden("experts_answer")
+    require(principal, "question.answer")
     if not text or not text.strip():
         raise ValidationFailed("answer_empty", details={"text": ["required"]})
     row = _question(question_id)
@@ -216,8 +215,7 @@ def expert_fields(user_id: int) -> list[str]:
 def set_expert_fields(principal: Principal, username: str, fields: list[str]) -> dict:
     """Replace the fields of expert `username` (admin only). Returns {username, fields}.
     Raises Forbidden, NotFound (unknown user), ValidationFailed (not an expert)."""
-    if principal.role != "admin":
-        raise Forbidden("admin_only")
+    require(principal, "expert.fields")
     user = accounts.find_user(username)
     if user is None:
         raise NotFound("user", username=username)

@@ -17,7 +17,7 @@ from flask import Flask, current_app, g, request
 
 from server.kernel.errors import Forbidden, Unauthorized
 
-ROLES = ("inspector", "supervisor", "expert", "admin")
+ROLES = ("inspector", "supervisor", "expert", "admin", "registrar")
 AUTHENTICATOR_KEY = "gbfield_authenticator"
 
 
@@ -45,22 +45,24 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def install_authenticator(app: Flask, authenticator: Callable[[str], Principal]) -> None:
-    """Make `authenticator(token) -> Principal` the check of `app`'s tokens (raises the
-    401 DomainErrors: Unauthorized, TokenExpired, TokenRevoked, DeviceRevoked)."""
+def install_authenticator(app: Flask, authenticator: Callable[[str, str], Principal]) -> None:
+    """Make `authenticator(token, scope) -> Principal` the check of `app`'s tokens (scope
+    "api" or "console"; raises the 401 DomainErrors: Unauthorized, TokenExpired,
+    TokenRevoked, DeviceRevoked)."""
     app.extensions[AUTHENTICATOR_KEY] = authenticator
 
 
-def authenticate_token(token: str) -> Principal:
-    """Return the Principal of a user or device token (the API's bearer token, the console's
-    session token), checked against the database now.
+def authenticate_token(token: str, scope: str = "api") -> Principal:
+    """Return the Principal of a token of `scope`: "api" (the API's bearer tokens) or
+    "console" (the console's opaque sessions, which the API refuses), checked against the
+    database now.
 
     Raises Unauthorized (empty/unknown token), TokenExpired, TokenRevoked (token revoked or
     user disabled) or DeviceRevoked.
     """
     if not token or not token.strip():
         raise Unauthorized("login_required")
-    return current_app.extensions[AUTHENTICATOR_KEY](token.strip())
+    return current_app.extensions[AUTHENTICATOR_KEY](token.strip(), scope)
 
 
 def authenticate() -> Principal:

@@ -59,9 +59,20 @@ def load_config(instance_path: str) -> dict:
         "GBFIELD_USER_TOKEN_TTL_HOURS": _int("GBFIELD_USER_TOKEN_TTL_HOURS", 12),
         "GBFIELD_DEVICE_TOKEN_TTL_DAYS": _int("GBFIELD_DEVICE_TOKEN_TTL_DAYS", 365),
         "GBFIELD_ENROLMENT_TTL_MINUTES": _int("GBFIELD_ENROLMENT_TTL_MINUTES", 15),
+        # a tablet's enrolment is confirmed with its officer's own password
+        "GBFIELD_ENROL_REQUIRES_PASSWORD": os.environ.get("GBFIELD_ENROL_REQUIRES_PASSWORD", "1").lower()
+        not in ("0", "false", "no", "off"),
         # after this many consecutive wrong passwords a user's logins are refused for a while
         "GBFIELD_LOGIN_MAX_FAILURES": _int("GBFIELD_LOGIN_MAX_FAILURES", 5),
         "GBFIELD_LOGIN_LOCK_MINUTES": _int("GBFIELD_LOGIN_LOCK_MINUTES", 15),
+        # the same username from anywhere, and one client for any usernames (spraying)
+        "GBFIELD_LOGIN_USER_MAX_FAILURES": _int("GBFIELD_LOGIN_USER_MAX_FAILURES", 50),
+        "GBFIELD_LOGIN_CLIENT_MAX_FAILURES": _int("GBFIELD_LOGIN_CLIENT_MAX_FAILURES", 20),
+        # edge limits (server.kernel.limits, docs/security.md)
+        "GBFIELD_MAX_BODY_BYTES": _int("GBFIELD_MAX_BODY_BYTES", 2 * 1024 * 1024),
+        "GBFIELD_JSON_MAX_DEPTH": _int("GBFIELD_JSON_MAX_DEPTH", 32),
+        # the console's session cookie only over HTTPS (set it behind a TLS proxy)
+        "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes", "on"),
         "GBFIELD_TOMBSTONE_RETENTION_DAYS": _int("GBFIELD_TOMBSTONE_RETENTION_DAYS", 90),
         "GBFIELD_PASSWORD_PROFILE": "default",   # argon2id RFC 9106 low-memory
         "GBFIELD_SQLITE_BUSY_TIMEOUT_MS": _int("GBFIELD_SQLITE_BUSY_TIMEOUT_MS", 30000),

@@ -2,8 +2,9 @@
 original / thumb / screen / public versions (an inspection's photo status is the
 inspections feature's).
 
-The original, thumb and screen need a caller whose jurisdiction subtree holds the photo
-(others get 404); the public copy (EXIF stripped) needs nobody.
+The original, thumb, screen and metadata need a caller the access policy lets read the
+photo (others get 404); the public copy (EXIF stripped) exists only once a supervisor
+published that photo, and publishing can be undone.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import marshmallow as ma
 from flask import Response, jsonify, request
 from flask_smorest import Blueprint
 
+from server.kernel.access import allow
 from server.kernel.auth import current_principal
 from server.kernel.errors import ValidationFailed
 from server.photos import service
@@ -38,6 +40,12 @@ class PhotoSchema(ma.Schema):
     derivatives_ready = ma.fields.Boolean()
 
 
+class PublishedSchema(ma.Schema):
+    sha256 = ma.fields.String()
+    published = ma.fields.Boolean()
+    published_at = ma.fields.String(allow_none=True)
+
+
 BYTES = {"type": "string", "format": "binary"}
 
 
@@ -51,20 +59,22 @@ def _image(content_type: str):
 
 
 @blp.post("/photos/check")
+@allow("photo.read")
 @blp.alt_response(200, schema=PhotoCheckSchema, description="which photos the server has", success=True)
 def check():
     """Body {hashes: [sha256…]} → {present: [...], missing: [...]} (sorted)."""
-    current_principal()
+    principal = current_principal()
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("hashes"), list):
         raise ValidationFailed("photo_hashes",
                                details={"hashes": ["a list of SHA-256 hex strings"]})
-    present = service.photos_present(body["hashes"])
+    present = service.photos_present(body["hashes"], principal)
     asked = {str(h).strip().lower() for h in body["hashes"]}
     return jsonify({"present": sorted(present), "missing": sorted(asked - present)})
 
 
 @blp.get("/photos/<sha256>")
+@allow("photo.read")
 @blp.alt_response(200, schema=PhotoSchema, description="the photo's metadata", success=True)
 def describe(sha256: str):
     """The photo's metadata (EXIF position and time included), for callers who may see it."""
@@ -79,21 +89,27 @@ def _send(sha256: str, kind: str, mime: str, *, private: bool) -> Response:
         return Response(status=304, headers={"ETag": etag})
     size = store.stat(key).size
     response = Response(store.iter_chunks(key), mimetype=mime, direct_passthrough=True)
+    # a public copy may be withdrawn: caches keep it 5 minutes at most
     response.headers.update({"ETag": etag, "Content-Length": str(size),
-                             "Cache-Control": ("private" if private else "public") + ", max-age=31536000, immutable",
+                             "Cache-Control": "private, max-age=31536000, immutable" if private
+                             else "public, max-age=300",
                              "X-Content-Type-Options": "nosniff"})
     return response
 
 
 @blp.get("/photos/<sha256>/original")
+@allow("photo.read")
 @_image("image/*")
 def original(sha256: str):
     """The bytes as uploaded (EXIF included)."""
-    photo = service.get_photo(current_principal(), sha256, original=True)
+    principal = current_principal()
+    photo = service.get_photo(principal, sha256, original=True)
+    service.record_original_read(principal, photo)      # the audit log: who opened which original
     return _send(photo.sha256, "original", photo.mime, private=True)
 
 
 @blp.get("/photos/<sha256>/<any(thumb, screen):kind>")
+@allow("photo.read")
 @_image("image/jpeg")
 def derivative(sha256: str, kind: str):
     """A 256 px or 1600 px JPEG (no EXIF), made on first request when not made at upload."""
@@ -105,10 +121,20 @@ def derivative(sha256: str, kind: str):
 @blp.get("/photos/<sha256>/public")
 @_image("image/jpeg")
 def public(sha256: str):
-    """The full-size copy with EXIF/XMP removed (no GPS, no time); no login needed."""
+    """The full-size copy with EXIF/XMP removed (no GPS, no time), only once a supervisor
+    published it (else 404); no login needed."""
     photo = service.get_photo(None, sha256, original=False)
     _ensure(photo)
     return _send(photo.sha256, "public", "image/jpeg", private=False)
+
+
+@blp.route("/photos/<sha256>/publish", methods=["POST", "DELETE"])
+@allow("photo.publish")
+@blp.alt_response(200, schema=PublishedSchema, description="the photo's public state", success=True)
+def publish(sha256: str):
+    """POST: publish the photo's EXIF-free copy at /photos/<sha>/public (a supervisor of its
+    subtree, deliberately, one photo at a time); DELETE: withdraw it again."""
+    return jsonify(service.set_published(current_principal(), sha256, request.method == "POST"))
 
 
 def _ensure(photo) -> None:

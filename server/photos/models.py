@@ -31,3 +31,6 @@ class Photo(db.Model):
     jurisdiction_path: Mapped[str] = mapped_column(String(200), index=True)
     derivatives_ready: Mapped[bool] = mapped_column(default=False)
     arrived_at: Mapped[datetime] = mapped_column(Timestamp)
+    #: a supervisor published the EXIF-free copy (/photos/<sha>/public); None: private
+    published_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    published_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

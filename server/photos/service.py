@@ -13,19 +13,37 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from server.evidence import service as evidence
-from server.kernel import clock
+from server.kernel import audit, clock
+from server.kernel.access import Target, can, list_filter, require
 from server.kernel.auth import Principal
 from server.kernel.errors import ValidationFailed
 from server.kernel.extensions import db
 from server.photos import imaging
 from server.photos.errors import PhotoError, PhotoHashMismatch, PhotoNotFound
 from server.photos.models import Photo
-from server.photos.storage import DERIVED_KINDS, blob_key, blob_store, is_sha256, settings
+from server.photos.storage import blob_key, blob_store, is_sha256, settings
 
-__all__ = ["PhotoError", "blob_key", "blob_store", "ensure_derivatives", "get_photo", "is_sha256", "photo_json", "photos_missing",
-           "photos_present", "record_attached", "settings", "store_photo"]
+__all__ = [
+    "PhotoError",
+    "blob_key",
+    "blob_store",
+    "ensure_derivatives",
+    "get_photo",
+    "is_sha256",
+    "photo_json",
+    "photo_target",
+    "photos_missing",
+    "photos_present",
+    "record_attached",
+    "record_original_read",
+    "set_published",
+    "settings",
+    "store_photo",
+]
 
 _CHECK_LIMIT = 1000
+#: the versions made for every photo; the public copy only when a supervisor publishes it
+PRIVATE_DERIVED = ("thumb", "screen")
 
 
 def _clean_hashes(hashes: Iterable[str]) -> list[str]:
@@ -39,14 +57,22 @@ def _clean_hashes(hashes: Iterable[str]) -> list[str]:
     return cleaned
 
 
-def photos_present(hashes: Iterable[str]) -> set[str]:
-    """Return the subset of ``hashes`` whose photos have arrived. Raises ValidationFailed."""
+def photos_present(hashes: Iterable[str], principal: Principal | None = None) -> set[str]:
+    """Return the subset of ``hashes`` whose photos have arrived; with ``principal``, only
+    those the caller may read (the access policy's "photo.read": nobody learns whether a
+    photo of another district exists). Raises ValidationFailed, Forbidden (a role that
+    reads no photos)."""
     wanted = sorted(set(_clean_hashes(hashes)))
     if len(wanted) > _CHECK_LIMIT:
         raise ValidationFailed("photo_check_limit", limit=_CHECK_LIMIT)
+    query = select(Photo.sha256).where(Photo.sha256.in_(wanted))
+    if principal is not None:
+        scope = list_filter(principal, "photo.read", Photo.jurisdiction_path)
+        if scope is not None:
+            query = query.where(scope)
     if not wanted:
         return set()
-    return set(db.session.execute(select(Photo.sha256).where(Photo.sha256.in_(wanted))).scalars())
+    return set(db.session.execute(query).scalars())
 
 
 def photos_missing(hashes: Iterable[str]) -> set[str]:
@@ -78,7 +104,7 @@ def store_photo(data: bytes, declared_sha256: str, principal: Principal, *, file
     config = settings()
     verified = imaging.verify_image(data, config.limits)
     store = blob_store()
-    derived = imaging.derive(data) if config.derivatives == "eager" else {}
+    derived = imaging.derive(data, PRIVATE_DERIVED) if config.derivatives == "eager" else {}
     for kind, payload in derived.items():
         store.put(blob_key(kind, actual), payload, content_type="image/jpeg")
     if source_path is not None and hasattr(store, "put_file"):
@@ -104,26 +130,66 @@ def _actor(principal: Principal) -> str:
     return f"{principal.username}@{principal.device_id}" if principal.device_id else principal.username
 
 
-def get_photo(principal: Principal | None, sha256: str, *, original: bool) -> Photo:
-    """Return the Photo the caller may read. The original needs a caller whose jurisdiction
-    subtree holds the photo; derivatives need any authenticated caller; the public copy
-    (``principal`` None) anyone. Raises PhotoNotFound (also for an original outside the
-    caller's subtree: its existence is not revealed)."""
+def photo_target(photo: Photo) -> Target:
+    """Return the access policy's Target of a photo (its uploader's jurisdiction)."""
+    return Target("photo", photo.jurisdiction_path, owner_id=photo.uploader_id)
+
+
+def get_photo(principal: Principal | None, sha256: str, *, original: bool = True) -> Photo:
+    """Return the Photo the caller may read: its original, metadata and derivatives need a
+    caller the access policy lets "photo.read" it (an inspection reader of that subtree:
+    no expert); with ``original=False`` and ``principal`` None, the public copy, only when
+    a supervisor published it. Raises PhotoNotFound (unknown, unpublished, or not readable:
+    its existence is not revealed)."""
     photo = db.session.get(Photo, sha256) if is_sha256(sha256) else None
     if photo is None:
         raise PhotoNotFound("photo", photo=sha256[:70])
-    if original and (principal is None or not principal.in_subtree(photo.jurisdiction_path)):
+    if principal is None and not original:
+        if photo.published_at is None:
+            raise PhotoNotFound("photo", photo=sha256[:70])
+        return photo
+    if not can(principal, "photo.read", photo_target(photo)):
         raise PhotoNotFound("photo", photo=sha256[:70])
     return photo
+
+
+def record_original_read(principal: Principal, photo: Photo) -> None:
+    """Note in the audit log that `principal` opened the original of `photo`."""
+    audit.record(principal, "photo.read_original", photo.sha256, jurisdiction=photo.jurisdiction_path)
+
+
+def set_published(principal: Principal, sha256: str, published: bool) -> dict:
+    """Publish (or withdraw) the EXIF-free public copy of a photo; returns
+    ``{sha256, published, published_at}``. Withdrawing deletes the public copy from the
+    store. Raises PhotoNotFound (unknown or outside the caller's subtree), Forbidden."""
+    photo = db.session.get(Photo, sha256) if is_sha256(sha256) else None
+    if photo is None:
+        raise PhotoNotFound("photo", photo=sha256[:70])
+    require(principal, "photo.publish", photo_target(photo))      # outside the subtree: 404
+    store = blob_store()
+    if published:
+        if photo.published_at is None:
+            photo.published_at, photo.published_by = clock.now(), principal.user_id
+        if not store.exists(blob_key("public", photo.sha256)):
+            payload = imaging.derive(store.get(blob_key("original", photo.sha256)), ("public",))["public"]
+            store.put(blob_key("public", photo.sha256), payload, content_type="image/jpeg")
+    else:
+        photo.published_at, photo.published_by = None, None
+        store.delete(blob_key("public", photo.sha256))
+    audit.record(principal, "photo.publish" if published else "photo.withdraw", photo.sha256)
+    evidence.append_event("photo_published" if published else "photo_withdrawn", actor=_actor(principal),
+                          photo_sha256=photo.sha256, details={})
+    return {"sha256": photo.sha256, "published": photo.published_at is not None,
+            "published_at": clock.as_utc(photo.published_at).isoformat() if photo.published_at else None}
 
 
 def ensure_derivatives(photo: Photo) -> None:
     """Make the thumbnail, screen and public versions if any is missing from the store
     (no database write, so it is safe in a GET). Raises CorruptImage / BlobStoreError."""
     store = blob_store()
-    if all(store.exists(blob_key(kind, photo.sha256)) for kind in DERIVED_KINDS):
+    if all(store.exists(blob_key(kind, photo.sha256)) for kind in PRIVATE_DERIVED):
         return
-    for kind, payload in imaging.derive(store.get(blob_key("original", photo.sha256))).items():
+    for kind, payload in imaging.derive(store.get(blob_key("original", photo.sha256)), PRIVATE_DERIVED).items():
         store.put(blob_key(kind, photo.sha256), payload, content_type="image/jpeg")
 
 

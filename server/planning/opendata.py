@@ -19,6 +19,8 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from server.kernel.csvcells import safe_cell
+
 COLUMNS = (("plan_id", "计划编号"), ("plan_name", "抽查计划"), ("enterprise", "检查对象"),
            ("credit_code", "统一社会信用代码"), ("item", "抽查事项"), ("result", "检查结果"),
            ("inspected_on", "检查日期"), ("order", "责令改正"), ("order_outcome", "整改情况"),
@@ -53,7 +55,7 @@ def to_csv(rows: Iterable[Mapping[str, Any]]) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([label for _, label in COLUMNS])
     for row in rows:
-        writer.writerow([row.get(key, "") for key, _ in COLUMNS])
+        writer.writerow([safe_cell(row.get(key, "")) for key, _ in COLUMNS])
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 

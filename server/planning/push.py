@@ -6,7 +6,7 @@ deadline not in the past. After the flush each new order gets its evidence event
 changes its officers' devices pull (cycle.order_recorded)."""
 from __future__ import annotations
 
-from server.kernel.access import PLANNING
+from server.kernel.access import can
 from server.kernel.errors import ItemRejected
 from server.kernel.extensions import db
 from server.planning.cycle import order_problem, order_recorded, record_order, task_started
@@ -21,7 +21,7 @@ BATCH_STARTED = "planning_batch_started"
 
 
 class OrdersPush:
-    """Applies pushed orders to correct (the roles of access.PLANNING["order.issue"])."""
+    """Applies pushed orders to correct (the access policy's "order.issue")."""
 
     entities = ("order",)
 
@@ -37,7 +37,7 @@ class OrdersPush:
         """Check an order item and queue the new order; returns 1. Raises ItemConflict (the
         order exists, or the item edits one), ItemRejected (role, task, inspection, deadline)."""
         principal = batch.principal
-        if principal.role not in PLANNING["order.issue"]:
+        if not can(principal, "order.issue"):
             raise ItemRejected("role_cannot_push", code=ErrorCode.FORBIDDEN, role=principal.role, entity=item.entity)
         existing = db.session.get(Order, item.id)
         if existing is not None:

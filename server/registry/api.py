@@ -6,8 +6,8 @@ from flask import request
 from flask_smorest import Blueprint
 
 from server.kernel import uow
-from server.kernel.access import SUPERVISORS
-from server.kernel.auth import current_principal, require_role
+from server.kernel.access import REGISTRY_WRITERS, allow
+from server.kernel.auth import current_principal
 from server.kernel.errors import ValidationFailed
 from server.registry import service
 from server.registry.schemas import (
@@ -24,12 +24,12 @@ from server.registry.schemas import (
 blp = Blueprint("products", __name__, url_prefix="/api/v1/products",
                 description="Product registry: GTIN → product, company, applicable standards")
 
-WRITERS = SUPERVISORS
+WRITERS = REGISTRY_WRITERS
 MAX_CSV_BYTES = 20 * 1024 * 1024
 
 
 @blp.route("/")
-@require_role()
+@allow("registry.read")
 @blp.arguments(ProductListArgs, location="query")
 @blp.response(200, ProductPageSchema)
 def list_products(args):
@@ -38,7 +38,7 @@ def list_products(args):
 
 
 @blp.route("/<gtin>")
-@require_role()
+@allow("registry.read")
 @blp.response(200, ProductSchema)
 def get_product(gtin):
     """One product (GTIN-8/12/13/14 accepted); 404 when not registered."""
@@ -46,7 +46,7 @@ def get_product(gtin):
 
 
 @blp.route("/<gtin>", methods=["PUT"])
-@require_role(*WRITERS)
+@allow("registry.write")
 @blp.arguments(ProductWriteSchema)
 @blp.response(200, ProductWriteResultSchema)
 def put_product(body, gtin):
@@ -56,7 +56,7 @@ def put_product(body, gtin):
 
 
 @blp.route("/<gtin>", methods=["DELETE"])
-@require_role(*WRITERS)
+@allow("registry.write")
 @blp.response(200, WithdrawnSchema)
 def withdraw_product(gtin):
     """Withdraw a product from the registry (a tombstone devices pull)."""
@@ -65,7 +65,7 @@ def withdraw_product(gtin):
 
 
 @blp.route("/import", methods=["POST"])
-@require_role(*WRITERS)
+@allow("registry.write")
 @blp.arguments(ImportArgs, location="query")
 @blp.response(200, ImportReportSchema)
 def import_products(args):

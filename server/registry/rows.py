@@ -28,6 +28,7 @@ from codes import CodeError, CreditCodeError, gtin14, parse_standard_number, val
 from codes.errors import CheckDigitError
 from rules.catalog import Catalog, Edition, Standard
 from rules.errors import RulesError
+from server.kernel.csvcells import is_formula
 from server.kernel.errors import ServerError
 
 #: column -> accepted header names (English as written by `gbfield`, Chinese as people write them)
@@ -50,6 +51,10 @@ _SPLIT = re.compile(r"[;；,，、\n]+")
 _CATEGORY = re.compile(r"@\s*([A-Za-z0-9_-]+)")
 _CLASS = re.compile(r"[:：]\s*([A-Za-z0-9]+)\s*类?")
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+
+
+#: free-text columns: a cell a spreadsheet would run as a formula is refused
+TEXT_COLUMNS = ("name", "kind", "category", "company_name", "standards", "product_class")
 
 
 class HeaderError(ServerError):
@@ -295,6 +300,9 @@ def check_row(row: int, raw: Mapping[str, str], catalog: Catalog) -> CheckedRow:
     """Check one row; return a CheckedRow with `data` (the product record) or `errors`."""
     out = CheckedRow(row=row, raw=dict(raw))
     values = {k: (str(v).strip() if v is not None else "") for k, v in raw.items()}
+    for column in TEXT_COLUMNS:
+        if is_formula(values.get(column)):
+            out.errors.append(RowError(column, "formula_cell", {"start": values[column][:1]}))
     gtin = None
     try:
         gtin = _check_gtin(values.get("gtin", ""))

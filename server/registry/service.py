@@ -14,7 +14,8 @@ from sqlalchemy import func, or_, select
 
 from codes import CodeError, gtin14
 from server.catalog.service import current_catalog
-from server.kernel import clock
+from server.kernel import audit, clock
+from server.kernel.access import require
 from server.kernel.auth import Principal
 from server.kernel.changes import record_change
 from server.kernel.errors import NotFound, ValidationFailed
@@ -115,10 +116,20 @@ def save_product(data: Mapping[str, Any]) -> str:
     return "changed"
 
 
+def _require_writer(principal: Principal | None, action: str = "registry.write", target: str = "") -> None:
+    """Raise Forbidden unless `principal` may write the registry (None: the CLI, trusted);
+    the write is recorded in the audit log."""
+    if principal is not None:
+        require(principal, "registry.write")
+        audit.record(principal, action, target)
+
+
 def put_product(principal: Principal | None, gtin: str, body: Mapping[str, Any]) -> tuple[Product, str]:
     """Check and upsert one product from a JSON body (the CSV columns; `standards` as the
     CSV cell text or a list of entries). Returns (row, "added"|"changed"|"unchanged").
-    Raises ValidationFailed with per-column details."""
+    Raises Forbidden (not a registrar of a province, or an admin), ValidationFailed with
+    per-column details."""
+    _require_writer(principal, target=gtin)
     raw = {k: body.get(k) for k in ("name", "kind", "category", "product_class", "company_name", "credit_code")}
     standards = body.get("standards")
     if isinstance(standards, list):
@@ -154,7 +165,8 @@ def _entry_text(entry: Any) -> str:
 
 def withdraw_product(principal: Principal | None, gtin: str) -> Product:
     """Withdraw a product (tombstone: tablets delete it at the next pull); returns the row.
-    Raises ValidationFailed / NotFound as get_product."""
+    Raises Forbidden as put_product, ValidationFailed / NotFound as get_product."""
+    _require_writer(principal, target=gtin)
     row = get_product(principal, gtin)
     now = clock.now()
     row.version += 1
@@ -174,6 +186,7 @@ def import_csv(principal: Principal | None, content: bytes | str, *, source: str
     Rows are numbered as in a spreadsheet (header = row 1). With `dry_run` nothing is
     written. Raises ValidationFailed when the file itself is unusable (encoding, header).
     """
+    _require_writer(principal, "registry.import", source)
     try:
         rows, ignored = read_csv(decode_csv(content))
     except HeaderError as exc:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
-from server.kernel.access import SUPERVISORS
-from server.kernel.auth import current_principal, require_role
+from server.kernel.access import allow
+from server.kernel.auth import current_principal
 from server.statistics import service as stats
 from server.statistics.schemas import StatRowSchema, StatsArgs
 
@@ -13,7 +13,7 @@ blp = Blueprint("compliance", __name__, url_prefix="/api/v1/compliance",
 
 
 @blp.route("/stats")
-@require_role(*SUPERVISORS)
+@allow("statistics.read")
 @blp.arguments(StatsArgs, location="query")
 @blp.response(200, StatRowSchema(many=True))
 def compliance_stats(args):

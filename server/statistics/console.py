@@ -8,8 +8,7 @@ from flask import current_app, g, render_template, request
 
 from server.catalog import service as catalog
 from server.kernel import clock
-from server.kernel.access import SUPERVISORS
-from server.kernel.console import bp, parse_date, require_role
+from server.kernel.console import bp, parse_date, require_action
 from server.statistics import service as stats
 
 DEFAULT_DAYS = 30
@@ -53,7 +52,7 @@ def _period() -> tuple:
 def compliance():
     """Compliance figures per standard in the caller's subtree for ?from=&to= (default: the
     last 30 days); explains when the figures are computed when there are none."""
-    require_role(*SUPERVISORS)
+    require_action("statistics.read")
     date_from, date_to, bad = _period()
     rows = per_standard(stats.report(g.console_user, date_from=date_from, date_to=date_to))
     total = with_rates({"standard_code": "", **{k: sum(r[k] for r in rows) for k in COUNTS}}) if rows else None

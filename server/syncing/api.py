@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import Response
 from flask_smorest import Blueprint
 
-from server.kernel.auth import current_principal, require_role
+from server.kernel.access import allow
+from server.kernel.auth import current_principal
 from server.kernel.uow import unit_of_work
 from server.syncing import pull as pull_service
 from server.syncing import push as push_service
@@ -21,7 +22,7 @@ blp = Blueprint("sync", __name__, url_prefix="/api/v1/sync", description="Device
 
 
 @blp.route("/pull")
-@require_role()
+@allow("sync.use")
 @blp.arguments(PullArgsSchema, location="query")
 @blp.response(200, PullPageSchema)
 def pull(args):
@@ -37,7 +38,7 @@ def pull(args):
 
 
 @blp.route("/push", methods=["POST"])
-@require_role()
+@allow("sync.use")
 @blp.arguments(PushRequestSchema)
 @blp.response(200, PushResponseSchema)
 def push(body):
@@ -48,7 +49,7 @@ def push(body):
 
 
 @blp.route("/digest", methods=["POST"])
-@require_role()
+@allow("sync.use")
 @blp.arguments(DigestRequestSchema)
 @blp.response(200, DigestResponseSchema)
 def digest(body):

@@ -29,7 +29,14 @@ from server.kernel.extensions import db
 from server.kernel.i18n import request_language
 from server.syncing.batch import ItemConflict, PushBatch, PushHandler, no_handler
 from server.syncing.models import ProcessedMutation
-from sync.protocol import MAX_PUSH_ITEMS, ItemStatus, ProtocolError, PushItem, item_hash
+from sync.protocol import (
+    MAX_PUSH_ITEMS,
+    ItemStatus,
+    ProtocolError,
+    PushItem,
+    is_clean_text,
+    item_hash,
+)
 
 log = logging.getLogger(__name__)
 HANDLERS_KEY = "gbfield_push_handlers"
@@ -78,7 +85,7 @@ def push(principal: Principal, body: Any) -> dict:
 
 def _run(principal: Principal, raw_items: list, *, savepoints: bool) -> tuple[PushBatch, list[dict]]:
     batch = PushBatch(principal, raw_items, _handlers().values(), savepoints=savepoints)
-    mids = [r.get("mutation_id") for r in raw_items if isinstance(r, dict) and isinstance(r.get("mutation_id"), str)]
+    mids = [r.get("mutation_id") for r in raw_items if isinstance(r, dict) and is_clean_text(r.get("mutation_id"))]
     seen = {pm.mutation_id: pm for pm in in_chunks(select(ProcessedMutation), ProcessedMutation.mutation_id,
                                                      set(mids))}
     with db.session.no_autoflush:
@@ -99,7 +106,9 @@ def _one(batch: PushBatch, raw: Any, seen: dict) -> dict:
         item = PushItem.from_json(raw)
     except ProtocolError as exc:
         message = exc.errors[0].message(request_language()) if exc.errors else exc.message
-        return _rejected(mid if isinstance(mid, str) else "", raw.get("id") if isinstance(raw, dict) else None,
+        ident = raw.get("id") if isinstance(raw, dict) else None
+        # echo the item's ids only when they can travel back (a lone surrogate cannot)
+        return _rejected(mid if is_clean_text(mid) else "", ident if is_clean_text(ident) else None,
                          exc.code, message, exc.details)
     digest = item_hash(item)
     for attempt in (1, 2):

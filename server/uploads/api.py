@@ -12,6 +12,7 @@ from email.utils import format_datetime
 from flask import Response, request, url_for
 from flask_smorest import Blueprint
 
+from server.kernel.access import allow
 from server.kernel.auth import current_principal
 from server.photos.service import settings
 from server.uploads import errors, service
@@ -58,6 +59,7 @@ def discover(upload_id: str | None = None):
 
 
 @blp.post("")
+@allow("photo.upload")
 @blp.alt_response(201, description="created: Location, Upload-Expires, Upload-Offset headers; no body",
                   success=True)
 def create():

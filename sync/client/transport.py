@@ -120,10 +120,13 @@ class _BaseTransport:
         """Return the digest answer `{mismatched: [...]}`."""
         return self._call("POST", "/sync/digest", {"digests": dict(digests)})
 
-    def enrol(self, code: str, device_label: str, platform: str) -> JSON:
-        """Return `{device_id, token, server_url, user}` for a one-time enrolment code."""
-        return self._call("POST", "/devices/enrol",
-                          {"code": code, "device_label": device_label, "platform": platform})
+    def enrol(self, code: str, device_label: str, platform: str, password: str | None = None) -> JSON:
+        """Return `{device_id, token, server_url, user}` for a one-time enrolment code,
+        confirmed with the password of the officer the tablet is for."""
+        body = {"code": code, "device_label": device_label, "platform": platform}
+        if password:
+            body["password"] = password
+        return self._call("POST", "/devices/enrol", body)
 
 
 class HttpTransport(_BaseTransport):

@@ -62,6 +62,7 @@ from sync.protocol.schema import (
     check_record,
     details_of,
     field_error,
+    is_clean_text,
     is_uuid,
     parse_day,
     rejection,
@@ -77,7 +78,7 @@ __all__ = [
     "Change", "CheckedRecord", "ErrorBody", "ErrorCode", "FieldError", "ItemStatus", "ProtocolError",
     "PullPage", "PushItem", "PushResponse", "PushResult", "Record",
     "canonical_json", "change_data", "check_pull_page", "check_record", "client_protocol_ok",
-    "details_of", "digest_lines", "error_body", "field_error", "is_uuid", "item_hash",
+    "details_of", "digest_lines", "error_body", "field_error", "is_clean_text", "is_uuid", "item_hash",
     "make_enrol_payload", "parse_day", "parse_enrol_payload", "parse_push_request", "pull_is_stale",
     "rejection",
 ]

@@ -7,6 +7,7 @@ order) and the `FieldError`s a check returns, worded from the message catalogue.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -22,6 +23,12 @@ from sync.protocol.errors import ProtocolError
 
 _INVALID = object()
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
+#: characters no text field may hold: lone surrogates (not encodable), C0 controls but tab,
+#: line feed and carriage return (NUL is refused by PostgreSQL), DEL
+_BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+#: any string in a record, declared or not, is at most this long; nesting at most this deep
+MAX_ANY_TEXT = 10_000
+MAX_RECORD_DEPTH = 8
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
                       r"[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 
@@ -74,6 +81,46 @@ def details_of(errors: tuple[FieldError, ...] | list[FieldError]) -> dict[str, l
     for error in errors:
         out.setdefault(error.path, []).append(error.detail)
     return out
+
+
+def is_clean_text(value: Any, max_length: int = 200) -> bool:
+    """Return True when `value` is a string of at most `max_length` characters holding no
+    character a text field may not hold (safe to look up in a database)."""
+    return isinstance(value, str) and len(value) <= max_length and _BAD_CHARS_RE.search(value) is None
+
+
+def hostile_errors(data: Any, path: str = "data") -> list[FieldError]:
+    """Return the FieldErrors of values no field may hold, anywhere in `data` (undeclared
+    keys and free objects included): a string with a lone surrogate or a control character,
+    a string longer than MAX_ANY_TEXT, a number that is not finite, nesting deeper than
+    MAX_RECORD_DEPTH. Iterative; raises nothing."""
+    errors: list[FieldError] = []
+    stack = [(data, path, 0)]
+    while stack and len(errors) < 20:
+        value, where, depth = stack.pop()
+        if isinstance(value, str):
+            bad = _BAD_CHARS_RE.search(value)
+            if bad is not None:
+                errors.append(field_error(where, "bad_character", "bad character",
+                                          code_point=f"U+{ord(bad.group()):04X}", position=bad.start() + 1))
+            elif len(value) > MAX_ANY_TEXT:
+                errors.append(field_error(where, "too_long", f"at most {MAX_ANY_TEXT} characters",
+                                          limit=MAX_ANY_TEXT, length=len(value)))
+        elif isinstance(value, float) and not math.isfinite(value):
+            errors.append(field_error(where, "not_finite", "must be a finite number"))
+        elif isinstance(value, (Mapping, list)):
+            if depth >= MAX_RECORD_DEPTH:
+                errors.append(field_error(where, "too_deep", f"nested deeper than {MAX_RECORD_DEPTH}",
+                                          limit=MAX_RECORD_DEPTH))
+                continue
+            pairs = value.items() if isinstance(value, Mapping) else enumerate(value)
+            for key, child in pairs:
+                name = f"{where}.{key}"
+                if isinstance(key, str) and (_BAD_CHARS_RE.search(key) or len(key) > 200):
+                    errors.append(field_error(where, "bad_key", "bad key"))
+                    continue
+                stack.append((child, name, depth + 1))
+    return sorted(errors, key=lambda e: e.path)
 
 
 # ---- field types ------------------------------------------------------------------------
@@ -443,6 +490,9 @@ class Record:
         Raises nothing: every problem is a FieldError."""
         if not isinstance(data, Mapping):
             return CheckedRecord({}, (field_error(path, "not_object", "must be an object"),))
+        hostile = hostile_errors(data, path)
+        if hostile:
+            return CheckedRecord({}, tuple(hostile))
         values = dict(data)
         errors: list[FieldError] = []
         for spec in self.fields:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sync.protocol.constants import MAX_PUSH_ITEMS, ErrorCode, ItemStatus
 from sync.protocol.errors import ProtocolError, _check, _is_int, _raise_if, _require
-from sync.protocol.schema import RECORDS, FieldError, field_error, is_uuid, rejection
+from sync.protocol.schema import RECORDS, FieldError, field_error, is_clean_text, is_uuid, rejection
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class PushItem:
             errors.append(field_error(f"{p}entity", "not_pushable", f"must be one of {', '.join(RECORDS)}",
                                       entities=", ".join(RECORDS)))
         ident = obj.get("id")
-        if not (isinstance(ident, str) and 0 < len(ident) <= 200):
+        if not (is_clean_text(ident, 200) and ident):
             errors.append(field_error(f"{p}id", "bad_id", "must be a non-empty string"))
         base = obj.get("base_version")
         if not (_is_int(base) and base >= 0):

@@ -42,6 +42,8 @@ from sync.protocol.fields import (
     Text,
     details_of,
     field_error,
+    hostile_errors,
+    is_clean_text,
     is_uuid,
     parse_day,
     rejection,
@@ -50,7 +52,7 @@ from sync.protocol.fields import (
 __all__ = [
     "FINDING", "INSPECTION", "INSPECTION_TYPES", "OFFICER", "ORDER", "PARTY", "PRODUCT", "PUSHABLE_ENTITIES",
     "QUESTION", "RECORDS", "RECORD_FIELDS", "SIGNATURE", "SIGNATURE_ROLES", "TASK", "CheckedRecord", "FieldError", "Record",
-    "check_record", "details_of", "field_error", "is_uuid", "parse_day", "rejection",
+    "check_record", "details_of", "field_error", "hostile_errors", "is_clean_text", "is_uuid", "parse_day", "rejection",
 ]
 
 

@@ -36,7 +36,7 @@ def enrol_device(url: str, username: str, store_path: Path) -> DeviceStore:
     from sync.protocol import parse_enrol_payload
 
     _server, code = parse_enrol_payload(enrolment_payload(url, username))
-    answer = HttpTransport(url).enrol(code, f"test-{username}", "test")
+    answer = HttpTransport(url).enrol(code, f"test-{username}", "test", PASSWORD)
     store = open_store(store_path)
     store.state.save_credentials({"server_url": url, "device_id": answer["device_id"],
                                   "token": answer["token"], "user": answer["user"]})

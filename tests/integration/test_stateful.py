@@ -61,7 +61,7 @@ def template(tmp_path_factory):
     tokens = {}
     for user, name in DEVICES:
         _, enrolment = api(app, "POST", "/devices/enrolments", supervisor, {"username": user})
-        status, dev = api(app, "POST", "/devices/enrol", json={"code": enrolment["code"],
+        status, dev = api(app, "POST", "/devices/enrol", json={"code": enrolment["code"], "password": PASSWORD,
                                                              "device_label": name, "platform": "test"})
         assert status < 300, dev
         tokens[name] = dev["token"]

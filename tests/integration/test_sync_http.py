@@ -11,6 +11,7 @@ from device_kit import (
     login,
     server_rows,
 )
+from serve_app import PASSWORD
 
 from cli.main import main
 from device import DeviceRecords, open_store
@@ -83,7 +84,8 @@ def test_replaying_pushes_answers_duplicate_and_changes_nothing(live_server, tmp
     assert server_rows(live_server.db_url) == before
 
 
-def test_cli_enroll_sync_status(live_server, tmp_path, capsys):
+def test_cli_enroll_sync_status(live_server, tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": PASSWORD)   # the officer types their password
     path = str(tmp_path / "cli.sqlite")
     payload = enrolment_payload(live_server.url, "wang")
     assert main(["device", "enroll", payload, "--store", path]) == 0

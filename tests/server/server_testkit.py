@@ -56,7 +56,8 @@ class Api:
         """Enrol a device for `username`; returns the device token."""
         r = self.call("POST", "/api/v1/devices/enrolments", supervisor, json={"username": username})
         assert r.status_code == 201, r.json
-        r = self.client.post("/api/v1/devices/enrol", json={"code": r.json["code"], "device_label": "t"})
+        r = self.client.post("/api/v1/devices/enrol", json={"code": r.json["code"], "device_label": "t",
+                                                            "password": PASSWORD})
         assert r.status_code == 201, r.json
         return r.json["token"]
 

@@ -2,7 +2,7 @@
 from datetime import timedelta
 
 import pytest
-from server_testkit import Api, make_app
+from server_testkit import PASSWORD, Api, make_app
 
 from server.kernel import clock
 
@@ -67,31 +67,33 @@ def test_enrolment_code_works_once(api):
     assert r.status_code == 201
     assert r.json["payload"] == f"gbfield-enrol:v1?server=http://gbfield.test&code={r.json['code']}"
     code = r.json["code"]
-    first = api.client.post("/api/v1/devices/enrol", json={"code": code, "device_label": "平板1"})
+    first = api.client.post("/api/v1/devices/enrol", json={"code": code, "password": PASSWORD, "device_label": "平板1"})
     assert first.status_code == 201 and first.json["user"]["username"] == "insp_chaoyang"
-    again = api.client.post("/api/v1/devices/enrol", json={"code": code, "device_label": "平板2"})
+    again = api.client.post("/api/v1/devices/enrol", json={"code": code, "password": PASSWORD, "device_label": "平板2"})
     assert again.status_code == 400 and again.json["error"] == "enrolment_invalid"
 
 
 def test_enrolment_code_expires(api, monkeypatch):
     code = api.call("POST", "/api/v1/devices/enrolments", "admin", json={"username": "insp_haidian"}).json["code"]
     _shift(monkeypatch, minutes=16)
-    r = api.client.post("/api/v1/devices/enrol", json={"code": code})
+    r = api.client.post("/api/v1/devices/enrol", json={"code": code, "password": PASSWORD})
     assert r.status_code == 400 and r.json["error"] == "enrolment_invalid"
     assert "过期" in r.json["message"]
 
 
 def test_enrolment_qr_png_decodes_to_the_payload(api):
     r = api.call("POST", "/api/v1/devices/enrolments", "admin", json={"username": "insp_haidian"})
-    png = api.call("GET", r.json["qr_png_url"], "admin")
-    assert png.status_code == 200 and png.mimetype == "image/png"
+    import base64
     import io
 
     import zxingcpp
     from PIL import Image
-    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png.data)))
+    prefix = "data:image/png;base64,"
+    assert r.json["qr_png_data_url"].startswith(prefix)      # the image inside the answer: no URL holds the code
+    png = base64.b64decode(r.json["qr_png_data_url"][len(prefix):])
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
     assert decoded[0].text == r.json["payload"]
-    assert api.call("GET", r.json["qr_png_url"], "sup_pudong").status_code == 404
+    assert "qr_png_url" not in r.json
 
 
 def test_supervisor_cannot_enrol_outside_jurisdiction(api):

@@ -86,7 +86,8 @@ class Caller:
         r = self.call("POST", "/api/v1/devices/enrolments", self.login(), json={"username": username})
         assert r.status_code == 201, r.json
         r = self.client.post("/api/v1/devices/enrol", headers=PROTOCOL,
-                             json={"code": r.json["code"], "device_label": "fuzz", "platform": "android"})
+                             json={"code": r.json["code"], "device_label": "fuzz", "platform": "android",
+                                   "password": self.password})
         assert r.status_code == 201, r.json
         return r.json
 

@@ -78,8 +78,8 @@ class AppServer:
     def digest(self, digests):
         return self._call("digest", lambda: self.transport.digest(digests))
 
-    def enrol(self, code, device_label, platform):
-        return self.transport.enrol(code, device_label, platform)
+    def enrol(self, code, device_label, platform, password=None):
+        return self.transport.enrol(code, device_label, platform, password)
 
     # -- the server's side ----------------------------------------------------------------
 

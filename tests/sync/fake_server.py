@@ -174,7 +174,7 @@ class FakeServer:
                 if e in CATALOG_ENTITIES and d != digest_lines((i, v["version"]) for i, v in self.live(e).items())]
         return {"mismatched": mism}
 
-    def enrol(self, code, device_label, platform):
+    def enrol(self, code, device_label, platform, password=None):
         if code != "GOOD":
             raise RequestRejected("400 enrolment_invalid", code="enrolment_invalid", status=400)
         return {"device_id": "d1", "token": "tok", "server_url": "http://fake", "user": {"username": "li"}}

@@ -230,3 +230,17 @@ def test_a_refused_inspection_is_kept_with_the_servers_reason_and_sent_again_whe
     report = client.sync()
     assert report.ok and report.applied == 2 and store.outbox.items() == []
     assert server.record("inspection", iid)["data"]["note"] == "补充"
+
+
+def test_an_item_refused_for_good_does_not_hold_back_the_records_behind_it(client, server, store, records):
+    """Issue 12: never a poisoned queue. The refused item is set aside with its reason (shown
+    to the officer from the outbox); every other record queued behind it still goes."""
+    bad = records.create_inspection("2024-05-20", company_name="甲", jurisdiction="999999")
+    good = [records.create_inspection("2024-05-21", company_name=f"乙{k}") for k in range(3)]
+    report = client.sync()
+    assert report.rejected == 1 and report.applied == 3
+    [item] = store.outbox.items("rejected")
+    assert item["id"] == bad
+    assert item["error_code"] == "unknown_jurisdiction" and item["last_error"]
+    assert all(server.record("inspection", iid) is not None for iid in good)
+    assert store.outbox.items("pending") == []

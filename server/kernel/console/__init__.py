@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, flash, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from assets.messages import words
-from server.kernel.access import CONSOLE_ROLES
+from server.kernel.access import POLICY, can
 from server.kernel.console import signin as console_session
 from server.kernel.errors import DomainError, Forbidden, NotFound
 from server.kernel.i18n import choose_language
@@ -55,10 +55,11 @@ def t() -> dict[str, str]:
     return words("console", lang())
 
 
-def require_role(*roles: str) -> None:
-    """Raise Forbidden unless the signed-in user has one of `roles`."""
-    if g.console_user.role not in roles:
-        raise Forbidden("page", roles="/".join(roles))
+def require_action(action: str) -> None:
+    """Raise Forbidden unless the access policy lets the signed-in user do `action` (the
+    console's one check: server.kernel.access)."""
+    if not can(g.console_user, action):
+        raise Forbidden("page", roles="/".join(POLICY[action].roles))
 
 
 @bp.before_request
@@ -77,7 +78,7 @@ def _before():
         message = {"expired": "session_expired", "revoked": "session_revoked"}.get(reason, "login_required")
         flash(t()[message], "warning" if reason is None else "error")
         return redirect(url_for("console.login", next=request.full_path.rstrip("?") if request.method == "GET" else None))
-    if principal.role not in CONSOLE_ROLES:
+    if not can(principal, "console.enter"):
         console_session.sign_out()
         flash(t()["role_not_allowed"], "error")
         return redirect(url_for("console.login"))

@@ -1,6 +1,8 @@
-"""Console sign-in state: the user token lives in Flask's signed session cookie (HttpOnly,
-SameSite=Lax) and is checked again on every request through `server.kernel.auth.authenticate_token`,
-so revocation, a disabled account and expiry apply at once. Plus a per-session CSRF token.
+"""Console sign-in state: an opaque console session id (a token of scope "console",
+stored hashed server-side; the API refuses it) lives in Flask's signed session cookie
+(HttpOnly, SameSite=Lax, Secure when SESSION_COOKIE_SECURE is set) and is checked again on
+every request through `server.kernel.auth.authenticate_token`, so revocation, a disabled
+account and expiry apply at once. Plus a per-session CSRF token.
 """
 from __future__ import annotations
 
@@ -52,7 +54,7 @@ def principal_from_session() -> tuple[Principal | None, str | None]:
     if not token:
         return None, None
     try:
-        principal = authenticate_token(token)
+        principal = authenticate_token(token, "console")
     except TokenExpired:
         sign_out()
         return None, "expired"

@@ -4,6 +4,7 @@ from __future__ import annotations
 import threading
 
 import pytest
+from server_testkit import PASSWORD
 from tablet_kit import FORMALDEHYDE_A
 
 from device import DeviceRecords, open_store
@@ -23,7 +24,7 @@ def _enrol_code(server) -> str:
 def test_enrol_with_payload_saves_credentials(server, tmp_path):
     store = open_store(tmp_path / "t.sqlite")
     enrol = EnrolPresenter(store, transport_factory=lambda url: WsgiTransport(server))
-    enrol.enrol(make_enrol_payload("http://gbfield.test", _enrol_code(server)))
+    enrol.enrol(make_enrol_payload("http://gbfield.test", _enrol_code(server)), PASSWORD)   # the officer's own
     assert enrol.state == "done", enrol.message
     assert store.state.credentials()["token"] and enrol.enrolled["server_url"] == "http://gbfield.test"
 
@@ -34,7 +35,7 @@ def test_enrol_from_qr_photo(server, tmp_path):
     path = tmp_path / "enrol.png"
     qrcode.make(make_enrol_payload("http://gbfield.test", _enrol_code(server))).save(path)
     enrol = EnrolPresenter(open_store(tmp_path / "t.sqlite"), transport_factory=lambda url: WsgiTransport(server))
-    enrol.enrol_image(str(path))
+    enrol.enrol_image(str(path), PASSWORD)
     assert enrol.state == "done", enrol.message
 
 
@@ -49,6 +50,15 @@ def test_enrol_errors_are_readable(server, tmp_path, payload, fragment):
     enrol.enrol(payload)
     assert enrol.state == "error" and fragment in enrol.message and "Traceback" not in enrol.message
     assert enrol.enrolled is None
+
+
+def test_enrol_without_the_officers_password_is_refused_readably(server, tmp_path):
+    store = open_store(tmp_path / "t.sqlite")
+    enrol = EnrolPresenter(store, transport_factory=lambda url: WsgiTransport(server))
+    enrol.enrol(make_enrol_payload("http://gbfield.test", _enrol_code(server)))
+    assert enrol.state == "error" and "密码" in enrol.message and enrol.enrolled is None
+    enrol.enrol(make_enrol_payload("http://gbfield.test", _enrol_code(server)), "not-the-password")
+    assert enrol.state == "error" and enrol.enrolled is None
 
 
 def test_sync_not_enrolled_says_so(tmp_path):

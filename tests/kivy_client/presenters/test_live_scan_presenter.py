@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from server_testkit import PASSWORD
 from tablet_kit import DEMO_GTIN
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
@@ -81,7 +82,7 @@ def test_enrolment_scans_the_console_qr_and_refuses_other_codes(tmp_path, server
         return None if text.startswith("gbfield-enrol:") else "这不是登记二维码 / not an enrolment QR"
 
     wrong = LiveScanPresenter(lambda: ReplayCamera(sequence(tmp_path / "dl", "digital-link", "clean"), loop=True),
-                              ZxingDecoder, lambda t, s: enrol.enrol(t), post=posted.put, accept=only_enrolment)
+                              ZxingDecoder, lambda t, s: enrol.enrol(t, PASSWORD), post=posted.put, accept=only_enrolment)
     wrong.start()
     run_until(posted, lambda: "not an enrolment QR" in wrong.message)
     assert wrong.state == "scanning" and enrol.state == "idle"
@@ -89,7 +90,7 @@ def test_enrolment_scans_the_console_qr_and_refuses_other_codes(tmp_path, server
     assert wrong.state == "idle"
 
     right = LiveScanPresenter(lambda: ReplayCamera(enrol_folder, loop=True), ZxingDecoder,
-                              lambda t, s: enrol.enrol(t), post=posted.put, accept=only_enrolment)
+                              lambda t, s: enrol.enrol(t, PASSWORD), post=posted.put, accept=only_enrolment)
     right.start()
     run_until(posted, lambda: enrol.state == "done")
     assert store.state.credentials()["token"]

@@ -39,7 +39,7 @@ def test_get_unknown_or_malformed(reg_api, gtin, status, error):
     assert set(r.json) == {"status", "error", "message", "details"}
 
 
-@pytest.mark.parametrize("who, status", [("insp_chaoyang", 403), ("expert", 403), ("sup_chaoyang", 200), ("admin", 200)])
+@pytest.mark.parametrize("who, status", [("insp_chaoyang", 403), ("expert", 403), ("sup_chaoyang", 403), ("registrar", 200), ("admin", 200)])
 def test_import_roles(reg_api, who, status):
     r = reg_api.call("POST", "/api/v1/products/import?dry_run=true", who, data=CSV.encode("utf-8"),
                      content_type="text/csv")
@@ -56,7 +56,7 @@ def test_import_over_http_reports_and_reaches_a_device(reg_api, how):
         kw = {"data": {"file": (io.BytesIO(CSV.encode("utf-8")), "products.csv")}, "content_type": "multipart/form-data"}
     else:
         kw = {"json": {"csv": CSV, "source": "products.csv"}}
-    r = reg_api.call("POST", "/api/v1/products/import", "sup_chaoyang", **kw)
+    r = reg_api.call("POST", "/api/v1/products/import", "registrar", **kw)
     assert r.status_code == 200, r.json
     assert (r.json["accepted"], r.json["rejected"], r.json["changed"]) == (1, 1, 1)
     assert r.json["rejections"][0]["row"] == 3
@@ -78,7 +78,7 @@ def test_put_then_withdraw_travel_as_changes(reg_api):
     assert again.json["result"] == "unchanged"
     bad = reg_api.call("PUT", "/api/v1/products/06937000000034", "admin", json={**body, "product_class": "A"})
     assert bad.status_code == 400 and "product_class" in bad.json["details"]
-    r = reg_api.call("DELETE", "/api/v1/products/06937000000034", "sup_haidian")
+    r = reg_api.call("DELETE", "/api/v1/products/06937000000034", "registrar")
     assert r.status_code == 200 and r.json["withdrawn"] is True
     assert reg_api.call("GET", "/api/v1/products/06937000000034", "admin").status_code == 404
     changes = [(c["id"], c["op"]) for c in reg_api.pull(token=device, since=cursor).json["changes"]
@@ -91,7 +91,7 @@ def test_put_then_withdraw_travel_as_changes(reg_api):
     ("en", "GTIN check digit should be 2, got 3", "GTIN check digit should be 2"),
 ])
 def test_reasons_and_errors_come_in_the_request_s_language(reg_api, language, reason, message):
-    r = reg_api.call("POST", "/api/v1/products/import?dry_run=true", "sup_chaoyang", data=CSV.encode("utf-8"),
+    r = reg_api.call("POST", "/api/v1/products/import?dry_run=true", "registrar", data=CSV.encode("utf-8"),
                      content_type="text/csv", headers={"Accept-Language": language})
     assert reason in r.json["rejections"][0]["errors"][0]["reason"]
     r = reg_api.call("GET", "/api/v1/products/06901234567893", "insp_chaoyang", headers={"Accept-Language": language})

@@ -44,8 +44,17 @@ def uploaded(photo_app, tokens):
 
 def test_check_says_which_photos_the_server_has(uploaded, tokens):
     r = uploaded.post("/api/v1/photos/check", json={"hashes": [SHA, OTHER.upper()]},
-                      headers={"Authorization": f"Bearer {tokens['insp_pudong']}"})
+                      headers={"Authorization": f"Bearer {tokens['sup_chaoyang']}"})
     assert r.status_code == 200 and r.get_json() == {"present": [SHA], "missing": [OTHER]}
+
+
+@pytest.mark.parametrize("who, answer", [("insp_pudong", 200), ("expert", 403)])
+def test_finding9_check_answers_only_for_photos_the_caller_may_read(uploaded, tokens, who, answer):
+    r = uploaded.post("/api/v1/photos/check", json={"hashes": [SHA, OTHER]},
+                      headers={"Authorization": f"Bearer {tokens[who]}"})
+    assert r.status_code == answer
+    if answer == 200:       # another district's photo looks exactly like one that never arrived
+        assert r.get_json() == {"present": [], "missing": sorted([SHA, OTHER])}
 
 
 @pytest.mark.parametrize("body", [{"hashes": ["xyz"]}, {"hashes": "abc"}, {}])
@@ -59,11 +68,11 @@ def test_check_needs_a_token(uploaded):
 
 
 @pytest.mark.parametrize("who, status", [("insp_chaoyang", 200), ("sup_chaoyang", 200), ("admin", 200),
-                                         ("insp_pudong", 404)])
-@pytest.mark.parametrize("kind", ["original", "thumb", "screen"])
+                                         ("insp_pudong", 404), ("expert", 404)])
+@pytest.mark.parametrize("kind", ["original", "thumb", "screen", ""])
 def test_originals_and_derivatives_only_inside_the_jurisdiction(uploaded, tokens, who, status, kind):
-    r = get(uploaded, f"/api/v1/photos/{SHA}/{kind}", tokens[who])
-    assert r.status_code == status
+    r = get(uploaded, f"/api/v1/photos/{SHA}/{kind}".rstrip("/"), tokens[who])
+    assert r.status_code == status      # finding 1: an expert reads no evidence photo, nor its metadata
     if status == 200 and kind == "original":
         assert hashlib.sha256(r.data).hexdigest() == SHA and r.headers["Cache-Control"].startswith("private")
 
@@ -78,7 +87,25 @@ def test_derivatives_are_upright_and_sized(uploaded, tokens):
     assert sizes == {"thumb": (128, 256), "screen": (800, 1600)}
 
 
+def publish(client, token, sha=SHA, method="POST"):
+    return client.open(f"/api/v1/photos/{sha}/publish", method=method, headers={"Authorization": f"Bearer {token}"})
+
+
+def test_finding12_no_public_copy_until_a_supervisor_publishes_it_and_withdrawal_works(uploaded, tokens):
+    assert get(uploaded, f"/api/v1/photos/{SHA}/public").status_code == 404
+    assert publish(uploaded, tokens["insp_chaoyang"]).status_code == 403        # an inspector cannot
+    assert publish(uploaded, tokens["insp_pudong"]).status_code == 404          # nor another district
+    r = publish(uploaded, tokens["sup_chaoyang"])
+    assert r.status_code == 200 and r.get_json()["published"] is True
+    public = get(uploaded, f"/api/v1/photos/{SHA}/public")
+    assert public.status_code == 200 and public.headers["Cache-Control"] == "public, max-age=300"
+    r = publish(uploaded, tokens["sup_chaoyang"], method="DELETE")
+    assert r.status_code == 200 and r.get_json()["published"] is False
+    assert get(uploaded, f"/api/v1/photos/{SHA}/public").status_code == 404
+
+
 def test_public_copy_has_no_exif_but_the_metadata_keeps_position_and_time(uploaded, tokens):
+    assert publish(uploaded, tokens["sup_chaoyang"]).status_code == 200
     public = get(uploaded, f"/api/v1/photos/{SHA}/public")
     assert public.status_code == 200 and public.headers["Cache-Control"].startswith("public")
     image = Image.open(io.BytesIO(public.data))
@@ -90,6 +117,7 @@ def test_public_copy_has_no_exif_but_the_metadata_keeps_position_and_time(upload
 
 
 def test_etag_revalidation(uploaded, tokens):
+    publish(uploaded, tokens["sup_chaoyang"])
     first = get(uploaded, f"/api/v1/photos/{SHA}/public")
     again = uploaded.get(f"/api/v1/photos/{SHA}/public", headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304
@@ -108,7 +136,8 @@ def test_eager_derivatives_are_made_at_upload(tmp_path, tokens):
         token = loopback.device_token("insp_chaoyang")[1]
     upload(app.test_client(), token)
     with app.app_context():
-        assert all(blob_store().exists(blob_key(kind, SHA)) for kind in ("thumb", "screen", "public"))
+        assert all(blob_store().exists(blob_key(kind, SHA)) for kind in ("thumb", "screen"))
+        assert not blob_store().exists(blob_key("public", SHA))    # no public copy unless published
     loopback.dispose(app)
 
 

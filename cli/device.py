@@ -4,6 +4,7 @@ Only `gbfield device …` imports this module (cli.main), so the device core and
 (`sync.client`, requests) add nothing to the start of the other commands."""
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import platform
@@ -62,8 +63,6 @@ def _open_store(path: str | None, must_exist: bool = True):
 
 def _password(args) -> str:
     """Return the officer's password (stdin with --password-stdin, else a prompt)."""
-    import getpass
-
     if args.password_stdin:
         return sys.stdin.readline().rstrip("\n")
     return getpass.getpass("密码 / password: ")

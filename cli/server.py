@@ -15,7 +15,7 @@ from cli.catalog_xlsx import print_report, workbook_standards, write_json
 from cli.main import UsageError, add_command
 from rules.catalog import Catalog
 from server import MIGRATIONS_DIR, create_app
-from server.accounts.service import create_user
+from server.accounts.service import create_user, unlock_user
 from server.app.demo import USERS, load_demo
 from server.catalog.service import import_catalog, import_workbook
 from server.jobs.scheduler import start_embedded
@@ -124,10 +124,6 @@ def run_users_create(args) -> int:
 
 def run_users_unlock(args) -> int:
     """Clear the login locks of a user; raises UsageError for an unknown user."""
-    from server.accounts.service import unlock_user
-    from server.kernel.errors import DomainError
-    from server.kernel.uow import unit_of_work
-
     app = _app()
     with app.app_context():
         try:

@@ -17,8 +17,7 @@ from rules.editions import edition_in_force
 from rules.errors import NoEditionInForce, RulesError
 from server.catalog.view import current_catalog
 from server.kernel import clock
-from server.kernel.access import CONSOLE_ROLES
-from server.kernel.console import LOCAL_TZ, bp, lang, require_role
+from server.kernel.console import LOCAL_TZ, bp, lang, require_action
 from server.kernel.errors import NotFound
 
 METHOD_KEYS = {"full": "method_full", "rounded": "method_rounded"}
@@ -78,7 +77,7 @@ def edition_view(catalog: Catalog, std: Standard, edition: Edition, on: date, la
 @bp.route("/standards/")
 def standards():
     """Every standard and its editions; ?unverified=1 lists only those with values 待核实."""
-    require_role(*CONSOLE_ROLES)
+    require_action("catalog.console")
     only = request.args.get("unverified") == "1"
     catalog = current_catalog()
     rows = standards_list(catalog, _today(), only_unconfirmed=only)
@@ -91,7 +90,7 @@ def standards():
 @bp.route("/standards/<path:edition_id>")
 def standard(edition_id: str):
     """One edition (or a standard's edition in force): chain, clauses, indicators marked 待核实."""
-    require_role(*CONSOLE_ROLES)
+    require_action("catalog.console")
     catalog = current_catalog()
     on = _today()
     try:

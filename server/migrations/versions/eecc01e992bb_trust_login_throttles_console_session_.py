@@ -3,7 +3,7 @@
 Existing photos stay private (published_at NULL): publishing is now a supervisor's act.
 
 Revision ID: eecc01e992bb
-Revises: 6755a1bdcd9b
+Revises: 37eb3fcfca07
 Create Date: 2026-12-01 14:33:05.980345
 
 """
@@ -14,7 +14,7 @@ from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_ty
 
 # revision identifiers, used by Alembic.
 revision = 'eecc01e992bb'
-down_revision = '6755a1bdcd9b'
+down_revision = '37eb3fcfca07'
 branch_labels = None
 depends_on = None
 

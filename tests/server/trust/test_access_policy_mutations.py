@@ -10,11 +10,13 @@ import pytest
 from access_matrix import build_world, run_op
 from access_table import OPS
 
-from server.kernel.access import ANYONE, POLICY
+from server.kernel.access import ANYONE, PLANNING_ACTIONS, POLICY
 
 
 def mutations():
     for action, rule in sorted(POLICY.items()):
+        if action in PLANNING_ACTIONS:       # no matrix rows yet (test_access_matrix.py says why)
+            continue
         if set(rule.roles) != set(ANYONE):
             yield action, "roles=anyone", replace(rule, roles=ANYONE)
         if rule.scope == "subtree":

@@ -35,10 +35,10 @@ from server import (
 )
 from server.app import meta
 from server.interpretations.service import PUBLISHED
-from server.kernel import console, limits, runtime, uow
+from server.kernel import console, encoding, limits, runtime, uow
 from server.kernel.changes import install_change_hooks
 from server.kernel.config import load_config
-from server.kernel.database import configure_engine
+from server.kernel.database import configure_engine, engine_options
 from server.kernel.errors import ClientTooOld, register_error_handlers
 from server.kernel.extensions import db, make_api, migrate
 from server.kernel.features import Feature
@@ -70,6 +70,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(app.instance_path))
     if config_overrides:
         app.config.update(config_overrides)
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
@@ -85,6 +86,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
         "bearer", {"type": "http", "scheme": "bearer"})
     app.extensions["gbfield_api"] = api
     register_error_handlers(app)
+    encoding.init_app(app)                # compressed request bodies decoded, answers compressed
     limits.init_app(app)                  # body size, JSON depth, security headers
     uow.init_app(app)
     install_provider(app, PUBLISHED)      # the one rule-set provider: push, re-scan

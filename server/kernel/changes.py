@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from server.kernel import clock
 from server.kernel.extensions import db
-from server.kernel.types import BigInt, Json, Timestamp
+from server.kernel.types import BigInt, JsonText, Timestamp
 from sync.protocol import OP_UPSERT
 
 
@@ -44,7 +44,7 @@ class Change(db.Model):
     entity_id: Mapped[str] = mapped_column(String(200))
     op: Mapped[str] = mapped_column(String(10))
     version: Mapped[int]
-    data: Mapped[dict | None] = mapped_column(Json)
+    data: Mapped[dict | None] = mapped_column(JsonText)
     scope_path: Mapped[str | None] = mapped_column(String(200))
     owner_user_id: Mapped[int | None]
     created_at: Mapped[datetime] = mapped_column(Timestamp)

@@ -83,6 +83,9 @@ def load_config(instance_path: str) -> dict:
         "GBFIELD_UPLOAD_EXPIRY_HOURS": _int("GBFIELD_UPLOAD_EXPIRY_HOURS", 24),
         "GBFIELD_PHOTO_DERIVATIVES": os.environ.get("GBFIELD_PHOTO_DERIVATIVES") or "lazy",
         "GBFIELD_UPLOAD_STAGING_DIR": os.environ.get("GBFIELD_UPLOAD_STAGING_DIR") or None,
+        # request body limits (docs/security.md, docs/operations.md): a compressed body may
+        # decode to at most this many bytes (413 otherwise, nothing stored)
+        "GBFIELD_MAX_DECODED_BODY_BYTES": _int("GBFIELD_MAX_DECODED_BODY_BYTES", 32 * 1024 * 1024),
         # flask-smorest / OpenAPI
         "API_TITLE": "gbfield sync API",
         "API_VERSION": "1",

@@ -1,4 +1,4 @@
-"""Engine tuning per database: SQLite pragmas and write locking.
+"""Engine tuning per database: SQLite pragmas and write locking; JSON written compact.
 
 SQLite: WAL (readers never block the writer), foreign keys on, a busy timeout, and
 pysqlite's own transaction handling switched off so that SAVEPOINTs work and so that a
@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from server.kernel.extensions import db
+from server.kernel.types import compact_json
 
 _READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
@@ -22,6 +23,12 @@ def _wants_write_lock() -> bool:
     if has_request_context():
         return request.method not in _READ_METHODS
     return True  # CLI, services run by hand, tests: writers
+
+
+def engine_options(configured: dict | None) -> dict:
+    """Return SQLAlchemy engine options: every JSON column written as compact UTF-8
+    (`compact_json`) on every backend, then what the configuration adds."""
+    return {"json_serializer": compact_json, **(configured or {})}
 
 
 def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:

@@ -13,6 +13,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 BigInt = BigInteger().with_variant(Integer(), "sqlite")
 #: JSONB on PostgreSQL, JSON text elsewhere.
 Json = JSON().with_variant(JSONB(), "postgresql")
+#: JSON text kept exactly as written (compact UTF-8, `compact_json`) on every backend
+#: (`json` on PostgreSQL): the change log's data, which a pull serves without decoding.
+JsonText = JSON()
 #: Timestamps are stored as UTC with time zone where the database has one.
 Timestamp = DateTime(timezone=True)
 
@@ -27,6 +30,12 @@ class Synced:
     data: Mapped[dict] = mapped_column(Json)
     updated_at: Mapped[datetime] = mapped_column(Timestamp)
     deleted_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+
+def compact_json(value) -> str:
+    """Return `value` as compact JSON text with UTF-8 kept (how every JSON column is written:
+    the engines' `json_serializer`). Raises TypeError for values JSON cannot hold."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def content_hash(data: dict) -> str:

@@ -1,17 +1,29 @@
 """How the engine talks to the server: an interface, HTTP with `requests`, and WSGI for tests.
 
+Bodies of 1 KiB or more are sent compressed (gzip, or zstd once the server's
+`Accept-Encoding` answer header names it and `zstandard` is installed); a server that
+answers 415 to an encoded body gets it again plain, and plain from then on. Answers are
+asked for compressed (`requests` sends `Accept-Encoding` and decodes). One
+`requests.Session` per transport keeps its connections alive between requests.
+
 Answers are classified in one place (`classify`):
 network error, timeout, 5xx, 429 → RetryableError; 410 → ResyncRequired;
 401 → CredentialsError; 426 → ClientTooOld; other 4xx → RequestRejected.
 """
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
 import orjson
 import requests
+
+try:
+    import zstandard
+except ImportError:  # a tablet build without it sends gzip
+    zstandard = None
 
 from sync.client.errors import (
     ClientTooOld,
@@ -32,6 +44,28 @@ from sync.protocol import (
 )
 
 JSON = dict[str, Any]
+#: bodies shorter than this go plain (compression would not pay for its header)
+COMPRESS_MIN_BYTES = 1024
+
+
+def encode_body(body: bytes, encoding: str) -> bytes:
+    """Return `body` compressed with `encoding` ("gzip" or "zstd"); raises ValueError for others."""
+    if encoding == "gzip":
+        return gzip.compress(body, compresslevel=6, mtime=0)
+    if encoding == "zstd" and zstandard is not None:
+        return zstandard.ZstdCompressor(level=3).compress(body)
+    raise ValueError(f"cannot encode {encoding!r}")
+
+
+def choose_encoding(accepted_header: str | None, current: str | None) -> str | None:
+    """Return the request encoding to use after a server answered `Accept-Encoding:
+    accepted_header` (None: keep `current`)."""
+    if not accepted_header or current is None:
+        return current
+    offered = {part.split(";")[0].strip().lower() for part in accepted_header.split(",")}
+    if "zstd" in offered and zstandard is not None:
+        return "zstd"
+    return "gzip" if "gzip" in offered else None
 
 
 class Transport(Protocol):
@@ -76,11 +110,14 @@ def classify(status: int, body: bytes) -> JSON:
 
 
 class _BaseTransport:
-    """Shared request building; subclasses implement `_send(method, path, body, params)`."""
+    """Shared request building; subclasses implement `_send(method, path, body, params, headers)`."""
 
-    def __init__(self, token: str | None = None):
+    def __init__(self, token: str | None = None, *, compress: bool = True):
         self.token = token
         self.requests_sent = 0
+        #: how request bodies are encoded (None = plain); see choose_encoding
+        self.request_encoding: str | None = "gzip" if compress else None
+        self.bytes_sent = 0
 
     def headers(self) -> dict[str, str]:
         """Return the headers of every request (protocol version, bearer token)."""
@@ -89,16 +126,31 @@ class _BaseTransport:
             h["Authorization"] = f"Bearer {self.token}"
         return h
 
-    def _send(self, method: str, path: str, body: bytes | None,
-              params: Mapping[str, Any] | None) -> tuple[int, bytes]:
+    def _send(self, method: str, path: str, body: bytes | None, params: Mapping[str, Any] | None,
+              headers: Mapping[str, str]) -> tuple[int, bytes, Mapping[str, str]]:
+        """Send one request; return (status, decoded body, answer headers)."""
         raise NotImplementedError
 
     def _call(self, method: str, path: str, payload: Any = None,
               params: Mapping[str, Any] | None = None) -> JSON:
         body = None if payload is None else orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
-        self.requests_sent += 1
-        status, raw = self._send(method, API_PREFIX + path, body, params)
-        return classify(status, raw)
+        while True:
+            headers = self.headers()
+            encoding = self.request_encoding if body is not None and len(body) >= COMPRESS_MIN_BYTES else None
+            sent = body
+            if body is not None:
+                headers["Content-Type"] = "application/json"
+            if encoding:
+                sent = encode_body(body, encoding)
+                headers["Content-Encoding"] = encoding
+            self.requests_sent += 1
+            self.bytes_sent += len(sent or b"")
+            status, raw, answer_headers = self._send(method, API_PREFIX + path, sent, params, headers)
+            if encoding and status == 415 and "encoding" in raw.decode("utf-8", "replace"):
+                self.request_encoding = None      # a server that does not decode it: plain from now on
+                continue
+            self.request_encoding = choose_encoding(answer_headers.get("Accept-Encoding"), self.request_encoding)
+            return classify(status, raw)
 
     def pull(self, since: int, limit: int, entities: Iterable[str] | None = None,
              horizon: int | None = None) -> JSON:
@@ -133,20 +185,17 @@ class HttpTransport(_BaseTransport):
     """The real transport: `requests.Session` with connect/read timeouts."""
 
     def __init__(self, server_url: str, token: str | None = None, *,
-                 timeout: tuple[float, float] = (5.0, 60.0), session: Any = None):
-        super().__init__(token)
+                 timeout: tuple[float, float] = (5.0, 60.0), session: Any = None, compress: bool = True):
+        super().__init__(token, compress=compress)
         self.server_url = server_url.rstrip("/")
         self.timeout = timeout
         self.session = session or requests.Session()
 
-    def _send(self, method, path, body, params):
-        headers = self.headers()
-        if body is not None:
-            headers["Content-Type"] = "application/json"
+    def _send(self, method, path, body, params, headers):
         try:
             resp = self.session.request(method, self.server_url + path, data=body, params=params,
                                         headers=headers, timeout=self.timeout)
-            return resp.status_code, resp.content
+            return resp.status_code, resp.content, resp.headers
         except requests.RequestException as exc:
             raise RetryableError(f"网络错误 / network error: {type(exc).__name__}: {exc}") from exc
 
@@ -161,14 +210,13 @@ class WsgiTransport(_BaseTransport):
     It exercises the real server code without sockets; faults can be injected by wrapping it.
     """
 
-    def __init__(self, wsgi_app: Any, token: str | None = None):
-        super().__init__(token)
+    def __init__(self, wsgi_app: Any, token: str | None = None, *, compress: bool = True):
+        super().__init__(token, compress=compress)
         from werkzeug.test import Client  # noqa: PLC0415 — werkzeug comes with the server: tests and benches only, the tablet has no use for it
 
         self.client = Client(wsgi_app)
 
-    def _send(self, method, path, body, params):
-        headers = self.headers()
+    def _send(self, method, path, body, params, headers):
         try:
             resp = self.client.open(path, method=method, data=body, query_string=params,
                                     headers=headers, content_type="application/json")
@@ -176,4 +224,4 @@ class WsgiTransport(_BaseTransport):
             raise
         except Exception as exc:  # the app crashed: what a 500 would be over HTTP
             raise RetryableError(f"server raised {type(exc).__name__}: {exc}") from exc
-        return resp.status_code, resp.get_data()
+        return resp.status_code, resp.get_data(), resp.headers

@@ -146,7 +146,7 @@ class _BaseTransport:
             self.requests_sent += 1
             self.bytes_sent += len(sent or b"")
             status, raw, answer_headers = self._send(method, API_PREFIX + path, sent, params, headers)
-            if encoding and status == 415 and "encoding" in raw.decode("utf-8", "replace"):
+            if encoding and status == 415:
                 self.request_encoding = None      # a server that does not decode it: plain from now on
                 continue
             self.request_encoding = choose_encoding(answer_headers.get("Accept-Encoding"), self.request_encoding)

@@ -1,6 +1,7 @@
 """Helpers for client↔server tests: log in, enrol a device, inspect the server database."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import requests
@@ -84,3 +85,22 @@ def server_rows(db_url: str) -> dict[str, list[tuple]]:
             }
     finally:
         engine.dispose()
+
+
+def first_sync_through(server_url: str, store_path: Path, proxy, *, compress: bool, page: int):
+    """Return (seconds, SyncReport) of one first sync of a fresh tablet through `proxy` (a
+    CuttingProxy), compressed both ways or not at all. Raises AssertionError if it failed."""
+    store = enrol_device(server_url, "li", store_path)
+    token = store.state.credentials()["token"]
+    transport = HttpTransport(proxy.url, token, timeout=(5, 60), compress=compress)
+    if not compress:
+        transport.session.headers["Accept-Encoding"] = "identity"
+    client = SyncClient(store, transport, pull_limit=page, check_digest=False,
+                        retry=RetryPolicy(max_attempts=8, base_delay=0.2, max_delay=2, max_total=120))
+    t0 = time.perf_counter()
+    report = client.sync()
+    seconds = time.perf_counter() - t0
+    assert report.ok, report.errors
+    transport.close()
+    store.close()
+    return seconds, report

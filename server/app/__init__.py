@@ -33,9 +33,9 @@ from server import (
     syncing,
     uploads,
 )
-from server.app import meta
+from server.app import meta, probes
 from server.interpretations.service import PUBLISHED
-from server.kernel import console, encoding, limits, runtime, uow
+from server.kernel import console, encoding, limits, metrics, requestlog, runtime, uow
 from server.kernel.changes import install_change_hooks
 from server.kernel.config import load_config
 from server.kernel.database import configure_engine, engine_options
@@ -50,7 +50,7 @@ MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 #: every feature of the server, lowest layer first (setup.cfg's server-layers contract: a
 #: feature uses, through their service modules, only features of the layers below it)
 FEATURES: tuple[Feature, ...] = (
-    Feature("meta", api=(meta.blp,)),
+    Feature("meta", api=(meta.blp, meta.metrics_blp), setup=probes.init_app),
     syncing.FEATURE, rulesets.FEATURE, evidence.FEATURE,
     accounts.FEATURE, catalog.FEATURE, photos.FEATURE,
     registry.FEATURE, uploads.FEATURE, inspections.FEATURE,
@@ -88,6 +88,8 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     encoding.init_app(app)                # compressed request bodies decoded, answers compressed
     limits.init_app(app)                  # body size, JSON depth, security headers
+    metrics.init_app(app)                 # latency by route, bytes on the wire (after compression)
+    requestlog.init_app(app)              # a request id on every log line, one JSON line per request
     uow.init_app(app)
     install_provider(app, PUBLISHED)      # the one rule-set provider: push, re-scan
 

@@ -74,8 +74,9 @@ def _decode_request_body() -> None:
     if not encoding or encoding == "identity":
         return
     limit = int(current_app.config.get("GBFIELD_MAX_DECODED_BODY_BYTES") or DEFAULT_MAX_DECODED_BODY_BYTES)
-    body = decode_body(encoding, request.stream, limit)
     environ = request.environ
+    environ["gbfield.body_bytes_as_sent"] = request.content_length or 0
+    body = decode_body(encoding, request.stream, limit)
     environ["wsgi.input"] = io.BytesIO(body)
     environ["CONTENT_LENGTH"] = str(len(body))
     environ.pop("HTTP_CONTENT_ENCODING", None)

@@ -12,6 +12,7 @@ from server.kernel.auth import Principal
 from server.kernel.changes import Change, SyncState
 from server.kernel.errors import ResyncRequired, ValidationFailed
 from server.kernel.extensions import db
+from server.kernel.metrics import PULL_CHANGES, PULL_PAGES
 from sync.protocol import (
     ALL_ENTITIES,
     DATA_OBJECT,
@@ -116,6 +117,8 @@ def pull_json(principal: Principal, since: int = 0, limit: int | None = None,
     "text" sends it as a JSON string (the device stores it as is). Raises like `pull`.
     """
     meta, rows = _page(principal, since, limit, entities, client_horizon)
+    PULL_PAGES.inc()
+    PULL_CHANGES.inc(len(rows))
     if data_form == DATA_TEXT:
         changes = [{"seq": seq, "entity": entity, "id": ident, "op": op, "version": version,
                     "data": data if op != OP_DELETE else None}

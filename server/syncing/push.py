@@ -27,9 +27,11 @@ from server.kernel.database import in_chunks
 from server.kernel.errors import ItemRejected, PayloadTooLarge, Unavailable, ValidationFailed
 from server.kernel.extensions import db
 from server.kernel.i18n import request_language
+from server.kernel.metrics import PUSH_ITEMS
 from server.syncing.batch import ItemConflict, PushBatch, PushHandler, no_handler
 from server.syncing.models import ProcessedMutation
 from sync.protocol import (
+    ALL_ENTITIES,
     MAX_PUSH_ITEMS,
     ItemStatus,
     ProtocolError,
@@ -80,7 +82,14 @@ def push(principal: Principal, body: Any) -> dict:
         db.session.rollback()
         log.warning("push flush failed: %s", exc)
         raise Unavailable("commit") from exc
+    _count(raw_items, results)
     return {"results": results, "rejudged": batch.rejudged}
+
+
+def _count(raw_items: list, results: list[dict]) -> None:
+    for raw, result in zip(raw_items, results, strict=True):
+        entity = raw.get("entity") if isinstance(raw, dict) else None
+        PUSH_ITEMS.labels(entity if entity in ALL_ENTITIES else "other", result.get("status")).inc()
 
 
 def _run(principal: Principal, raw_items: list, *, savepoints: bool) -> tuple[PushBatch, list[dict]]:

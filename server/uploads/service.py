@@ -18,6 +18,7 @@ from flask import current_app
 
 from server.kernel import clock
 from server.kernel.auth import Principal
+from server.kernel.metrics import UPLOAD_BYTES
 from server.kernel.uow import unit_of_work
 from server.photos import service as photos
 from server.photos.service import PhotoError, is_sha256, settings
@@ -142,6 +143,7 @@ def append_chunk(principal: Principal, upload_id: str, offset_header: str | None
         raise errors.UploadInterrupted(None, offset=exc.offset) from None
     except staging.UnknownUpload:
         raise errors.UploadNotFound("upload") from None
+    UPLOAD_BYTES.inc(max(0, new_offset - offset))
     info.expires_at = _expiry()
     state = UploadState(info.id, new_offset, info.length, info.expires_at, info.metadata, info.sha256)
     if new_offset < info.length:

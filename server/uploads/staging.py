@@ -246,6 +246,10 @@ class Staging:
         part.unlink(missing_ok=True)
         return existed
 
+    def count(self) -> int:
+        """Return how many uploads are staged (finished ones are gone)."""
+        return sum(1 for _ in self.root.glob("*.json"))
+
     def purge_expired(self, now: datetime | None = None) -> int:
         """Delete every upload whose expiry has passed; return how many."""
         now = now or clock.now()

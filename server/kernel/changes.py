@@ -21,10 +21,11 @@ from datetime import datetime
 from typing import Any
 
 from flask_sqlalchemy.session import Session
-from sqlalchemy import Index, String, event, insert, text
+from sqlalchemy import Index, String, event, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.kernel import clock
+from server.kernel.database import bulk_insert
 from server.kernel.extensions import db
 from server.kernel.types import BigInt, JsonText, Timestamp
 from sync.protocol import OP_UPSERT
@@ -114,7 +115,7 @@ def _insert_pending(session) -> None:
     conn = session.connection()
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": CHANGE_LOG_LOCK})
-    conn.execute(insert(Change), pending)
+    bulk_insert(conn, Change.__table__, pending)    # one statement per transaction (COPY on PostgreSQL)
 
 
 def _forget_pending(session, transaction) -> None:

@@ -9,9 +9,12 @@ committed in between, and busy_timeout cannot help with that upgrade). Read-only
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import has_request_context, request
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy import JSON, Table, event, insert
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError
 
 from server.kernel.extensions import db
 from server.kernel.types import compact_json
@@ -50,6 +53,47 @@ def configure_engine(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
         conn.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+
+
+def _copy_columns(table: Table, rows: Sequence[dict]):
+    """Return [(key, column, default)] for a COPY of `rows`, or None when a column the rows
+    lack has a default COPY cannot apply (a callable one)."""
+    given = set().union(*(row.keys() for row in rows))
+    out = []
+    for column in table.columns:
+        if column.key in given:
+            out.append((column.key, column, column.default.arg if column.default is not None
+                        and column.default.is_scalar else None))
+        elif column.default is not None:
+            if not column.default.is_scalar:
+                return None
+            out.append((column.key, column, column.default.arg))
+    return out
+
+
+def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict]) -> None:
+    """Insert `rows` (column dicts) into `table` in ONE statement: `COPY … FROM STDIN` on
+    PostgreSQL, an executemany INSERT elsewhere. A row's missing columns get the column's
+    scalar default (else the server's default, e.g. the next `seq`). Raises the
+    SQLAlchemy DBAPIError subclass of a database error (IntegrityError for a duplicate key),
+    as an INSERT would."""
+    if not rows:
+        return
+    columns = _copy_columns(table, rows) if connection.dialect.name == "postgresql" else None
+    if columns is None:
+        connection.execute(insert(table), list(rows))
+        return
+    names = ", ".join(f'"{column.name}"' for _key, column, _default in columns)
+    statement = f'COPY "{table.name}" ({names}) FROM STDIN'
+    as_json = [isinstance(column.type, JSON) for _key, column, _default in columns]
+    raw = connection.connection.driver_connection
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                values = [row.get(key, default) for key, _column, default in columns]
+                copy.write_row([compact_json(v) if j and v is not None else v for v, j in zip(values, as_json, strict=True)])
+    except raw.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, type(raw).Error) from exc
 
 
 def in_chunks(query, column, values, rows: bool = False, size: int = 900):

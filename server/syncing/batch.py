@@ -12,9 +12,8 @@ from collections.abc import Iterable
 from types import SimpleNamespace
 from typing import Any, Protocol
 
-from sqlalchemy import insert
-
 from server.kernel.auth import Principal
+from server.kernel.database import bulk_insert
 from server.kernel.errors import DomainError, ItemRejected
 from server.kernel.extensions import db
 from sync.protocol import ErrorCode, PushItem
@@ -52,7 +51,7 @@ class PushBatch:
 
     Written rows wait in `objects` (ORM objects, flushed first: they are what the bulk rows
     reference) and `rows` (column dicts, one executemany INSERT per table) until
-    `flush_pending()`. `queues` hold other per-item work (a handler's own lists), `rejudged`
+    `flush_pending()` (one statement per table: COPY on PostgreSQL). `queues` hold other per-item work (a handler's own lists), `rejudged`
     the answer's re-judgements.
     """
 
@@ -103,8 +102,8 @@ class PushBatch:
         return SimpleNamespace(**values)
 
     def flush_pending(self) -> None:
-        """Write the queued rows: the ORM objects first, then one executemany INSERT per
-        table (tables in the order they were first queued)."""
+        """Write the queued rows: the ORM objects first, then one bulk insert per table
+        (`server.kernel.database.bulk_insert`; tables in the order they were first queued)."""
         if self.objects:
             db.session.add_all(self.objects)
             self.objects = []
@@ -113,8 +112,9 @@ class PushBatch:
         for model, values in self.rows:
             by_model.setdefault(model, []).append(values)
         self.rows = []
+        connection = db.session.connection()
         for model, values in by_model.items():
-            db.session.execute(insert(model), values)
+            bulk_insert(connection, model.__table__, values)   # one statement per table
         db.session.flush()
 
     def finish(self) -> None:

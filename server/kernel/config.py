@@ -83,6 +83,8 @@ def load_config(instance_path: str) -> dict:
         "GBFIELD_UPLOAD_EXPIRY_HOURS": _int("GBFIELD_UPLOAD_EXPIRY_HOURS", 24),
         "GBFIELD_PHOTO_DERIVATIVES": os.environ.get("GBFIELD_PHOTO_DERIVATIVES") or "lazy",
         "GBFIELD_UPLOAD_STAGING_DIR": os.environ.get("GBFIELD_UPLOAD_STAGING_DIR") or None,
+        # "folder" (GBFIELD_UPLOAD_STAGING_DIR) or "database" (servers on several machines)
+        "GBFIELD_UPLOAD_STAGING": os.environ.get("GBFIELD_UPLOAD_STAGING") or "folder",
         # request body limits (docs/security.md, docs/operations.md): a compressed body may
         # decode to at most this many bytes (413 otherwise, nothing stored)
         "GBFIELD_MAX_DECODED_BODY_BYTES": _int("GBFIELD_MAX_DECODED_BODY_BYTES", 32 * 1024 * 1024),

@@ -4,6 +4,6 @@ termination, expiration) under /api/v1/uploads; a complete upload becomes a phot
 from __future__ import annotations
 
 from server.kernel.features import Feature
-from server.uploads import api
+from server.uploads import api, models  # noqa: F401 — the staging tables join db.metadata
 
 FEATURE = Feature("uploads", api=(api.blp,))

@@ -23,6 +23,7 @@ from server.kernel.uow import unit_of_work
 from server.photos import service as photos
 from server.photos.service import PhotoError, is_sha256, settings
 from server.uploads import errors, staging
+from server.uploads.db_staging import DatabaseStaging
 
 log = logging.getLogger(__name__)
 EXTENSION_KEY = "gbfield_upload_staging"
@@ -41,9 +42,13 @@ class UploadState:
     complete: bool = False
 
 
-def get_staging() -> staging.Staging:
-    """Return the app's staging folder (GBFIELD_UPLOAD_STAGING_DIR, default <blob dir>/.staging)."""
+def get_staging() -> staging.Staging | DatabaseStaging:
+    """Return the app's staging area: the shared database with GBFIELD_UPLOAD_STAGING=database
+    (servers on several machines), else the folder GBFIELD_UPLOAD_STAGING_DIR (default
+    <blob dir>/.staging)."""
     area = current_app.extensions.get(EXTENSION_KEY)
+    if area is None and current_app.config.get("GBFIELD_UPLOAD_STAGING") == "database":
+        area = current_app.extensions[EXTENSION_KEY] = DatabaseStaging()
     if area is None:
         config = current_app.config
         root = config.get("GBFIELD_UPLOAD_STAGING_DIR") or str(
@@ -166,13 +171,17 @@ def finish_upload(principal: Principal, info: staging.UploadInfo) -> None:
             data = area.read_all(info.id)
             hashed = area.whole_sha256(info.id, len(data)) if len(data) == info.length else None
             photos.store_photo(data, info.sha256, principal, filename=info.metadata.get("filename"),
-                               source_path=str(area.part_path(info.id)), known_sha256=hashed)
+                               source_path=_path_or_none(area.part_path(info.id)), known_sha256=hashed)
     except PhotoError:
         area.delete(info.id)
         raise
     except staging.UnknownUpload:
         raise errors.UploadNotFound("upload") from None
     area.delete(info.id)
+
+
+def _path_or_none(path) -> str | None:
+    return None if path is None else str(path)
 
 
 def terminate(principal: Principal, upload_id: str) -> None:

@@ -8,9 +8,10 @@ import pytest
 from server.app import loopback
 
 
-@pytest.fixture
-def photo_app(tmp_path):
-    app = loopback.make_app(tmp_path, TESTING=True, GBFIELD_BLOB_FSYNC="0")
+@pytest.fixture(params=["folder", "database"])
+def photo_app(request, tmp_path):
+    """The app with partial uploads in the staging folder, then in the database."""
+    app = loopback.make_app(tmp_path, TESTING=True, GBFIELD_BLOB_FSYNC="0", GBFIELD_UPLOAD_STAGING=request.param)
     yield app
     loopback.dispose(app)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from tus_testkit import checksum_header, metadata_header, tus_headers
 
+from server.app import loopback
 from server.evidence.models import EvidenceEvent
 from server.kernel.extensions import db
 from server.photos.models import Photo
@@ -18,6 +19,15 @@ from server.photos.storage import blob_key, blob_store
 from server.uploads import service, staging
 
 PHOTO = make_photo(800, 600, noise=True, quality=90)
+
+
+@pytest.fixture
+def photo_app(tmp_path):
+    """The staging folder only: running hashes are the folder's (the database staging hashes
+    what it reads at completion)."""
+    app = loopback.make_app(tmp_path, TESTING=True, GBFIELD_BLOB_FSYNC="0", GBFIELD_UPLOAD_STAGING="folder")
+    yield app
+    loopback.dispose(app)
 SHA = hashlib.sha256(PHOTO).hexdigest()
 
 

@@ -39,6 +39,12 @@ def stored(app, sha=SHA):
 
 
 def staging_files(app):
+    """The staged uploads' files (`<id>.part`, `<id>.json`), or their rows as those names."""
+    if app.config.get("GBFIELD_UPLOAD_STAGING") == "database":
+        from server.uploads.models import StagedUpload
+        with app.app_context():
+            ids = db.session.execute(db.select(StagedUpload.id)).scalars().all()
+        return sorted(f"{i}.{kind}" for i in ids for kind in ("json", "part"))
     return sorted(p.name for p in (Path(app.config["GBFIELD_BLOB_DIR"]) / ".staging").glob("*"))
 
 

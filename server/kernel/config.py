@@ -86,8 +86,9 @@ def load_config(instance_path: str) -> dict:
         # "folder" (GBFIELD_UPLOAD_STAGING_DIR) or "database" (servers on several machines)
         "GBFIELD_UPLOAD_STAGING": os.environ.get("GBFIELD_UPLOAD_STAGING") or "folder",
         # request body limits (docs/security.md, docs/operations.md): a compressed body may
-        # decode to at most this many bytes (413 otherwise, nothing stored)
-        "GBFIELD_MAX_DECODED_BODY_BYTES": _int("GBFIELD_MAX_DECODED_BODY_BYTES", 32 * 1024 * 1024),
+        # decode to at most this many bytes (413 otherwise, nothing stored); 0 = the same
+        # limit as a plain body (GBFIELD_MAX_BODY_BYTES, else 2 MiB)
+        "GBFIELD_MAX_DECODED_BODY_BYTES": _int("GBFIELD_MAX_DECODED_BODY_BYTES", 0),
         # operators: log lines as JSON (or "text": logging left alone); /metrics beyond the loopback
         "GBFIELD_LOG_FORMAT": os.environ.get("GBFIELD_LOG_FORMAT") or "json",
         "GBFIELD_METRICS_TOKEN": os.environ.get("GBFIELD_METRICS_TOKEN") or None,

@@ -1,7 +1,8 @@
 """Content-Encoding both ways (docs/protocol.md, "Compression").
 
 Requests: a body sent with `Content-Encoding: gzip` or `zstd` is decoded before any view
-reads it, with a hard limit on the decoded size (`GBFIELD_MAX_DECODED_BODY_BYTES`): a body
+reads it, with a hard limit on the decoded size (`GBFIELD_MAX_DECODED_BODY_BYTES`, by
+default the plain body limit `GBFIELD_MAX_BODY_BYTES`, one family with it): a body
 that would decode to more is answered 413 `payload_too_large` before a view runs, so
 nothing is stored (a decompression bomb costs the server at most the limit in memory).
 Any other encoding answers 415 with `Accept-Encoding` naming the ones accepted. Every API
@@ -27,7 +28,9 @@ from sync.protocol import ErrorCode
 
 #: request encodings the server decodes, best first (what `Accept-Encoding` answers name)
 REQUEST_ENCODINGS = ("zstd", "gzip")
-DEFAULT_MAX_DECODED_BODY_BYTES = 32 * 1024 * 1024
+#: without GBFIELD_MAX_DECODED_BODY_BYTES a decoded body gets the plain body limit
+#: (GBFIELD_MAX_BODY_BYTES, docs/security.md), else this
+DEFAULT_MAX_DECODED_BODY_BYTES = 2 * 1024 * 1024
 #: response encodings, the server's preference first (flask-compress picks by q-value)
 RESPONSE_ENCODINGS = ["zstd", "br", "gzip", "deflate"]
 COMPRESSED_MIMETYPES = ["application/json", "text/html", "text/css", "text/csv", "text/plain",
@@ -73,7 +76,9 @@ def _decode_request_body() -> None:
     encoding = request.headers.get("Content-Encoding", "").strip().lower()
     if not encoding or encoding == "identity":
         return
-    limit = int(current_app.config.get("GBFIELD_MAX_DECODED_BODY_BYTES") or DEFAULT_MAX_DECODED_BODY_BYTES)
+    config = current_app.config
+    limit = int(config.get("GBFIELD_MAX_DECODED_BODY_BYTES") or config.get("GBFIELD_MAX_BODY_BYTES")
+                or DEFAULT_MAX_DECODED_BODY_BYTES)
     environ = request.environ
     environ["gbfield.body_bytes_as_sent"] = request.content_length or 0
     body = decode_body(encoding, request.stream, limit)
@@ -94,7 +99,6 @@ def _advertise(response):
 
 def init_app(app: Flask) -> None:
     """Decode compressed request bodies (before every view) and compress answers."""
-    app.config.setdefault("GBFIELD_MAX_DECODED_BODY_BYTES", DEFAULT_MAX_DECODED_BODY_BYTES)
     app.config.setdefault("COMPRESS_ALGORITHM", RESPONSE_ENCODINGS)
     app.config.setdefault("COMPRESS_MIMETYPES", COMPRESSED_MIMETYPES)
     app.config.setdefault("COMPRESS_MIN_SIZE", 1024)

@@ -91,3 +91,11 @@ def test_a_pull_is_compressed_as_the_client_accepts(api, accept, expected):
         assert zstandard.ZstdDecompressor().decompressobj().decompress(r.data) == plain.data
     if expected:
         assert len(r.data) < len(plain.data) / 4
+
+
+def test_without_its_own_setting_a_decoded_body_gets_the_plain_body_limit(app, api):
+    app.config["GBFIELD_MAX_DECODED_BODY_BYTES"] = 0
+    app.config["GBFIELD_MAX_BODY_BYTES"] = 500_000
+    body = json.dumps({"items": [inspection_item(note="y" * 1900) for _ in range(300)]}).encode()
+    r = push_raw(api, gzip.compress(body), "gzip")
+    assert r.status_code == 413 and "500000" in r.json["message"]

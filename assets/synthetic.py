@@ -15,7 +15,17 @@ import random
 import sys
 from datetime import date, timedelta
 
-__all__ = ["generate", "main"]
+__all__ = ["SYNTHETIC_SOURCE", "generate", "is_synthetic", "main"]
+
+#: the source title of every synthetic edition: what marks a standard as test data
+SYNTHETIC_SOURCE = "synthetic"
+
+
+def is_synthetic(standard) -> bool:
+    """Return True when every edition of `standard` (a rules.catalog.Standard) comes from
+    this generator (its source title is SYNTHETIC_SOURCE): test data, never shown publicly."""
+    editions = getattr(standard, "editions", ())
+    return bool(editions) and all(getattr(e.source, "title", None) == SYNTHETIC_SOURCE for e in editions)
 
 # (field, product family, category names, hazards applicable) -------------------------------
 FAMILIES = [
@@ -129,7 +139,7 @@ def _standard(rng: random.Random, number: int, n_indicators: int) -> dict:
             "withdrawn": None, "replaces": [ids[i - 1]] if i else [],
             "replaced_by": ids[i + 1] if i + 1 < n_ed else None, "transition": None,
             "categories": categories, "classes": [], "clauses": clauses, "indicators": inds,
-            "source": {"title": "synthetic", "url": None, "note": "synthetic data for tests — not a real standard"},
+            "source": {"title": SYNTHETIC_SOURCE, "url": None, "note": "synthetic data for tests — not a real standard"},
             "openstd_hcno": None})
     return {"code": code, "title": title, "title_en": None, "field": field, "mandatory": True, "editions": editions}
 

@@ -168,13 +168,15 @@ def parse_digital_link(uri: str, *, convenience_alphas: bool = False,
             break
         k -= 2
     if root is None:
-        raise DigitalLinkError("路径中没有 GS1 Digital Link 主键（如 /01/<GTIN>） (no GS1 DL primary key in the path)")
+        raise DigitalLinkError("路径中没有 GS1 Digital Link 主键（如 /01/<GTIN>） (no GS1 DL primary key in the path)",
+                               key="no_primary_key")
 
     path_ais: dict[str, str] = {}
     for k in range(root, len(segments), 2):
         definition = _resolve_ai(segments[k], convenience_alphas)
         if definition is None:  # pragma: no cover - walked over above
-            raise UnknownAIError(f"未知的 AI ({segments[k]})", ai=segments[k])
+            raise UnknownAIError(f"未知的 AI ({segments[k]})", ai=segments[k], key="unknown_ai",
+                                 params={"ai": segments[k]})
         raw = segments[k + 1] if k + 1 < len(segments) else ""
         if not raw:
             raise DigitalLinkError(f"路径中 AI ({definition.ai}) 的值为空 (empty path value)", ai=definition.ai)

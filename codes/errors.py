@@ -9,15 +9,21 @@ from __future__ import annotations
 class CodeError(ValueError):
     """Root of every error raised by `codes`: the text is not a usable product code.
 
-    Fields: `message` (the full text), `ai` (the application identifier concerned, if
-    any) and `position` (0-based character offset in the input, if known).
+    Fields: `message` (the full text, Chinese with an English gloss), `ai` (the
+    application identifier concerned, if any), `position` (0-based character offset in
+    the input, if known) and, for the errors a person meets most, `key` and `params`: the
+    message of the catalogue (`assets/messages`, key `code.<key>`) that words it in one
+    language.
     """
 
-    def __init__(self, message: str, *, ai: str | None = None, position: int | None = None):
+    def __init__(self, message: str, *, ai: str | None = None, position: int | None = None,
+                 key: str | None = None, params: dict | None = None):
         super().__init__(message)
         self.message = message
         self.ai = ai
         self.position = position
+        self.key = key
+        self.params = dict(params or {})
 
 
 class GTINError(CodeError):
@@ -28,8 +34,9 @@ class CheckDigitError(GTINError):
     """A GS1 mod-10 check digit is wrong; `expected` and `actual` hold the digits."""
 
     def __init__(self, message: str, *, expected: str, actual: str,
-                 ai: str | None = None, position: int | None = None):
-        super().__init__(message, ai=ai, position=position)
+                 ai: str | None = None, position: int | None = None, key: str | None = None,
+                 params: dict | None = None):
+        super().__init__(message, ai=ai, position=position, key=key, params=params)
         self.expected = expected
         self.actual = actual
 

@@ -39,7 +39,8 @@ def verify_check_digit(digits: str, *, what: str = "GTIN", ai: str | None = None
         raise CheckDigitError(
             f"{what} 校验位错误：应为 {expected}，实为 {actual} "
             f"(check digit should be {expected}, got {actual}): {digits}",
-            expected=expected, actual=actual, ai=ai, position=position)
+            expected=expected, actual=actual, ai=ai, position=position, key="check_digit",
+            params={"what": what, "expected": expected, "actual": actual, "value": digits})
 
 
 def validate_gtin(code: str) -> str:
@@ -53,11 +54,13 @@ def validate_gtin(code: str) -> str:
         bad = next((i for i, ch in enumerate(text) if not (ch.isascii() and ch.isdigit())), 0)
         raise GTINError(
             f"GTIN 只能包含数字：第 {bad + 1} 个字符 {text[bad:bad + 1]!r} 不是数字 "
-            f"(GTIN must be digits only)", position=bad)
+            f"(GTIN must be digits only)", position=bad, key="gtin_digits",
+            params={"position": bad + 1, "char": text[bad:bad + 1]})
     if len(text) not in GTIN_LENGTHS:
         raise GTINError(
             f"GTIN 长度错误：应为 8、12、13 或 14 位，实为 {len(text)} 位 "
-            f"(GTIN must have 8, 12, 13 or 14 digits, got {len(text)})")
+            f"(GTIN must have 8, 12, 13 or 14 digits, got {len(text)})", key="gtin_length",
+            params={"length": len(text)})
     verify_check_digit(text)
     return text
 

@@ -46,7 +46,8 @@ def parse_standard_number(text: str) -> StandardRef:
     compact = " ".join(text.strip().upper().split())
     m = _STANDARD.match(compact)
     if not m:
-        raise StandardLinkError(f"无法识别的标准编号：{text!r} (not a standard number like 'GB 18401-2010')")
+        raise StandardLinkError(f"无法识别的标准编号：{text!r} (not a standard number like 'GB 18401-2010')",
+                                key="standard_number", params={"value": text})
     prefix = m["prefix"] + (f"/{m['kind']}" if m["kind"] else "")
     standard = f"{prefix} {m['number']}"
     year = m["year"]
@@ -78,13 +79,15 @@ def parse_standard_link(url: str) -> StandardRef:
     at = len(segments) - 1 - segments[::-1].index(LINK_SEGMENT)
     tail = [unquote(s) for s in segments[at + 1:] if s != ""]
     if not tail or len(tail) > 2:
-        raise StandardLinkError(f"标准链接 /s/ 之后应为 <标准号>[/<条款>]：{parts.path!r} (expected /s/<standard>[/<clause>])")
+        raise StandardLinkError(f"标准链接 /s/ 之后应为 <标准号>[/<条款>]：{parts.path!r} (expected /s/<standard>[/<clause>])",
+                                key="standard_link_shape", params={"path": parts.path})
     ref = parse_standard_number(tail[0])
     clause = None
     if len(tail) == 2:
         clause = tail[1].strip()
         if not _CLAUSE.match(clause):
-            raise StandardLinkError(f"条款号无法识别：{clause!r} (clause must look like 5.1 or A.2)")
+            raise StandardLinkError(f"条款号无法识别：{clause!r} (clause must look like 5.1 or A.2)",
+                                    key="clause", params={"value": clause})
     params = dict(parse_qsl(parts.query, keep_blank_values=True))
     return StandardRef(ref.standard, ref.edition, ref.year, clause, params)
 

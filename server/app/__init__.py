@@ -29,6 +29,7 @@ from server import (
     registry,
     resolver,
     rulesets,
+    site,
     statistics,
     syncing,
     uploads,
@@ -55,7 +56,7 @@ FEATURES: tuple[Feature, ...] = (
     accounts.FEATURE, catalog.FEATURE, photos.FEATURE,
     registry.FEATURE, uploads.FEATURE, inspections.FEATURE,
     resolver.FEATURE, interpretations.FEATURE, statistics.FEATURE, planning.FEATURE,
-    jobs.FEATURE,
+    jobs.FEATURE, site.FEATURE,
 )
 
 

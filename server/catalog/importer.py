@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import insert, select, update
 
+from assets.synthetic import is_synthetic
 from server.catalog.models import Clause, Edition, Indicator, Standard
 from server.kernel import clock
 from server.kernel.changes import record_change
@@ -139,6 +140,14 @@ def _sync_clauses(editions: list[dict]) -> None:
         db.session.execute(update(Clause), changed)
 
 
+def _mark_test_data(codes: set[str]) -> None:
+    """Set `standards.test_data` to exactly the synthetic standards `codes` (assets.synthetic)."""
+    marked = set(db.session.execute(select(Standard.id).where(Standard.test_data.is_(True))).scalars())
+    for ids, value in ((sorted(marked - codes), False), (sorted(codes - marked), True)):
+        for k in range(0, len(ids), 900):
+            db.session.execute(update(Standard).where(Standard.id.in_(ids[k:k + 900])).values(test_data=value))
+
+
 def import_catalog(catalog, *, source: str, prune: bool = True,
                    effective_from: date | None = None) -> dict:
     """Upsert `catalog` (a rules.catalog.Catalog) with change rows; returns a summary
@@ -150,6 +159,7 @@ def import_catalog(catalog, *, source: str, prune: bool = True,
     for entity in ("standard", "edition", "indicator"):
         summary[entity] = _sync_table(entity, rows[entity], prune)
     _sync_clauses(rows["edition"])
+    _mark_test_data({std.code for std in catalog.standards if is_synthetic(std)})
     ruleset, created = rulesets.ensure_ruleset(catalog, source=source, effective_from=effective_from)
     summary["ruleset"] = ruleset.version
     summary["ruleset_created"] = created

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, Index, String, Text, true
+from sqlalchemy import Date, Index, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.kernel.extensions import db
@@ -23,6 +23,8 @@ class Standard(Synced, db.Model):
     title: Mapped[str] = mapped_column(String(300))
     field: Mapped[str] = mapped_column(String(40))
     mandatory: Mapped[bool] = mapped_column(default=True)
+    #: synthetic (load-test) data: kept out of every public page unless asked for
+    test_data: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class Edition(Synced, db.Model):

@@ -24,7 +24,8 @@ __all__ = [
     "edition_field", "edition_ids_of_standard", "edition_standards", "import_catalog", "import_workbook",
     "indicator_editions",
     "indicator_info", "indicator_places", "indicator_standards", "indicator_units", "indicators_of_clause",
-    "known_indicators", "refresh_edition_status", "standard_titles", "unconfirmed_indicators",
+    "known_indicators", "refresh_edition_status", "standard_titles", "test_data_standards",
+    "unconfirmed_indicators",
 ]
 _CHUNK = 900
 
@@ -144,9 +145,17 @@ def edition_field(edition_id: str | None) -> str | None:
                               .where(Edition.id == edition_id)).scalar()
 
 
-def standard_titles(codes: Iterable[str] | None = None) -> dict[str, str]:
-    """Return {standard code: title} (of `codes`, or of every standard)."""
+def test_data_standards() -> frozenset[str]:
+    """Return the codes of the standards marked as test data (the synthetic catalog)."""
+    return frozenset(db.session.execute(select(Standard.id).where(Standard.test_data.is_(True))).scalars())
+
+
+def standard_titles(codes: Iterable[str] | None = None, *, public: bool = False) -> dict[str, str]:
+    """Return {standard code: title} (of `codes`, or of every standard); `public` leaves out
+    the standards marked as test data."""
     query = select(Standard.id, Standard.title)
+    if public:
+        query = query.where(Standard.test_data.is_(False), Standard.deleted_at.is_(None))
     if codes is not None:
         query = query.where(Standard.id.in_(sorted(set(codes))))
     return dict(db.session.execute(query).all())

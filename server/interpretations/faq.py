@@ -34,7 +34,7 @@ def index():
     standard = request.args.get("standard") or None
     items = publishing.list_public(standard=standard)
     editions = catalog.edition_standards()
-    titles = catalog.standard_titles()
+    titles = catalog.standard_titles(public=True)
     groups: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     for item in items:
         code = editions.get(item["edition_id"], item["edition_id"])

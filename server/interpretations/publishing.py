@@ -204,6 +204,16 @@ def list_public(*, standard: str | None = None, edition_id: str | None = None,
     return [r.data for r in rows]
 
 
+def search_public(text: str, *, limit: int = 10) -> list[dict]:
+    """Return the published interpretations (their newest version's data) matching `text`,
+    best first (the questions' search index; withdrawn ones left out). Raises nothing
+    beyond database errors."""
+    hits = search.search(text, ("interpretation",), limit=limit * 2)
+    rows = {r.id: r for r in db.session.execute(select(Interpretation).where(
+        Interpretation.id.in_([h.doc_id for h in hits]), Interpretation.deleted_at.is_(None))).scalars()}
+    return [rows[h.doc_id].data for h in hits if h.doc_id in rows][:limit]
+
+
 def get_public(interpretation_id: str) -> dict:
     """Return the pulled data of one interpretation (newest version + history).
     Raises NotFound."""

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from rules.interpretation import Interpretation as RulesInterpretation
 from server.interpretations.models import InterpretationVersion
-from server.interpretations.publishing import get_public, list_public, publish
+from server.interpretations.publishing import get_public, list_public, publish, search_public
 from server.interpretations.questions import (
     escalate_overdue,
     expert_fields,
@@ -17,7 +17,7 @@ from server.kernel.extensions import db
 from server.rulesets.service import PublishedSource
 
 __all__ = ["PUBLISHED", "escalate_overdue", "expert_fields", "get_public", "list_public", "publish",
-           "published_interpretations", "published_revision", "save_question", "set_expert_fields",
+           "published_interpretations", "published_revision", "save_question", "search_public", "set_expert_fields",
            "version_to_rules"]
 
 

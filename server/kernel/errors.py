@@ -19,7 +19,7 @@ from typing import Any
 import flask_smorest
 import marshmallow as ma
 from apispec import BasePlugin
-from flask import jsonify
+from flask import current_app, has_request_context, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from assets.messages import text
@@ -199,7 +199,22 @@ class GbfieldApi(flask_smorest.Api):
         super()._init_spec(extra_plugins=[*(extra_plugins or ()), ValidationStatusPlugin()], **kwargs)
 
     def handle_http_exception(self, error: HTTPException):
-        """Return the error body for a werkzeug HTTPException (incl. webargs 422 → 400)."""
+        """Return the error body for a werkzeug HTTPException (incl. webargs 422 → 400),
+        or the site's error page for a browser outside the API (same status, message and
+        Allow / Retry-After headers)."""
+        resp = self._error_body(error)
+        render = current_app.extensions.get(HTML_ERROR_PAGE)
+        if render is None or not wants_html():
+            return resp
+        body = resp.get_json(silent=True) or {}
+        page = render(resp.status_code, body.get("error", ErrorCode.BAD_REQUEST), body.get("message", ""))
+        for key in ("Allow", "Retry-After"):
+            if key in resp.headers:
+                page.headers[key] = resp.headers[key]
+        return page
+
+    def _error_body(self, error: HTTPException):
+        """Return the JSON error body of a werkzeug HTTPException."""
         status = error.code or 500
         data = getattr(error, "data", None) or {}
         details = data.get("errors") or data.get("messages") or {}
@@ -245,12 +260,38 @@ def _flatten_webargs(messages: Mapping[str, Any]) -> dict[str, list[str]]:
     return flat
 
 
+#: app.extensions key of the page renderer for browsers: `render(status, code, message)`
+#: returning a response (installed by the public site feature; JSON when absent)
+HTML_ERROR_PAGE = "gbfield_html_error_page"
+#: paths that always answer the JSON error body (machines)
+MACHINE_PREFIXES = ("/api/", "/.well-known/")
+
+
+def wants_html() -> bool:
+    """Return True when this request is a person's browser asking for a page: a path outside
+    the API and an Accept header preferring text/html to JSON (browsers send text/html; curl,
+    the tablet and tests send */* or application/json and get the JSON body). Raises nothing."""
+    if not has_request_context() or request.path.startswith(MACHINE_PREFIXES) or request.path == "/api":
+        return False
+    accept = request.accept_mimetypes
+    return "text/html" in request.headers.get("Accept", "") and accept["text/html"] > accept["application/json"]
+
+
+def _answer(status: int, code: str, message: str, details: Mapping[str, Any] | None = None):
+    """Return the error as a page for a browser (when the site installed one), else the body."""
+    render = current_app.extensions.get(HTML_ERROR_PAGE) if has_request_context() else None
+    if render is not None and wants_html():
+        return render(status, code, message)
+    return error_response(status, code, message, details)
+
+
 def register_error_handlers(app) -> None:
-    """Install handlers so every error leaves the app as the one error body."""
+    """Install handlers so every error leaves the app as the one error body (or, for a
+    browser outside the API, as the site's error page with the same status and message)."""
 
     @app.errorhandler(DomainError)
     def _domain(exc: DomainError):
-        resp = error_response(exc.status, exc.code, exc.message, exc.details)
+        resp = _answer(exc.status, exc.code, exc.message, exc.details)
         if isinstance(exc, RateLimited):
             resp.headers["Retry-After"] = str(exc.retry_after)
         return resp
@@ -259,11 +300,11 @@ def register_error_handlers(app) -> None:
     def _protocol(exc: ProtocolError):
         status = ERROR_STATUS.get(exc.code, 400)
         message = exc.errors[0].message(request_language()) if exc.errors else exc.message
-        return error_response(status, exc.code, message, exc.details)
+        return _answer(status, exc.code, message, exc.details)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         if isinstance(exc, HTTPException):
             return app.extensions["gbfield_api"].handle_http_exception(exc)
         log.exception("unexpected error")
-        return error_response(500, ErrorCode.INTERNAL_ERROR, text("error.internal_error", request_language()))
+        return _answer(500, ErrorCode.INTERNAL_ERROR, text("error.internal_error", request_language()))

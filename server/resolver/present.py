@@ -5,13 +5,22 @@ Pure functions over the parsed link, the product record and the catalog (no requ
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import quote
 
+from assets.messages import MessageError, text
 from assets.registry import consumer_checks, describe_standards
-from codes import DigitalLink, ParsedCode, build_digital_link, build_standard_link, china_prefix
+from codes import (
+    CodeError,
+    DigitalLink,
+    ParsedCode,
+    build_digital_link,
+    build_standard_link,
+    china_prefix,
+)
 from rules.catalog import Catalog
 
 GS1_VOC = "https://gs1.org/voc/"
@@ -113,3 +122,29 @@ def link_header(view: Mapping[str, Any], same_as: str | None = None) -> str:
 def quote_path(path: str) -> str:
     """Percent-encode a decoded request path the way a browser would send it."""
     return quote(path, safe="/:@!$&'()*+,;=-._~")
+
+
+_GLOSS = re.compile(r"\s*[(（]([^()（）]*[A-Za-z][^()（）]*)[)）]")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def code_message(exc: CodeError, lang: str) -> str:
+    """Return a `codes` error worded in ONE language ("zh" or "en"): its catalogue message
+    (`code.<key>`) when it has one, else its Chinese text without the English glosses in
+    brackets (zh) or those glosses (en). Raises nothing."""
+    language = "en" if lang == "en" else "zh-CN"
+    if exc.key:
+        try:
+            return text(f"code.{exc.key}", language, **exc.params)
+        except MessageError:
+            pass
+    return one_language(exc.message, lang)
+
+
+def one_language(message: str, lang: str) -> str:
+    """Return a "中文 (English gloss)" text of `codes` in one language: without the glosses
+    (zh), or the glosses alone (en; a generic sentence when it has none). Raises nothing."""
+    if lang != "en":
+        return _GLOSS.sub(lambda m: m.group(0) if _CJK.search(m.group(1)) else "", message).strip()
+    glosses = [g for g in _GLOSS.findall(message) if not _CJK.search(g)]
+    return "; ".join(glosses) if glosses else (message if not _CJK.search(message) else text("code.invalid", "en"))

@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 from assets.messages import text, words
 from codes import CodeError, china_prefix, parse_digital_link, parse_standard_link
 from rules.errors import RulesError
-from server.catalog.service import current_catalog
+from server.catalog.service import current_catalog, test_data_standards
 from server.kernel import clock
 from server.kernel.errors import error_response
 from server.kernel.i18n import choose_language
@@ -28,8 +28,10 @@ from server.resolver.present import (
     GS1_VOC,
     LINKSET_TYPE,
     china_today,
+    code_message,
     link_header,
     linkset,
+    one_language,
     product_view,
     quote_path,
 )
@@ -78,7 +80,8 @@ def _render(template: str, status: int, **context: Any):
     lang = _lang()
     choose_language("en" if lang == "en" else "zh-CN")
     resp = make_response(render_template(template, t=words("resolver", lang), cw=words("chain", lang), lang=lang,
-                                         status_label=status_label, **context), status)
+                                         status_label=status_label, one_language=one_language, **context),
+                         status)
     resp.headers["Content-Type"] = "text/html; charset=utf-8"
     return resp
 
@@ -126,7 +129,7 @@ def resolve_gtin(rest: str):
             details["ai"] = exc.ai
         if exc.position is not None:
             details["position"] = exc.position
-        return _error(400, ErrorCode.BAD_REQUEST, exc.message, details, kind="bad", uri=unquote(uri))
+        return _error(400, ErrorCode.BAD_REQUEST, code_message(exc, _lang()), details, kind="bad", uri=unquote(uri))
     gtin = link.path_ais["01"]
     product = live_product(gtin)
     if product is None:
@@ -168,7 +171,8 @@ def standard(rest: str):
     try:
         ref = parse_standard_link(uri)
     except CodeError as exc:
-        return _error(400, ErrorCode.BAD_REQUEST, exc.message, {"uri": unquote(uri)}, kind="bad", uri=unquote(uri))
+        return _error(400, ErrorCode.BAD_REQUEST, code_message(exc, _lang()), {"uri": unquote(uri)},
+                      kind="bad_standard", uri=unquote(uri), query=unquote(rest).split("/", 1)[0])
     catalog = current_catalog()
     try:
         std = catalog.standard(ref.standard)
@@ -186,6 +190,7 @@ def standard(rest: str):
                       {"standard": code, "suggestions": suggestions}, kind="std_not_found", code=code,
                       suggestions=suggestions)
     page = standard_page(std, ref, on=china_today(clock.now()), base=_base(), catalog=catalog, lang=_lang())
+    page["test_data"] = std.code in test_data_standards()
     if _wanted() != "html":
         return jsonify(page)
     return _render("resolver/standard.html", 200, p=page, base=_base())

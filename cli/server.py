@@ -12,11 +12,12 @@ from werkzeug.serving import make_server
 import assets
 from assets.synthetic import generate
 from cli.catalog_xlsx import print_report, workbook_standards, write_json
+from cli.demo_photos import demo_photo
 from cli.main import UsageError, add_command
 from rules.catalog import Catalog
 from server import MIGRATIONS_DIR, create_app
 from server.accounts.service import create_user, unlock_user
-from server.app.demo import USERS, load_demo
+from server.app.demo import USERS, YEAR_USERS, load_demo
 from server.catalog.service import import_catalog, import_workbook
 from server.jobs.scheduler import start_embedded
 from server.kernel.errors import DomainError
@@ -84,9 +85,12 @@ def run_serve(args) -> int:
     upgrade_database(app)
     if args.demo:
         with app.app_context():
-            summary = load_demo()
-        print(f"demo data loaded; users (password for all: {summary['password']}):")
-        for username, role, code, name in USERS:
+            summary = load_demo(year=True, photo_maker=demo_photo)
+        year = summary["year"]
+        print(f"demo data loaded in {summary['seconds']} s (a year of work: {year.get('inspections', 0)} inspections, "
+              f"{year.get('photos', 0)} photos, {year.get('questions', 0)} questions; figures: "
+              f"{year.get('stats_rows', 0)} rows); users (password for all: {summary['password']}):")
+        for username, role, code, name in (*USERS, *YEAR_USERS):
             print(f"  {username:15} {role:10} {code}  {name}")
     scheduler_stop = start_embedded({})   # only when GBFIELD_EMBED_SCHEDULER is set
     server = make_server(args.host, args.port, app, threaded=True)

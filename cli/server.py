@@ -85,7 +85,7 @@ def run_serve(args) -> int:
     upgrade_database(app)
     if args.demo:
         with app.app_context():
-            summary = load_demo(year=True, photo_maker=demo_photo)
+            summary = load_demo(with_inspections=False, year=True, photo_maker=demo_photo)
         year = summary["year"]
         print(f"demo data loaded in {summary['seconds']} s (a year of work: {year.get('inspections', 0)} inspections, "
               f"{year.get('photos', 0)} photos, {year.get('questions', 0)} questions; figures: "

@@ -229,7 +229,7 @@ def year_plan(products: list[dict], catalog: Catalog, *, today: date, seed: int 
         if (today - day).days < 3 and rng.random() < 0.15:
             data["status"] = "draft"
         item = DemoInspection(ident, rng.choice(inspectors), supervisor, at, data)
-        if n % photos_every == 0:
+        if rng.randrange(photos_every) == 0:
             item.photos = [{"taken_at": f"{at.astimezone(CHINA) - timedelta(minutes=5):%Y-%m-%d %H:%M:%S}",
                             "place": f"{address}（{data['position']['lat']}, {data['position']['lon']}）",
                             "inspector": item.inspector, "record_id": ident}]

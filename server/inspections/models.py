@@ -103,3 +103,11 @@ class RecheckReminder(db.Model):
 
 
 Index("ix_findings_inspection_revision", Finding.inspection_id, Finding.id, Finding.revision)
+# the work list (newest first, in a subtree, by status or disagreement) and its count — bench/console.py
+Index("ix_inspections_updated_at_id", Inspection.updated_at, Inspection.id)
+Index("ix_inspections_status_updated_at", Inspection.status, Inspection.updated_at)
+Index("ix_inspections_disagreement_updated_at", Inspection.updated_at,
+      postgresql_where=Inspection.has_disagreement.is_(True), sqlite_where=Inspection.has_disagreement.is_(True))
+# LIKE '<path>%' as an index range on PostgreSQL whatever the database's collation
+Index("ix_inspections_path_pattern", Inspection.jurisdiction_path,
+      postgresql_ops={"jurisdiction_path": "varchar_pattern_ops"})

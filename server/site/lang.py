@@ -1,23 +1,18 @@
-"""The language of a public page: `?lang=en` (or an English tag), else Accept-Language,
-else zh-CN — one language per page. The resolver's words (`resolver.*`) and the site's
+"""The language of a public page: `?lang=en` (or any English tag) — else zh-CN, whatever the
+browser's Accept-Language says (Chinese first, as on the resolver's pages); one language per
+page. The resolver's words (`resolver.*`) and the site's
 (`site.*`) come from the message catalogue."""
 from __future__ import annotations
 
 from flask import request
 
-from assets.messages import negotiate, words
+from assets.messages import words
 from server.kernel.i18n import choose_language
 
 
 def page_language() -> str:
     """Return "en" or "zh" for this request and make it the language of its messages."""
-    chosen = (request.args.get("lang") or "").lower()
-    if chosen.startswith("en"):
-        lang = "en"
-    elif chosen.startswith("zh"):
-        lang = "zh"
-    else:
-        lang = "en" if negotiate(request.headers.get("Accept-Language")) == "en" else "zh"
+    lang = "en" if (request.args.get("lang") or "").lower().startswith("en") else "zh"
     choose_language("en" if lang == "en" else "zh-CN")
     return lang
 

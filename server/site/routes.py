@@ -30,11 +30,17 @@ def _wants_json() -> bool:
     return best == "application/json" and "text/html" not in request.headers.get("Accept", "")
 
 
+def _number_key(code: str) -> tuple:
+    """Sort "GB 4351" before "GB 17761" (by the number, then its parts)."""
+    head, _, number = code.partition(" ")
+    return (head, *(int(p) if p.isdigit() else 0 for p in number.split(".")), code)
+
+
 @bp.route("/", methods=["GET"])
 def home():
     """The home page: what gbfield does, the search box, example products, the standards
     (test data left out) and links to the FAQ, the console and the API."""
-    standards = sorted(catalog.standard_titles(public=True).items())
+    standards = sorted(catalog.standard_titles(public=True).items(), key=lambda kv: _number_key(kv[0]))
     products = registry.list_products(None, limit=EXAMPLES)["items"]
     published = len(interpretations.list_public())
     return _page("site/home.html", standards=standards, products=products, published=published)

@@ -55,4 +55,8 @@ def detail(interpretation_id: str):
     titles = catalog.clause_titles((c["edition_id"], c["clause"]) for c in clauses)
     clause_rows = [{**c, "title": titles.get((c["edition_id"], c["clause"]), "")} for c in clauses]
     history = sorted(item.get("history", []), key=lambda v: v["version"], reverse=True)
-    return render_template("faq/detail.html", item=item, clauses=clause_rows, history=history)
+    info = catalog.indicator_info(item.get("indicator_ids") or ())
+    indicators = [{"id": i, "name": info.get(i, {}).get("name") or i, "limit": info.get(i, {}).get("limit"),
+                   "unit": info.get(i, {}).get("unit")} for i in item.get("indicator_ids") or ()]
+    return render_template("faq/detail.html", item=item, clauses=clause_rows, history=history,
+                           indicators=indicators)

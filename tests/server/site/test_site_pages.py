@@ -132,3 +132,12 @@ def test_error_page_in_english(client):
     # Chinese first: an English browser gets the Chinese page with the English link
     chinese = client.get("/nowhere", headers={**BROWSER, "Accept-Language": "en-GB,en"}).get_data(as_text=True)
     assert "页面不存在" in chinese and "lang=en" in chinese
+
+
+def test_faq_item_names_indicators_and_links_the_standard(client):
+    found = client.get("/search?q=修约值比较法", headers={"Accept": "application/json"}).get_json()
+    resp = client.get(found["interpretations"][0]["href"], headers=BROWSER)
+    html, text = resp.get_data(as_text=True), _text(resp)
+    assert "GB 18401-2010/4.1/" not in text                 # ids stay in the title attribute only
+    assert 'href="/s/GB%2018401-2010/4.1"' in html
+    assert 'href="/search"' in html and 'href="/"' in html

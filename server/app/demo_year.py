@@ -259,9 +259,13 @@ def year_plan(products: list[dict], catalog: Catalog, *, today: date, seed: int 
         "question": 0,
     }, {
         "at": publish_at + timedelta(days=12), "title": "悬挂装饰类纺织产品按非直接接触皮肤的产品判定",
-        "text": "窗帘、帷幔等悬挂装饰用纺织产品，按 GB 18401-2010 中非直接接触皮肤的产品（C 类）的要求判定。",
+        "text": "窗帘、帷幔等悬挂装饰用纺织产品，按 GB 18401-2010 中非直接接触皮肤的产品（C 类）的要求判定；"
+                "其 pH 值按全数值比较法判定。",
         "effect": {"method": "full"}, "effective": today - timedelta(days=300),
-        "clauses": [{"edition_id": "GB 18401-2010", "clause": "4.1"}], "indicator_ids": [], "question": 2,
+        "clauses": [{"edition_id": "GB 18401-2010", "clause": "4.1"}], "question": 2,
+        # the pH values only: a clause-wide "full" would undo the first interpretation's rounding
+        "indicator_ids": [i.id for i in catalog.edition("GB 18401-2010").indicators
+                          if "/ph/" in i.id] if _has_edition(catalog, "GB 18401-2010") else [],
     }]
     publications = [p for p in publications if _has_edition(catalog, p["clauses"][0]["edition_id"])]
     return YearPlan(inspections, questions, publications)

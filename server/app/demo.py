@@ -23,6 +23,7 @@ from server.kernel.auth import Principal
 from server.kernel.extensions import db
 from server.kernel.uow import unit_of_work
 from server.photos.service import store_photo
+from server.planning import service as planning
 from server.registry.service import import_csv, list_products, live_product
 from server.statistics import service as statistics
 from server.syncing.push import push
@@ -217,8 +218,10 @@ def apply_year(plan: YearPlan, *, photo_maker: PhotoMaker | None = None) -> dict
 
 
 def seed_year(*, today: date | None = None, photo_maker: PhotoMaker | None = None, seed: int = DEMO_SEED) -> dict:
-    """Load the demo year unless it is there (idempotent: its first inspection decides);
-    then the nightly figures and 回头看 reminders as of now. The caller commits."""
+    """Load the demo year unless it is there (idempotent: its first inspection decides), the
+    enforcement cycle's demo (planning.service.demo_cycle: plan, draw, inspected tasks, an
+    order to correct, published results), then the nightly figures and 回头看 reminders as of
+    now. The caller commits."""
     for code, name, parent in YEAR_JURISDICTIONS:
         accounts.ensure_jurisdiction(code, name, parent)
     seed_users(users=YEAR_USERS)
@@ -229,6 +232,7 @@ def seed_year(*, today: date | None = None, photo_maker: PhotoMaker | None = Non
     counts: dict = {"inspections": 0}
     if plan.inspections and not inspections.exists(plan.inspections[0].id):
         counts = apply_year(plan, photo_maker=photo_maker)
+    counts["plan"] = planning.demo_cycle(today=today)   # a 双随机 plan, its draw, results, an order
     counts["stats_rows"] = statistics.compute(now, days=370)
     counts["rechecks"] = len(inspections.remind_rechecks(now, today, 30))
     return counts

@@ -66,6 +66,7 @@ def test_loaded_year_shows_on_every_page(tmp_path):
             assert {"submitted", "approved", "returned", "resubmitted", "rejected", "draft"} <= set(statuses)
             assert year["inspections"] >= 300 and year["photos"] >= 60 and year["published"] == 2
             assert year["flags"] > 0 and year["stats_rows"] > 0 and year["rechecks"] > 0
+            assert year["plan"]["plan_id"]        # the 双随机 plan, drawn, inspected, published
             flags = list(db.session.execute(select(Flag)).scalars())
             assert {"interpretation_changed", "recheck_reminder"} <= {f.data.get("kind") for f in flags}
             changed = [f.data for f in flags if f.data.get("kind") == "interpretation_changed"]

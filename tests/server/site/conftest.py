@@ -12,8 +12,6 @@ import assets
 from assets.synthetic import generate
 from rules.catalog import Catalog
 
-BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
 
 @pytest.fixture(scope="module")
 def site_app(tmp_path_factory):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import BROWSER
+
+#: what Chromium sends for a page
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 def _text(resp) -> str:

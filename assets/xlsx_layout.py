@@ -11,6 +11,8 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from assets.loader import CatalogError
+
 #: block key -> (marker, [(column key, Chinese label)])
 BLOCKS: dict[str, tuple[str, list[tuple[str, str]]]] = {
     "standard": ("【标准】", [("field_name", "字段"), ("value", "内容")]),
@@ -55,8 +57,13 @@ _SPLIT = re.compile(r"[、;；,，\n]+")
 _HEADER = re.compile(r"^(.*?)[（(]\s*([a-z_]+)\s*[)）]\s*$")
 
 
-class CellError(ValueError):
-    """A cell that cannot be read; the message is Chinese and says what is expected."""
+class CellError(CatalogError, ValueError):
+    """A cell that cannot be read; the message (`reason`, str()) is Chinese and says what
+    is expected. The workbook reader puts the sheet, row and column beside it."""
+
+    def __init__(self, reason: str):
+        self.file, self.pointer, self.reason = "", "/", reason
+        Exception.__init__(self, reason)
 
 
 def header_text(key: str, label: str) -> str:

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[2]
 #: package folder -> its root exception class
 ROOTS = {"device": "DeviceError", "sync": "ProtocolError", "kivy_client": "TabletError",
          "documents": "DocumentError", "server": "ServerError",
-         "rules": "RulesError", "codes": "CodeError", "sampling": "SamplingError"}
+         "rules": "RulesError", "codes": "CodeError", "sampling": "SamplingError", "assets": "CatalogError"}
 BUILTIN_EXCEPTIONS = {name for name, value in vars(builtins).items()
                       if isinstance(value, type) and issubclass(value, BaseException)}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from server.catalog import console, models  # noqa: F401  (console: the standard view; models: tables)
+from server.catalog import api, console, models  # noqa: F401  (console: the standard view; models: tables)
 from server.kernel.features import Feature
 
-FEATURE = Feature("catalog", pages=(Blueprint("catalog_pages", __name__, template_folder="templates"),))
+FEATURE = Feature("catalog", api=(api.blp,), pages=(Blueprint("catalog_pages", __name__, template_folder="templates"),))

@@ -36,6 +36,8 @@ RECORD_WRITERS = ("inspector", "supervisor", "admin")
 SUPERVISORS = ("supervisor", "admin")
 #: roles that answer questions and publish interpretations
 EXPERTS = ("expert", "admin")
+#: roles that import standards into the catalog (a committee workbook)
+CATALOG_WRITERS = ("expert", "admin")
 #: roles that may sign in to the web console
 CONSOLE_ROLES = ("supervisor", "expert", "admin")
 #: roles that list and read inspections

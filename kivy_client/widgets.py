@@ -18,10 +18,31 @@ class Body(Label):
     """A wrapping label whose height follows its text."""
 
 
-class Card(BoxLayout):
+class Hideable:
+    """A widget that can be hidden in place (`shown: False`): kv rules make it transparent
+    and flat; here it stops taking touches, so its children — still laid out over what
+    follows — never swallow a tap meant for a visible button (disabled widgets do)."""
+
+    shown = BooleanProperty(True)
+
+    def on_touch_down(self, touch):
+        return super().on_touch_down(touch) if self.shown else False
+
+    def on_touch_move(self, touch):
+        return super().on_touch_move(touch) if self.shown else False
+
+    def on_touch_up(self, touch):
+        return super().on_touch_up(touch) if self.shown else False
+
+
+class Card(Hideable, BoxLayout):
     """A white (or tinted) rounded panel that grows with its content."""
 
     background = ColorProperty((1, 1, 1, 1))
+
+
+class HideBox(Hideable, BoxLayout):
+    """A row that can be hidden in place (see Hideable)."""
 
 
 class Badge(Label):
@@ -90,12 +111,14 @@ class SignaturePad(Widget):
         self.canvas.clear()
 
 
-class Keypad(GridLayout):
+class Keypad(Hideable, GridLayout):
     """Big keys for a measured value (gloves): digits, the decimal point, "<" for below the
     detection limit, "-" and ⌫; each key edits the TextInput `target`."""
 
     target = ObjectProperty(None, allownone=True)
     KEYS = ("7", "8", "9", "⌫", "4", "5", "6", "<", "1", "2", "3", "-", "0", ".", "清除", "")
+    #: what a key shows where the font has no glyph for its name
+    LABELS = {"⌫": "退格"}
 
     def __init__(self, **kw):
         super().__init__(cols=4, spacing=dp(6), size_hint_y=None, **kw)
@@ -104,7 +127,7 @@ class Keypad(GridLayout):
             if not key:
                 self.add_widget(Widget(size_hint_y=None, height=dp(56)))
                 continue
-            button = FlatButton(text=key, font_size="24sp", height=dp(56))
+            button = FlatButton(text=self.LABELS.get(key, key), font_size="24sp", height=dp(56))
             button.bind(on_release=lambda _b, k=key: self.press(k))
             self.keys[key] = button
             self.add_widget(button)

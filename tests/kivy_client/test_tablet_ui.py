@@ -55,13 +55,41 @@ def pump(frames: int = 2, until=None, timeout: float = 20.0) -> None:
 
 
 def tap(widget) -> None:
-    """Touch the middle of `widget` like a finger (down, up)."""
+    """Touch the middle of `widget` like a finger (down, up), scrolled into view first as
+    a person would (a widget scrolled out of sight cannot be touched)."""
     from kivy.tests.common import UnitTestTouch
+    from kivy.uix.scrollview import ScrollView
 
+    parent, scrolled = widget.parent, False
+    while parent is not None and parent is not parent.parent:
+        if isinstance(parent, ScrollView):
+            parent.scroll_to(widget, padding=10, animate=False)
+            parent.scroll_y = min(1.0, max(0.0, parent.scroll_y))   # no overscroll to bounce back from
+            scrolled = True
+        parent = parent.parent
+    if scrolled:        # the layout and the scroll (a bounce at the end) settle before the finger comes down
+        end, last, still = time.monotonic() + 2.0, None, 0
+        while time.monotonic() < end and still < 5:
+            pump(1)
+            where = tuple(widget.to_window(*widget.center))
+            still, last = (still + 1 if where == last else 0), where
     touch = UnitTestTouch(*widget.to_window(*widget.center))
     touch.touch_down()
+    if scrolled:        # a ScrollView holds a touch for its scroll_timeout before its children see it
+        wait(0.3)
+        where = widget.to_window(*widget.center)
+        if tuple(where) != tuple(touch.pos):     # the list settled under the finger: it follows the button
+            touch.touch_move(*where)
+            pump(1)
     touch.touch_up()
-    pump(2)
+    wait(0.3) if scrolled else pump(2)
+
+
+def wait(seconds: float) -> None:
+    """Run the event loop for `seconds` (timers such as a ScrollView's fire)."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        pump(1)
 
 
 def shoot(name: str) -> None:
@@ -161,7 +189,7 @@ def test_inspection_verdict_card(ui):
     assert insp.ids.unit.text == "mg/kg" and "≤20" in insp.ids.selected_limit.text
     insp.ids.measured.text = "abc1"
     tap(insp.ids.judge)
-    assert "测量值无法识别" in insp.ids.value_message.text and not insp.has_verdict
+    assert "不是数值，请输入数字" in insp.ids.value_message.text and not insp.has_verdict
     insp.ids.measured.text = "20.4"
     tap(insp.ids.judge)
     assert insp.ids.verdict_outcome.text.startswith("不合格") and "全数值比较法" in insp.ids.verdict_steps.text

@@ -1,6 +1,8 @@
 """Small styled widgets; their look is in kv/theme.kv."""
 from __future__ import annotations
 
+from typing import ClassVar
+
 from kivy.graphics import Color, Line
 from kivy.metrics import dp
 from kivy.properties import BooleanProperty, ColorProperty, ListProperty, ObjectProperty
@@ -118,7 +120,7 @@ class Keypad(Hideable, GridLayout):
     target = ObjectProperty(None, allownone=True)
     KEYS = ("7", "8", "9", "⌫", "4", "5", "6", "<", "1", "2", "3", "-", "0", ".", "清除", "")
     #: what a key shows where the font has no glyph for its name
-    LABELS = {"⌫": "退格"}
+    LABELS: ClassVar[dict[str, str]] = {"⌫": "退格"}
 
     def __init__(self, **kw):
         super().__init__(cols=4, spacing=dp(6), size_hint_y=None, **kw)

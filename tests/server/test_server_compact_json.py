@@ -36,6 +36,7 @@ def test_the_catalog_is_stored_compact(app):
 
 
 def test_the_migration_rewrites_escaped_rows_compact_keeping_their_meaning(db_url):
+    from alembic.script import ScriptDirectory
     from flask_migrate import upgrade
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": db_url})
@@ -43,7 +44,9 @@ def test_the_migration_rewrites_escaped_rows_compact_keeping_their_meaning(db_ur
     old_text = json.dumps(record)                       # the stdlib default: \uXXXX, spaces
     assert "\\u" in old_text
     with app.app_context():
-        upgrade(directory=MIGRATIONS_DIR, revision="6755a1bdcd9b")
+        # the revision before the compact-JSON migration (read from the script: landing re-chains migrations)
+        upgrade(directory=MIGRATIONS_DIR,
+                revision=ScriptDirectory(MIGRATIONS_DIR).get_revision("a1c3e5f70915").down_revision)
         db.session.execute(sa.text(
             "INSERT INTO changes (entity, entity_id, op, version, data, created_at) "
             "VALUES ('indicator', 'x', 'upsert', 1, :d, CURRENT_TIMESTAMP)"), {"d": old_text})

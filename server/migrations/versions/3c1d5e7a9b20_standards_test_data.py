@@ -1,7 +1,7 @@
 """standards.test_data: the synthetic catalog marked as test data
 
 Revision ID: 3c1d5e7a9b20
-Revises: 37eb3fcfca07
+Revises: b7d2c4e6f813
 Create Date: 2026-12-01 14:40:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '3c1d5e7a9b20'
-down_revision = '37eb3fcfca07'
+down_revision = 'b7d2c4e6f813'
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ written, so a pull serves the stored compact text unchanged) instead of `jsonb` 
 text form has spaces); its rows are rewritten compact.
 
 Revision ID: a1c3e5f70915
-Revises: 6755a1bdcd9b
+Revises: b4ce52fb9cf6
 Create Date: 2026-12-01 14:40:00
 
 """
@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'a1c3e5f70915'
-down_revision = '6755a1bdcd9b'
+down_revision = 'b4ce52fb9cf6'
 branch_labels = None
 depends_on = None
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from sync.protocol.field_errors import FieldError, details_of, field_error, rejection
 from sync.protocol.fields import (
     Boolean,
     CheckedRecord,
@@ -28,7 +29,6 @@ from sync.protocol.fields import (
     Count,
     CreditCode,
     Day,
-    FieldError,
     Gtin,
     Items,
     Moment,
@@ -40,13 +40,10 @@ from sync.protocol.fields import (
     Record,
     Sha256,
     Text,
-    details_of,
-    field_error,
     hostile_errors,
     is_clean_text,
     is_uuid,
     parse_day,
-    rejection,
 )
 
 __all__ = [

@@ -16,7 +16,7 @@ import qrcode
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 
 from server.accounts import throttle
 from server.accounts.models import Device, Enrolment, Jurisdiction, Notification, Token, User
@@ -368,6 +368,13 @@ def usernames(ids: Iterable[int | None]) -> dict[int, str]:
     return dict(db.session.execute(select(User.id, User.username).where(User.id.in_(ids))).all())
 
 
+def user_ids_named(name: str) -> list[int]:
+    """Return the ids of users whose username or display name is `name` (case-insensitive)."""
+    text = name.strip().lower()
+    return list(db.session.execute(select(User.id).where(or_(func.lower(User.username) == text,
+                                                             func.lower(User.display_name) == text))).scalars())
+
+
 def username_of(user_id_column):
     """Return a SQL expression for the username of the user whose id is `user_id_column`
     (a correlated subquery other features select beside their rows: one query, no join)."""
@@ -403,6 +410,14 @@ def supervisors_over(path: str) -> list[int]:
 def find_user(username: str) -> User | None:
     """Return the user named `username`, or None."""
     return db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def jurisdictions_in(principal: Principal) -> list[tuple[str, str]]:
+    """Return [(code, name)] of the divisions in the caller's subtree, by path."""
+    query = select(Jurisdiction.code, Jurisdiction.name).order_by(Jurisdiction.path)
+    if principal.role != "admin":
+        query = query.where(Jurisdiction.path.startswith(principal.jurisdiction_path, autoescape=True))
+    return [(code, name) for code, name in db.session.execute(query)]
 
 
 def inspectors_in(principal: Principal) -> list[dict]:

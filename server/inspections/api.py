@@ -5,6 +5,7 @@ import marshmallow as ma
 from flask import jsonify
 from flask_smorest import Blueprint
 
+from server.inspections import listing
 from server.inspections import review as review_service
 from server.inspections.schemas import (
     InspectionDetailSchema,
@@ -27,7 +28,7 @@ blp = Blueprint("inspections", __name__, url_prefix="/api/v1/inspections",
 def list_inspections(args):
     """Inspections inside the caller's jurisdiction subtree (filter by status, disagreement,
     company name or credit code)."""
-    return review_service.list_inspections(current_principal(), status=args.get("status"),
+    return listing.list_inspections(current_principal(), status=args.get("status"),
                                            disagreement=args.get("disagreement"), q=args.get("q"),
                                            limit=args["limit"], offset=args["offset"])
 

@@ -6,52 +6,90 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 
 from server.accounts import service as accounts
 from server.catalog import service as catalog
-from server.inspections import present
+from server.inspections import listing, present
 from server.inspections import review as review_service
 from server.inspections.status import REVIEWABLE
 from server.kernel import uow
-from server.kernel.console import bp, require_action, t
-from server.kernel.errors import Conflict, ValidationFailed
+from server.kernel.changes import savepoint
+from server.kernel.console import bp, lists, require_action, t
+from server.kernel.errors import Conflict, DomainError, ValidationFailed
 from server.photos import service as photo_service
 
 PAGE_SIZE = 25
+BULK_LIMIT = 200
+LIST_NAME = "inspections"
 #: statuses a supervisor filters by (drafts never reach the server)
 LIST_STATUSES = ("submitted", "resubmitted", "returned", "approved", "rejected")
-def _filters() -> dict:
-    status = request.args.get("status") or None
-    if status not in LIST_STATUSES:
-        status = None
-    try:
-        page = max(1, min(int(request.args.get("page", "1")), 10_000))
-    except ValueError:
-        page = 1
-    return {"status": status, "disagreement": request.args.get("disagreement") == "1",
-            "q": (request.args.get("q") or "").strip()[:100], "page": page}
+FILTERS = (
+    lists.Filter("status", "choice", LIST_STATUSES), lists.Filter("disagreement", "flag"),
+    lists.Filter("q"), lists.Filter("inspector", max_length=80), lists.Filter("jurisdiction", max_length=12),
+    lists.Filter("date_from", "date"), lists.Filter("date_to", "date"),
+    lists.Filter("outcome", "choice", listing.OUTCOMES), lists.Filter("standard", max_length=60),
+    lists.Filter("product", max_length=100), lists.Filter("flagged", "choice", listing.FLAG_KINDS),
+    lists.Filter("interpretation", max_length=60),
+)
+lists.register_list(LIST_NAME, "console.inspections")
 
 
-def _page_of_inspections(filters: dict) -> tuple[list[dict], int]:
-    """Return (rows of this page with their summaries, total matching) from the service."""
-    args = {"status": filters["status"], "disagreement": True if filters["disagreement"] else None,
-            "q": filters["q"] or None}
-    offset = (filters["page"] - 1) * PAGE_SIZE
-    rows = review_service.list_inspections(g.console_user, limit=PAGE_SIZE, offset=offset, summary=True, **args)
-    return rows, review_service.count_inspections(g.console_user, **args)
+def list_query() -> lists.ListQuery:
+    """Return the inspections list's query read from the request (the exports read the same)."""
+    return lists.read_query(FILTERS, listing.SORTS, "updated")
+
+
+def list_filters(query: lists.ListQuery) -> listing.InspectionFilters:
+    """Return the service's filters for a list query (the disagreement flag only narrows)."""
+    values = dict(query.values)
+    if not values.get("disagreement"):
+        values.pop("disagreement", None)
+    return listing.InspectionFilters.of(values)
 
 
 @bp.route("/inspections/")
 def inspections():
-    """The inspections of the signed-in supervisor's subtree, filtered and paginated."""
+    """The inspections of the signed-in supervisor's subtree: filtered, sorted, numbered
+    pages that stay in range, saved views, bulk approve and exports of what is shown."""
     require_action("inspection.list")
-    filters = _filters()
-    rows, total = _page_of_inspections(filters)
+    query = list_query()
+    filters = list_filters(query)
+    total = listing.count_inspections(g.console_user, filters)
+    pager = lists.paginate(query.page, total, PAGE_SIZE)
+    rows = listing.list_inspections(g.console_user, filters, sort=query.sort, descending=query.descending,
+                                    limit=PAGE_SIZE, offset=pager.offset, summary=True)
     counts = {row["id"]: row["summary"] for row in rows}
     names = accounts.jurisdiction_names(r.get("jurisdiction") for r in rows)
-    base = {k: v for k, v in (("status", filters["status"]), ("q", filters["q"]),
-                              ("disagreement", "1" if filters["disagreement"] else None)) if v}
-    pages = max(1, -(-total // PAGE_SIZE))
-    return render_template("console/inspections.html", rows=rows, counts=counts, names=names,
-                           filters=filters, statuses=LIST_STATUSES, has_next=filters["page"] < pages,
-                           base=base, total=total, pages=pages)
+    return render_template("console/inspections.html", rows=rows, counts=counts, names=names, query=query,
+                           pager=pager, statuses=LIST_STATUSES, outcomes=listing.OUTCOMES,
+                           flag_kinds=listing.FLAG_KINDS, jurisdictions=accounts.jurisdictions_in(g.console_user),
+                           inspectors=accounts.inspectors_in(g.console_user),
+                           standards=sorted(catalog.standard_titles().items()),
+                           views=lists.saved_views(LIST_NAME), list_name=LIST_NAME,
+                           reviewable=REVIEWABLE)
+
+
+@bp.route("/inspections/bulk-approve", methods=["POST"])
+def bulk_approve():
+    """Approve the ticked inspections one by one (each in its own savepoint: one refused
+    never blocks the others) and show the result of each."""
+    words = t()
+    ids = list(dict.fromkeys(i for i in request.form.getlist("ids") if i))[:BULK_LIMIT]
+    comment = (request.form.get("comment") or "").strip()[:2000]
+    results = []
+    for inspection_id in ids:
+        try:
+            with savepoint():
+                review_service.review_inspection(g.console_user, inspection_id, "approved", comment)
+            results.append({"id": inspection_id, "ok": True, "message": words["outcome_approved"]})
+        except Conflict as exc:
+            results.append({"id": inspection_id, "ok": False, "message": words["not_reviewable"].format(
+                status=words.get(f"status_{exc.params.get('status')}", exc.params.get("status") or ""))})
+        except DomainError as exc:
+            results.append({"id": inspection_id, "ok": False, "message": exc.message})
+    companies = listing.company_names(g.console_user, [r["id"] for r in results])
+    for item in results:
+        item["company"] = companies.get(item["id"])
+    status = 200 if ids else 400
+    return render_template("console/bulk_result.html", results=results, back=_back_url(),
+                           approved=sum(r["ok"] for r in results)), status
 
 
 def _detail_context(inspection_id: str) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import uuid
 
 from flask import Flask, current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
 from server.accounts import service as accounts
 from server.evidence import service as evidence
@@ -12,12 +12,12 @@ from server.inspections.models import Finding, Flag, Inspection, Review
 from server.inspections.records import emit, finding_json, flag_json, inspection_json, review_json
 from server.inspections.status import REVIEWABLE, next_status
 from server.kernel import clock
-from server.kernel.access import Target, can, list_filter, require
+from server.kernel.access import Target, can, require
 from server.kernel.auth import Principal
 from server.kernel.errors import Conflict, NotFound, ValidationFailed
 from server.kernel.extensions import db
 from server.photos import service as photos
-from sync.protocol import INSPECTION_STATUSES, REVIEW_OUTCOMES
+from sync.protocol import REVIEW_OUTCOMES
 
 LISTENERS_KEY = "gbfield_review_listeners"
 
@@ -49,85 +49,6 @@ def inspection_target(row: Inspection, *, participants: bool = False) -> Target:
         authors = db.session.execute(select(Finding.author_id).where(Finding.inspection_id == row.id)).scalars()
         people = frozenset({row.inspector_id, *authors})
     return Target("inspection", row.jurisdiction_path, owner_id=row.inspector_id, participants=people)
-
-
-def _filtered(principal: Principal, status: str | None, disagreement: bool | None, q: str | None):
-    """Return the WHERE clauses of a list: subtree, status, disagreement, company text.
-
-    Raises ValidationFailed for an unknown status, Forbidden for experts.
-    """
-    where = []
-    scope = list_filter(principal, "inspection.read", Inspection.jurisdiction_path)
-    if scope is not None:
-        where.append(scope)
-    if status is not None:
-        if status not in INSPECTION_STATUSES:
-            raise ValidationFailed("status", status=status, details={"status": list(INSPECTION_STATUSES)})
-        where.append(Inspection.status == status)
-    if disagreement is not None:
-        where.append(Inspection.has_disagreement.is_(disagreement))
-    text = (q or "").strip()
-    if text:
-        where.append(or_(Inspection.company_name.icontains(text, autoescape=True),
-                         Inspection.credit_code.icontains(text, autoescape=True)))
-    return where
-
-
-def list_inspections(principal: Principal, *, status: str | None = None, disagreement: bool | None = None,
-                     q: str | None = None, limit: int = 100, offset: int = 0,
-                     summary: bool = False) -> list[dict]:
-    """Return inspections inside the caller's subtree (newest first), filtered by status,
-    disagreement and `q` (a part of the company name or credit code, case-insensitive).
-
-    With `summary=True` each row also carries `summary` = {findings, fail, photos_missing,
-    photos_referenced} (see inspection_summaries). Raises ValidationFailed for an unknown
-    status, Forbidden for experts.
-    """
-    where = _filtered(principal, status, disagreement, q)
-    query = select(Inspection, accounts.username_of(Inspection.inspector_id)).where(*where)
-    rows = db.session.execute(query.order_by(Inspection.updated_at.desc(), Inspection.id)
-                              .limit(limit).offset(offset)).all()
-    items = [inspection_json(row, name) for row, name in rows]
-    if summary:
-        summaries = inspection_summaries([row for row, _ in rows])
-        for item in items:
-            item["summary"] = summaries[item["id"]]
-    return items
-
-
-def count_inspections(principal: Principal, *, status: str | None = None, disagreement: bool | None = None,
-                      q: str | None = None) -> int:
-    """Return how many inspections list_inspections would give with the same filters and no
-    limit. Raises like list_inspections."""
-    where = _filtered(principal, status, disagreement, q)
-    return db.session.execute(select(func.count()).select_from(Inspection).where(*where)).scalar_one()
-
-
-def inspection_summaries(inspections: list[Inspection]) -> dict[str, dict]:
-    """Return {inspection id: {findings, fail, photos_missing, photos_referenced}} for the
-    given rows in two queries (every finding revision of those inspections, then which
-    referenced photos have arrived). Counts use the newest revision of each finding; fail is
-    the server's outcome, else the tablet's. Raises nothing."""
-    ids = [row.id for row in inspections]
-    latest: dict[str, tuple] = {}
-    if ids:
-        for fid, revision, inspection_id, server_outcome, device_outcome, data in db.session.execute(
-                select(Finding.id, Finding.revision, Finding.inspection_id, Finding.server_outcome,
-                       Finding.device_outcome, Finding.data).where(Finding.inspection_id.in_(ids))):
-            if fid not in latest or revision > latest[fid][0]:
-                latest[fid] = (revision, inspection_id, server_outcome or device_outcome, data or {})
-    out = {row.id: {"findings": 0, "fail": 0, "refs": {p for p in (row.data or {}).get("photos") or ()
-                                                        if photos.is_sha256(p)}} for row in inspections}
-    for _, inspection_id, outcome, data in latest.values():
-        entry = out[inspection_id]
-        entry["findings"] += 1
-        entry["fail"] += outcome == "fail"
-        entry["refs"] |= {p for p in data.get("photos") or () if photos.is_sha256(p)}
-    missing = photos.photos_missing(set().union(*(e["refs"] for e in out.values()))) if out else set()
-    for entry in out.values():
-        refs = entry.pop("refs")
-        entry["photos_referenced"], entry["photos_missing"] = len(refs), len(refs & missing)
-    return out
 
 
 def get_inspection(principal: Principal, inspection_id: str) -> dict:

@@ -7,14 +7,13 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from server.inspections.listing import InspectionFilters, count_inspections, list_inspections
 from server.inspections.models import Finding, Inspection
 from server.inspections.recheck import remind_rechecks
 from server.inspections.rescan import flag_changed_verdicts
 from server.inspections.review import (
     add_review_listener,
-    count_inspections,
     get_inspection,
-    list_inspections,
     photo_status,
     review_inspection,
 )
@@ -25,6 +24,7 @@ __all__ = [
     "LOCKED",
     "REVIEWABLE",
     "TRANSITIONS",
+    "InspectionFilters",
     "add_review_listener",
     "count_inspections",
     "exists",

@@ -54,7 +54,10 @@ def test_list_pages(client, api, ids, monkeypatch):
     first = client.get("/console/inspections/").get_data(as_text=True)
     second = client.get("/console/inspections/?page=2").get_data(as_text=True)
     assert _rows(first) == _rows(second) == 1
-    assert "下一页" in first and "下一页" not in second and "上一页" in second
+    assert 'rel="next"' in first and 'rel="next"' not in second and 'rel="prev"' in second
+    assert '<span class="page-num current" aria-current="page">2</span>' in second
+    past_the_end = client.get("/console/inspections/?page=999").get_data(as_text=True)
+    assert "第 2/2 页" in past_the_end and "第 999" not in past_the_end and _rows(past_the_end) == 1
     assert {ids["disagree"], ids["plain"]} == {i for i in (ids["disagree"], ids["plain"]) if i in first + second}
 
 

@@ -1,4 +1,4 @@
-"""review.list_inspections with the company/credit-code text filter done in SQL, the total
+"""listing.list_inspections with the company/credit-code text filter done in SQL, the total
 (count_inspections) and the per-row summaries computed in bulk; the JSON API keeps its shape."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from console_kit import jpeg_bytes, seed, sign_in
 from server_testkit import finding, inspection_item
 from sqlalchemy import event
 
-from server.inspections import review
+from server.inspections import listing, review
 from server.kernel.auth import Principal
 from server.kernel.extensions import db
 from server.photos.service import store_photo
@@ -34,17 +34,17 @@ def ids(api):
 ])
 def test_filters_and_count_agree(app, ids, who, args, expected):
     with app.app_context():
-        rows = review.list_inspections(who, limit=100, **args)
-        total = review.count_inspections(who, **args)
+        rows = listing.list_inspections(who, limit=100, **args)
+        total = listing.count_inspections(who, **args)
     assert {name for name, ident in ids.items() if ident in {r["id"] for r in rows}} == expected
     assert total == len(rows) == len(expected)
 
 
 def test_count_ignores_paging_and_pages_do_not_overlap(app, ids):
     with app.app_context():
-        first = review.list_inspections(ADMIN, limit=2, offset=0)
-        rest = review.list_inspections(ADMIN, limit=2, offset=2)
-        assert review.count_inspections(ADMIN) == 3
+        first = listing.list_inspections(ADMIN, limit=2, offset=0)
+        rest = listing.list_inspections(ADMIN, limit=2, offset=2)
+        assert listing.count_inspections(ADMIN) == 3
     assert len(first) == 2 and len(rest) == 1
     assert not {r["id"] for r in first} & {r["id"] for r in rest}
 
@@ -69,7 +69,7 @@ def test_summaries_match_the_detail_and_use_a_fixed_number_of_queries(app, api):
 
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
-            rows = review.list_inspections(SUP, limit=100, summary=True)
+            rows = listing.list_inspections(SUP, limit=100, summary=True)
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         assert len(statements) <= 4                   # list, findings, photos (+ nothing per row)

@@ -12,7 +12,7 @@ from server.inspections.status import REVIEWABLE
 from server.kernel import uow
 from server.kernel.changes import savepoint
 from server.kernel.console import bp, lists, require_action, t
-from server.kernel.errors import Conflict, DomainError, ValidationFailed
+from server.kernel.errors import Conflict, DomainError, NotFound, ValidationFailed
 from server.photos import service as photo_service
 
 PAGE_SIZE = 25
@@ -82,6 +82,8 @@ def bulk_approve():
         except Conflict as exc:
             results.append({"id": inspection_id, "ok": False, "message": words["not_reviewable"].format(
                 status=words.get(f"status_{exc.params.get('status')}", exc.params.get("status") or ""))})
+        except NotFound:
+            results.append({"id": inspection_id, "ok": False, "message": words["bulk_not_found"]})
         except DomainError as exc:
             results.append({"id": inspection_id, "ok": False, "message": exc.message})
     companies = listing.company_names(g.console_user, [r["id"] for r in results])
@@ -99,13 +101,55 @@ def _detail_context(inspection_id: str) -> dict:
                                         + [f.get("indicator_id") for f in detail["flags"]])
     reviewers = accounts.display_names(r["reviewer_id"] for r in detail["reviews"])
     names = accounts.jurisdiction_names([detail.get("jurisdiction")])
-    status = detail.get("photo_status") or {}
-    missing = set(status.get("missing") or [])
-    photos = [{"sha256": sha, "missing": sha in missing} for sha in status.get("referenced") or []]
+    photos = photo_captions(detail, groups, indicators)
     return {"d": detail, "groups": groups, "indicators": indicators, "reviewers": reviewers,
             "names": names, "photos": photos, "products": present.products_of(detail),
             "summary": present.summary(detail), "reviewable": detail["status"] in REVIEWABLE,
             "back": _back_url()}
+
+
+def photo_captions(detail: dict, groups: list[dict], indicators: dict) -> list[dict]:
+    """Return the inspection's photos in order (each finding's, then the inspection's own):
+    {sha256, missing, finding (indicator name), taken_at, place (GPS from EXIF), inspector}."""
+    status = detail.get("photo_status") or {}
+    missing = set(status.get("missing") or [])
+    order: dict[str, str | None] = {}
+    for group in groups:
+        latest = group["latest"]
+        name = indicators.get(latest["indicator_id"], {}).get("name") or latest["indicator_id"]
+        for sha in latest.get("photos") or ():
+            order.setdefault(sha, name)
+    for sha in status.get("referenced") or ():
+        order.setdefault(sha, None)
+    out = []
+    for sha, finding in order.items():
+        item = {"sha256": sha, "missing": sha in missing, "finding": finding, "inspector": detail.get("inspector"),
+                "taken_at": None, "place": None}
+        if not item["missing"]:
+            try:
+                exif = photo_service.get_photo(g.console_user, sha, original=True).exif or {}
+            except photo_service.PhotoError:
+                exif = {}
+            item["taken_at"] = exif.get("taken_at")
+            if exif.get("gps_lat") and exif.get("gps_lon"):
+                item["place"] = f"{exif['gps_lat']}, {exif['gps_lon']}"
+        out.append(item)
+    return out
+
+
+@bp.route("/inspections/<inspection_id>/photos/<int:number>")
+def photo_viewer(inspection_id: str, number: int):
+    """One photo of an inspection, large, with its caption, zoom and previous / next."""
+    context = _detail_context(inspection_id)
+    photos = context["photos"]
+    if not photos:
+        abort(404)
+    number = max(1, min(number, len(photos)))
+    try:
+        zoom = max(1, min(int(request.args.get("zoom", "1")), 3))
+    except ValueError:
+        zoom = 1
+    return render_template("console/photo.html", photo=photos[number - 1], number=number, zoom=zoom, **context)
 
 
 def _back_url() -> str:

@@ -125,12 +125,11 @@ def _outcome_clause(outcome: str):
 
 
 def _product_clause(text: str):
-    """Inspections whose product (name, or GTIN when `text` is digits) matches; the product
-    lives in the pushed record's JSON, read as text in both databases."""
-    data_text = cast(Inspection.data, String)
+    """Inspections whose product matches: part of its name (the record's product_name), or
+    a GTIN anywhere in the record (the single product or one of its products)."""
     if text.isdigit():
-        return data_text.contains(f'"{text}"', autoescape=True)
-    return data_text.contains(text, autoescape=True)
+        return cast(Inspection.data, String).contains(f'"{text}"', autoescape=True)
+    return Inspection.data["product_name"].as_string().icontains(text, autoescape=True)
 
 
 def _flag_clause(kind: str | None, interpretation: str | None):

@@ -17,8 +17,8 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, Flask, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
-from assets.messages import words
-from server.kernel.access import POLICY, can
+from assets.messages import MessageError, text, words
+from server.kernel.access import CONSOLE_ROLES, POLICY, can
 from server.kernel.console import signin as console_session
 from server.kernel.errors import DomainError, Forbidden, NotFound
 from server.kernel.i18n import choose_language
@@ -152,6 +152,22 @@ def local_time(value: str | None, with_date: bool = True) -> str:
     if moment.tzinfo is not None:
         moment = moment.astimezone(LOCAL_TZ)
     return moment.strftime("%Y-%m-%d %H:%M" if with_date else "%H:%M")
+
+
+@bp.app_template_filter("stored_text")
+def stored_text(record) -> str:
+    """Return the message a stored record (flag, notification) carries, worded in this
+    request's language from its `message_key` and `message_params`; its stored zh-CN
+    `message` when the key is unknown; "" when it has none. Raises nothing."""
+    if not isinstance(record, dict):
+        return ""
+    key = record.get("message_key")
+    if key:
+        try:
+            return text(key, "en" if lang() == "en" else "zh-CN", **(record.get("message_params") or {}))
+        except MessageError:
+            pass
+    return record.get("message") or ""
 
 
 def parse_date(value: str) -> date | None:

@@ -30,7 +30,7 @@ def authority_name(path: str | None) -> str:
     codes = [c for c in (path or "").strip("/").split("/") if c]
     names = accounts.jurisdiction_names(codes)
     parts = [names.get(c, "") for c in codes]
-    parts = [p for p in parts if p and p not in NOT_IN_NAME]
+    parts = [p for p in parts if p and p not in NOT_IN_NAME and not p.endswith("市辖区")]
     if len(parts) >= 3:
         parts = parts[-2:]
     return "".join(parts) + "市场监督管理局"

@@ -8,6 +8,7 @@ import io
 import json
 import shutil
 import subprocess
+from datetime import UTC
 
 import pytest
 from console_kit import jpeg_bytes, seed, sign_in
@@ -145,3 +146,18 @@ def test_photo_viewer(app, client, api):
     second = client.get(f"/console/inspections/{ids['disagree']}/photos/2?zoom=3").get_data(as_text=True)
     assert "第 2 张，共 2 张" in second and "width: 300%" in second and 'rel="prev"' in second
     assert client.get(f"/console/inspections/{ids['haidian']}/photos/1").status_code == 404
+
+
+def test_streamed_xlsx_reads_back(tmp_path):
+    from datetime import date, datetime
+
+    path = tmp_path / "t.xlsx"
+    tables.write_xlsx(str(path), "检查项", ["文本", "数", "日期", "时间", "空", "是否"],
+                      [["a<b & c\x01\"'", 3, date(2025, 6, 1), datetime(2025, 6, 1, 1, 30, tzinfo=UTC), None,
+                        True], ["=cmd", -0.5, None, None, "", False]])
+    sheet = load_workbook(path).active
+    rows = list(sheet.values)
+    assert sheet.title == "检查项" and rows[0] == ("文本", "数", "日期", "时间", "空", "是否")
+    assert rows[1][:4] == ("a<b & c\"'", 3, datetime(2025, 6, 1), datetime(2025, 6, 1, 9, 30))   # Beijing time
+    assert rows[1][5] == "是" and rows[2][0] == "'=cmd" and rows[2][1] == -0.5 and rows[2][5] == "否"
+    assert sheet.freeze_panes == "A2"

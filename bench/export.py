@@ -51,11 +51,16 @@ def rss_mb() -> float:
         return int(fh.read().split()[1]) * PAGE / 2**20
 
 
-def build(url: str, inspections: int, findings: int) -> tuple:
-    """Return (app, admin principal) with the schema, users, catalog and the rows loaded."""
+def build(url: str, inspections: int, findings: int, reuse: bool = False) -> tuple:
+    """Return (app, admin principal) with the schema, users, catalog and the rows loaded
+    (with `reuse`, rows a previous run left with the same counts are kept)."""
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "GBFIELD_PASSWORD_PROFILE": "cheapest-for-tests",
                       "SECRET_KEY": "bench"})
     with app.app_context():
+        if reuse and _loaded(inspections, findings):
+            admin = db.session.execute(sa.text("SELECT id FROM users WHERE username = 'admin'")).scalar()
+            print(f"reusing {inspections:,} inspections × {findings} findings", flush=True)
+            return app, Principal(admin, "admin", "admin", "110000", "/110000/", None, "bench")
         db.drop_all()
         db.create_all()
         from server.app import demo
@@ -72,6 +77,16 @@ def build(url: str, inspections: int, findings: int) -> tuple:
               flush=True)
         admin = db.session.execute(sa.text("SELECT id FROM users WHERE username = 'admin'")).scalar()
     return app, Principal(admin, "admin", "admin", "110000", "/110000/", None, "bench")
+
+
+def _loaded(inspections: int, findings: int) -> bool:
+    try:
+        counts = db.session.execute(sa.text(
+            "SELECT (SELECT count(*) FROM inspections), (SELECT count(*) FROM findings)")).one()
+    except sa.exc.DBAPIError:
+        db.session.rollback()
+        return False
+    return tuple(counts) == (inspections, inspections * findings)
 
 
 def _rows(inspector: int, inspections: int, findings: int):
@@ -137,7 +152,8 @@ def baseline(principal: Principal, filters: InspectionFilters) -> tuple[float, i
     query = (sa.select(Inspection.inspected_on, Inspection.company_name, Inspection.credit_code,
                        Inspection.jurisdiction_code, Inspection.inspector_id, Inspection.status,
                        latest.indicator_id, latest.measured, latest.unit, latest.device_outcome,
-                       latest.server_outcome, latest.revision, Inspection.id, latest.id, latest.server_verdict)
+                       latest.server_outcome, latest.revision, Inspection.id, latest.id,
+                       latest.server_verdict["limit_text"].as_string())
              .join(latest, latest.inspection_id == Inspection.id)
              .where(is_latest, *where_clauses(principal, filters))
              .order_by(Inspection.updated_at.desc(), Inspection.id, latest.id))
@@ -186,10 +202,11 @@ def main() -> int:
     parser.add_argument("--findings", type=int, default=5)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--reuse", action="store_true", help="keep rows a previous run loaded")
     parser.add_argument("--sizes", default="0.25,0.5,1", help="parts of the year exported (date filter)")
     args = parser.parse_args()
     url = args.db or f"sqlite:///{tempfile.mkdtemp()}/bench.db"
-    app, admin = build(url, args.inspections, args.findings)
+    app, admin = build(url, args.inspections, args.findings, args.reuse)
     print(f"database: {sa.make_url(url).get_backend_name()}; RSS after loading {rss_mb():.0f} MiB")
     with app.app_context():
         for part in (float(x) for x in args.sizes.split(",")):

@@ -71,11 +71,17 @@ def rows(principal: Principal, kind: str, filters: InspectionFilters, words: dic
 
 def _names(words: dict[str, str]):
     jurisdictions: dict[str, str] = {}
+    users: dict[int, str] = {}
 
     def jurisdiction(code: str) -> str:
         if code not in jurisdictions:
             jurisdictions[code] = accounts.jurisdiction_names([code]).get(code, code)
         return jurisdictions[code]
+
+    def user(user_id: int | None) -> str:
+        if user_id not in users:
+            users[user_id] = accounts.usernames([user_id]).get(user_id, "") if user_id is not None else ""
+        return users[user_id]
 
     def status(value: str | None) -> str:
         return words.get(f"status_{value}", value or "")
@@ -83,7 +89,7 @@ def _names(words: dict[str, str]):
     def outcome(value: str | None) -> str:
         return words.get(f"outcome_{value}", value or "") if value else ""
 
-    return jurisdiction, status, outcome
+    return jurisdiction, status, outcome, user
 
 
 def _stream(query):
@@ -98,46 +104,46 @@ def _inspection_rows(where, words, ordering) -> Iterator[list]:
     failing = (select(func.coalesce(func.sum(case((verdict == "fail", 1), else_=0)), 0))
                .where(latest.inspection_id == Inspection.id, is_latest).correlate(Inspection).scalar_subquery())
     query = select(Inspection.inspected_on, Inspection.company_name, Inspection.credit_code,
-                   Inspection.data["address"].as_string(), accounts.username_of(Inspection.inspector_id),
+                   Inspection.data["address"].as_string(), Inspection.inspector_id,
                    Inspection.jurisdiction_code, Inspection.status, findings, failing, Inspection.has_disagreement,
                    Inspection.updated_at, Inspection.id).where(*where).order_by(*ordering)
-    jurisdiction, status, _ = _names(words)
+    jurisdiction, status, _, user = _names(words)
     for row in _stream(query):
         (day, company, code, address, inspector, jur, state, n, fail, disagree, updated, ident) = row
-        yield [day, company, code, address, inspector, jurisdiction(jur), status(state), n, int(fail or 0),
+        yield [day, company, code, address, user(inspector), jurisdiction(jur), status(state), n, int(fail or 0),
                disagree, updated, ident]
 
 
 def _finding_rows(where, words, ordering) -> Iterator[list]:
     latest, is_latest = latest_findings()
     query = (select(Inspection.inspected_on, Inspection.company_name, Inspection.credit_code,
-                    Inspection.jurisdiction_code, accounts.username_of(Inspection.inspector_id), Inspection.status,
+                    Inspection.jurisdiction_code, Inspection.inspector_id, Inspection.status,
                     latest.indicator_id, latest.measured, latest.unit, latest.device_outcome,
                     latest.device_ruleset_version, latest.server_outcome, latest.server_ruleset_version,
-                    latest.disagrees, latest.revision, Inspection.id, latest.id, latest.server_verdict)
+                    latest.disagrees, latest.revision, Inspection.id, latest.id,
+                    latest.server_verdict["limit_text"].as_string())
              .join(latest, latest.inspection_id == Inspection.id).where(is_latest, *where)
              .order_by(*ordering, latest.id))
-    jurisdiction, status, outcome = _names(words)
+    jurisdiction, status, outcome, user = _names(words)
     indicators: dict[str, dict] = {}
     for row in _stream(query):
         (day, company, code, jur, inspector, state, indicator_id, measured, unit, device, device_version,
-         server, server_version, disagrees, revision, ident, finding_id, verdict) = row
+         server, server_version, disagrees, revision, ident, finding_id, limit) = row
         if indicator_id not in indicators:
             indicators[indicator_id] = catalog.indicator_info([indicator_id]).get(indicator_id, {})
         info = indicators[indicator_id]
-        limit = (verdict or {}).get("limit_text") if isinstance(verdict, dict) else None
-        yield [day, company, code, jurisdiction(jur), inspector, status(state), info.get("name") or indicator_id,
+        yield [day, company, code, jurisdiction(jur), user(inspector), status(state), info.get("name") or indicator_id,
                indicator_id, measured, unit, limit or info.get("limit"), outcome(device), device_version,
                outcome(server), server_version, disagrees, revision, ident, finding_id]
 
 
 def _review_rows(where, words, ordering) -> Iterator[list]:
     query = (select(Inspection.inspected_on, Inspection.company_name, Inspection.credit_code,
-                    Inspection.jurisdiction_code, accounts.username_of(Review.reviewer_id), Review.outcome,
+                    Inspection.jurisdiction_code, Review.reviewer_id, Review.outcome,
                     Review.comment, Review.created_at, Review.inspection_version, Inspection.id)
              .join(Review, Review.inspection_id == Inspection.id).where(*where)
              .order_by(*ordering, Review.created_at))
-    jurisdiction, _, outcome = _names(words)
+    jurisdiction, _, outcome, user = _names(words)
     for row in _stream(query):
         (day, company, code, jur, reviewer, result, comment, at, version, ident) = row
-        yield [day, company, code, jurisdiction(jur), reviewer, outcome(result), comment, at, version, ident]
+        yield [day, company, code, jurisdiction(jur), user(reviewer), outcome(result), comment, at, version, ident]

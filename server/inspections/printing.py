@@ -58,10 +58,11 @@ def _position(value) -> documents.Position | None:
         return None
 
 
-def build_record(detail: dict, path: str | None) -> documents.InspectionRecord:
+def build_record(detail: dict, path: str | None, inspector_name: str | None = None) -> documents.InspectionRecord:
     """Return the documents input of an inspection detail (get_inspection's dict). Raises
     documents.InputError when the stored record lacks what a printed record needs."""
     day = date.fromisoformat(detail["inspected_on"])
+    inspector = inspector_name or detail.get("inspector")
     latest = [g["latest"] for g in present.group_findings(detail.get("findings") or [])]
     info = catalog.indicator_info([f["indicator_id"] for f in latest])
     products = present.products_of(detail)
@@ -78,16 +79,16 @@ def build_record(detail: dict, path: str | None) -> documents.InspectionRecord:
             standard=ind.get("edition_id"), clause=ind.get("clause"), product=product or None, id=f["id"],
             ruleset_version=f.get("ruleset_version"), server_verdict=server,
             server_ruleset_version=f.get("server_ruleset_version"), note=f.get("note")))
-    officers = tuple(documents.Officer(o.get("name") or detail.get("inspector") or "—",
+    officers = tuple(documents.Officer(o.get("name") or inspector or "—",
                                        o.get("certificate_no") or NO_CERTIFICATE)
                      for o in detail.get("officers") or () if isinstance(o, dict)) \
-        or (documents.Officer(detail.get("inspector") or "—", detail.get("certificate_no") or NO_CERTIFICATE),)
+        or (documents.Officer(inspector or "—", detail.get("certificate_no") or NO_CERTIFICATE),)
     photos = []
     for f in latest:
         photos += [documents.Photo(sha, finding_id=f["id"], caption=info.get(f["indicator_id"], {}).get("name"),
-                                   inspector=detail.get("inspector")) for sha in f.get("photos") or ()]
+                                   inspector=inspector) for sha in f.get("photos") or ()]
     named = {p.sha256 for p in photos}
-    photos += [documents.Photo(sha, inspector=detail.get("inspector")) for sha in detail.get("photos") or ()
+    photos += [documents.Photo(sha, inspector=inspector) for sha in detail.get("photos") or ()
                if sha not in named]
     party = documents.Party(
         name=detail.get("company_name") or "—", credit_code=detail.get("credit_code"),
@@ -151,7 +152,8 @@ def render(principal: Principal, inspection_id: str, kind: str) -> tuple[bytes, 
     detail = get_inspection(principal, inspection_id)
     path = accounts.jurisdiction_path(detail.get("jurisdiction") or "")
     try:
-        record = build_record(detail, path)
+        name = accounts.display_names([detail.get("inspector_id")]).get(detail.get("inspector_id"))
+        record = build_record(detail, path, name)
         layout = DOCUMENTS[kind](record, _image_reader(principal))
     except documents.InputError as exc:
         raise ValidationFailed("document_input", field=exc.field) from exc

@@ -59,7 +59,7 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence], *, rows_per_chun
     writer.writerow([neutralise(h) for h in header])
     pending = 0
     for row in rows:
-        writer.writerow([_csv_text(neutralise(v)) for v in row])
+        writer.writerow([_csv_cell(v) for v in row])
         pending += 1
         if pending >= rows_per_chunk:
             yield buffer.getvalue().encode("utf-8")
@@ -69,12 +69,20 @@ def csv_chunks(header: Sequence[str], rows: Iterable[Sequence], *, rows_per_chun
     yield buffer.getvalue().encode("utf-8")
 
 
-def _csv_text(value) -> str:
-    if isinstance(value, datetime):
+def _csv_cell(value):
+    """Return one CSV cell: neutralised text, local times, ISO dates (one call a cell)."""
+    kind = type(value)
+    if kind is str:
+        if value and value[0] in _FORMULA_CHARS and not PLAIN_NUMBER.match(value):
+            return "'" + value
+        return value
+    if value is None:
+        return ""
+    if kind is datetime:
         return _local(value).isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, date):
+    if kind is date:
         return value.isoformat()
-    return value if isinstance(value, str) else str(value)
+    return neutralise(value)
 
 
 def xlsx_chunks(sheet: str, header: Sequence[str], rows: Iterable[Sequence], *,
@@ -94,7 +102,7 @@ def xlsx_chunks(sheet: str, header: Sequence[str], rows: Iterable[Sequence], *,
             part.write(_xml_row([neutralise(h) for h in header], style=' s="3"'))
             pending = []
             for row in rows:
-                pending.append(_xml_row([neutralise(v) for v in row]))
+                pending.append(_xml_row(row))
                 if len(pending) >= rows_per_chunk:
                     part.write(b"".join(pending))
                     pending.clear()
@@ -142,13 +150,15 @@ SHEET_TAIL = b"</sheetData></worksheet>"
 
 
 def _xml_row(values: Sequence, *, style: str = "") -> bytes:
-    """Return one <row> of cells in order (cell and row references are optional in
-    SpreadsheetML and left out; an empty value still takes its column)."""
+    """Return one <row> of cells in order, text neutralised (cell and row references are
+    optional in SpreadsheetML and left out; an empty value still takes its column)."""
     cells = []
     add = cells.append
     for value in values:
         kind = type(value)
         if kind is str:
+            if value and value[0] in _FORMULA_CHARS and not PLAIN_NUMBER.match(value):
+                value = "'" + value
             if value:
                 if _NEEDS_ESCAPE.search(value):
                     value = value.translate(_XML_ESCAPE)
@@ -157,6 +167,10 @@ def _xml_row(values: Sequence, *, style: str = "") -> bytes:
                 add("<c/>")
         elif kind is int or kind is float:
             add(f"<c{style}><v>{value}</v></c>")
+        elif value is None:
+            add("<c/>")
+        elif kind is bool:
+            add(f'<c t="inlineStr"><is><t>{"是" if value else "否"}</t></is></c>')
         elif kind is datetime:
             add(f'<c s="2"><v>{round((_local(value) - _EPOCH).total_seconds() / 86400, 10)}</v></c>')
         elif kind is date:

@@ -91,6 +91,7 @@ def test_a_supervisors_day(live, device, tmp_path):
             page.screenshot(path=shot.format("list"), full_page=True)
 
             # filter: what passed in the first week of June, by the keyboard-reachable form
+            page.click(".more-filters > summary")
             page.select_option("select[name=outcome]", "pass")
             page.fill("input[name=date_from]", "2025-06-02")
             page.fill("input[name=date_to]", "2025-06-07")
@@ -115,6 +116,7 @@ def test_a_supervisors_day(live, device, tmp_path):
 
             # return the disagreement with a comment
             page.goto(base + f"/console/inspections/{ids['disagree']}")
+            page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
             page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
             scrolls["detail"] = _scroll_width(page)
             page.screenshot(path=shot.format("detail"), full_page=True)

@@ -412,6 +412,19 @@ def find_user(username: str) -> User | None:
     return db.session.execute(select(User).where(User.username == username)).scalar_one_or_none()
 
 
+def assignable_user(username: str, jurisdiction_path: str) -> int | None:
+    """Return the id of the active supervisor, admin or inspector `username` who covers a
+    record of `jurisdiction_path` or works inside it; None when there is no such user."""
+    row = db.session.execute(select(User.id, User.role, Jurisdiction.path)
+                             .join(Jurisdiction, User.jurisdiction_code == Jurisdiction.code)
+                             .where(User.username == username.strip(), User.disabled_at.is_(None))).first()
+    if row is None or row.role not in ("supervisor", "admin", "inspector"):
+        return None
+    covers = jurisdiction_path.startswith(row.path)
+    inside = row.path.startswith(jurisdiction_path)
+    return row.id if covers or (inside and row.role == "inspector") else None
+
+
 def jurisdictions_in(principal: Principal) -> list[tuple[str, str]]:
     """Return [(code, name)] of the divisions in the caller's subtree, by path."""
     query = select(Jurisdiction.code, Jurisdiction.name).order_by(Jurisdiction.path)

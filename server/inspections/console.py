@@ -6,7 +6,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 
 from server.accounts import service as accounts
 from server.catalog import service as catalog
-from server.inspections import listing, present
+from server.inspections import followup, listing, present
 from server.inspections import review as review_service
 from server.inspections.status import REVIEWABLE
 from server.kernel import uow
@@ -102,10 +102,15 @@ def _detail_context(inspection_id: str) -> dict:
     reviewers = accounts.display_names(r["reviewer_id"] for r in detail["reviews"])
     names = accounts.jurisdiction_names([detail.get("jurisdiction")])
     photos = photo_captions(detail, groups, indicators)
+    followups = followup.followups([f["id"] for f in detail["flags"]])
+    people = accounts.display_names({uid for fu in followups.values()
+                                     for uid in (fu["assignee_id"], *(h["actor_id"] for h in fu["history"]),
+                                                 *(h["assignee_id"] for h in fu["history"]))})
     return {"d": detail, "groups": groups, "indicators": indicators, "reviewers": reviewers,
             "names": names, "photos": photos, "products": present.products_of(detail),
             "summary": present.summary(detail), "reviewable": detail["status"] in REVIEWABLE,
-            "back": _back_url()}
+            "back": _back_url(), "followups": followups, "people": people,
+            "assignees": accounts.inspectors_in(g.console_user) if detail["flags"] else []}
 
 
 def photo_captions(detail: dict, groups: list[dict], indicators: dict) -> list[dict]:

@@ -8,7 +8,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from server.kernel.extensions import db
-from server.kernel.types import Json, Timestamp
+from server.kernel.types import BigInt, Json, Timestamp
 
 
 class Inspection(db.Model):
@@ -51,7 +51,9 @@ class Finding(db.Model):
 
 
 class Flag(db.Model):
-    """A disagreement between the tablet's verdict and the server's re-judgement."""
+    """Something on an inspection a supervisor must follow up: the tablet's and the server's
+    verdicts disagree, a publication changed a verdict, a 回头看 is due. Open until resolved;
+    acknowledged, assigned, resolved with a note and reopened through `FlagAction`s."""
 
     __tablename__ = "flags"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
@@ -61,6 +63,23 @@ class Flag(db.Model):
     data: Mapped[dict] = mapped_column(Json)
     created_at: Mapped[datetime] = mapped_column(Timestamp)
     resolved_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    resolution: Mapped[str | None] = mapped_column(Text)
+
+
+class FlagAction(db.Model):
+    """One step of a flag's follow-up, never changed: acknowledged, assigned, resolved,
+    reopened; who, when, to whom, and the note."""
+
+    __tablename__ = "flag_actions"
+    id: Mapped[int] = mapped_column(BigInt, primary_key=True, autoincrement=True)
+    flag_id: Mapped[str] = mapped_column(ForeignKey("flags.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(Timestamp)
 
 
 class Signature(db.Model):

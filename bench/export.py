@@ -157,15 +157,16 @@ def baseline(principal: Principal, filters: InspectionFilters) -> tuple[float, i
              .join(latest, latest.inspection_id == Inspection.id)
              .where(is_latest, *where_clauses(principal, filters))
              .order_by(Inspection.updated_at.desc(), Inspection.id, latest.id))
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     count = sum(1 for _ in db.session.execute(query.execution_options(yield_per=export.BATCH)))
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     db.session.rollback()
-    return seconds, count
+    return seconds, count, cpu
 
 
-def run_export(principal: Principal, filters: InspectionFilters, fmt: str, samples: list) -> tuple[float, int, int]:
-    """Seconds, rows and bytes of one findings export; appends (rows so far, RSS MiB) to samples."""
+def run_export(principal: Principal, filters: InspectionFilters, fmt: str, samples: list) -> tuple:
+    """Seconds, rows, bytes and CPU seconds of one findings export; appends (rows so far,
+    RSS MiB) to samples."""
     zh = words("console", "zh")
 
     def counted():
@@ -179,7 +180,7 @@ def run_export(principal: Principal, filters: InspectionFilters, fmt: str, sampl
         for row in counted():
             counter["rows"] += 1
             yield row
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     if fmt == "csv":
         size = sum(len(piece) for piece in tables.csv_chunks(export.header("findings", zh), rows()))
     else:
@@ -190,9 +191,9 @@ def run_export(principal: Principal, filters: InspectionFilters, fmt: str, sampl
             size = os.path.getsize(path)
         finally:
             os.unlink(path)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     db.session.rollback()
-    return seconds, counter["rows"], size
+    return seconds, counter["rows"], size, cpu
 
 
 def main() -> int:
@@ -214,17 +215,19 @@ def main() -> int:
             filters = InspectionFilters(date_to=until)
             base = [baseline(admin, filters) for _ in range(args.runs)]
             base_s = statistics.median(b[0] for b in base)
-            print(f"\n-- inspections to {until} ({base[0][1]:,} finding rows)")
-            print(f"baseline: read the rows        {base_s:7.2f} s   1.00×")
+            base_cpu = statistics.median(b[2] for b in base)
+            print(f"\n-- inspections to {until} ({base[0][1]:,} finding rows); load average {os.getloadavg()[0]:.1f}")
+            print(f"baseline: read the rows        {base_s:7.2f} s   1.00×   (this process's CPU {base_cpu:.1f} s)")
             for fmt in args.formats.split(","):
                 results, samples = [], []
                 for _ in range(args.runs):
                     samples.clear()
                     results.append(run_export(admin, filters, fmt, samples))
                 seconds = statistics.median(r[0] for r in results)
+                cpu = statistics.median(r[3] for r in results)
                 rows, size = results[0][1], results[0][2]
                 print(f"export {fmt:4}: {rows:,} rows    {seconds:7.2f} s  {seconds / base_s:5.2f}×  "
-                      f"{size / 2**20:6.1f} MiB file  ({rows / seconds:,.0f} rows/s)")
+                      f"{size / 2**20:6.1f} MiB file  ({rows / seconds:,.0f} rows/s; CPU {cpu:.1f} s)")
                 if samples:
                     print("    RSS MiB at rows: " + ", ".join(f"{n // 1000}k={mb:.0f}" for n, mb in samples))
     with app.app_context():

@@ -87,3 +87,10 @@ def events_for_photo(photo_sha256: str) -> list[EvidenceEvent]:
     return list(db.session.execute(
         select(EvidenceEvent).where(EvidenceEvent.photo_sha256 == photo_sha256).order_by(EvidenceEvent.seq)
     ).scalars())
+
+
+def events_for_record(record_type: str, record_id: str) -> list[EvidenceEvent]:
+    """Return the events naming a record (`record_type`, `record_id`), oldest first."""
+    return list(db.session.execute(
+        select(EvidenceEvent).where(EvidenceEvent.record_type == record_type, EvidenceEvent.record_id == record_id)
+        .order_by(EvidenceEvent.seq)).scalars())

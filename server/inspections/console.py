@@ -6,7 +6,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 
 from server.accounts import service as accounts
 from server.catalog import service as catalog
-from server.inspections import followup, listing, present
+from server.inspections import activity, followup, listing, present
 from server.inspections import review as review_service
 from server.inspections.status import REVIEWABLE
 from server.kernel import uow
@@ -106,7 +106,9 @@ def _detail_context(inspection_id: str) -> dict:
     people = accounts.display_names({uid for fu in followups.values()
                                      for uid in (fu["assignee_id"], *(h["actor_id"] for h in fu["history"]),
                                                  *(h["assignee_id"] for h in fu["history"]))})
-    return {"d": detail, "groups": groups, "indicators": indicators, "reviewers": reviewers,
+    history = activity.activity(detail, followups, indicators)
+    people.update(accounts.display_names({h.get("actor_id") for h in history} - set(people)))
+    return {"d": detail, "groups": groups, "history": history, "indicators": indicators, "reviewers": reviewers,
             "names": names, "photos": photos, "products": present.products_of(detail),
             "summary": present.summary(detail), "reviewable": detail["status"] in REVIEWABLE,
             "back": _back_url(), "followups": followups, "people": people,
@@ -185,6 +187,9 @@ def review(inspection_id: str):
         errors["comment"] = words["comment_required"]
     elif len(comment) > 2000:
         errors["comment"] = "≤ 2000"
+    elif outcome == "rejected" and request.form.get("confirm") != "1" and _reviewable(inspection_id):
+        detail = review_service.get_inspection(g.console_user, inspection_id)
+        return render_template("console/confirm_reject.html", d=detail, comment=comment, back=_back_url())
     else:
         try:
             review_service.review_inspection(g.console_user, inspection_id, outcome, comment)
@@ -203,6 +208,11 @@ def review(inspection_id: str):
             return redirect(_back_url())
     return render_template("console/inspection.html", form=form, errors=errors,
                            **_detail_context(inspection_id)), status
+
+
+def _reviewable(inspection_id: str) -> bool:
+    """True when the inspection (visible to the caller) awaits review. Raises NotFound."""
+    return review_service.get_inspection(g.console_user, inspection_id)["status"] in REVIEWABLE
 
 
 @bp.route("/photos/<sha256>/<any(thumb, screen):kind>")

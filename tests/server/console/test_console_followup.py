@@ -93,3 +93,19 @@ def test_flags_list_filters(client, ids, query):
     assert r.status_code == 200 and re.search(r"第 1/1 页", page)
     shown = "北京示例婴童服饰有限公司" in page
     assert shown == (query.split("&")[0] in ("state=open", "state=all", "state=bogus"))
+
+
+def test_the_activity_history_is_in_order(app, client, ids):
+    flag = _flag_id(app, ids["disagree"])
+    sign_in(client, "sup_chaoyang")
+    token = csrf(client, "/console/flags/")
+    _act(client, flag, token, action="acknowledge")
+    client.get(f"/console/inspections/{ids['disagree']}/onsite.pdf")
+    path = f"/console/inspections/{ids['disagree']}/review"
+    client.post(path, data={"csrf_token": token, "outcome": "returned", "comment": "请复测"})
+    page = client.get(f"/console/inspections/{ids['disagree']}").get_data(as_text=True)
+    history = page[page.index('id="activity"'):]
+    steps = ["记录检测结果：甲醛含量 15", "产生提示：平板与服务器判定不一致", "知悉提示", "打印/导出：现场笔录", "审核：退回修改"]
+    positions = [history.index(s) for s in steps]
+    assert positions == sorted(positions), positions
+    assert "请复测" in history

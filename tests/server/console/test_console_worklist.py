@@ -153,3 +153,17 @@ def test_recheck_card_is_filled_in_the_readers_language(app, client, api):
     assert "re-inspection" not in page
     english = client.get(f"/console/inspections/{ids['disagree']}?lang=en").get_data(as_text=True)
     assert "Failed on" in english and "回头看：" not in english
+
+
+def test_rejecting_asks_for_confirmation_first(client, api, ids):
+    sign_in(client, "sup_chaoyang")
+    path = f"/console/inspections/{ids['plain']}/review"
+    token = csrf(client, f"/console/inspections/{ids['plain']}")
+    ask = client.post(path, data={"csrf_token": token, "outcome": "rejected", "comment": "样品来源不明"})
+    page = ask.get_data(as_text=True)
+    assert ask.status_code == 200 and "确认不予通过" in page and "样品来源不明" in page
+    assert api.call("GET", f"/api/v1/inspections/{ids['plain']}", "sup_chaoyang").json["status"] == "submitted"
+    done = client.post(path, data={"csrf_token": token, "outcome": "rejected", "comment": "样品来源不明",
+                                   "confirm": "1"})
+    assert done.status_code == 302
+    assert api.call("GET", f"/api/v1/inspections/{ids['plain']}", "sup_chaoyang").json["status"] == "rejected"

@@ -12,6 +12,11 @@ from server.kernel.console import bp, parse_date, require_action, t
 from server.kernel.errors import NotFound, ValidationFailed
 
 EFFECTS = ("method", "interval", "limit", "applicable")
+#: what an expert may type or choose for the 判定方法 and 适用 effects, in words or codes
+METHOD_WORDS = {"全数值比较法": "full", "全数值": "full", "full": "full",
+                "修约值比较法": "rounded", "修约值": "rounded", "rounded": "rounded"}
+APPLICABLE_WORDS = {"适用": True, "是": True, "true": True, "1": True, "不适用": False, "否": False,
+                    "false": False, "0": False}
 
 
 def _require_expert(action: str = "question.queue") -> None:
@@ -42,9 +47,13 @@ def _render_question(question_id: str, *, answer_form=None, publish_form=None, e
                 "clause": q.get("clause") or indicator.get("clause") or "",
                 "indicator_ids": q.get("indicator_id") or "", "effect_key": "method", "effect_value": "",
                 "answer_id": answers[-1]["id"] if answers else ""}
-    return render_template("console/question.html", answer_form=answer_form or {},
-                           publish_form={**defaults, **(publish_form or {})}, errors=errors or {},
-                           effects=EFFECTS, **ctx), status
+    form = {**defaults, **(publish_form or {})}
+    choices = catalog.indicators_of_clause(form["edition_id"], form["clause"]) if form["edition_id"] else []
+    picked = set(form["indicator_ids"].split())
+    choices = sorted(set(choices) | picked)
+    return render_template("console/question.html", answer_form=answer_form or {}, publish_form=form,
+                           errors=errors or {}, effects=EFFECTS, indicator_choices=choices,
+                           picked=picked, choice_info=catalog.indicator_info(choices), **ctx), status
 
 
 @bp.route("/questions/<question_id>")
@@ -72,9 +81,19 @@ def answer(question_id: str):
 
 
 def _effect(key: str, value: str):
+    """Return the effect of a publication from the form: 判定方法 and 适用 in words (the
+    select's value, or what was typed: 修约值, 全数值比较法 …); other effects as typed.
+    Raises ValueError for a method or applicability the words do not name."""
+    text = value.strip()
     if key == "applicable":
-        return {"applicable": value.strip().lower() in ("true", "1", "是")}
-    return {key: value.strip()}
+        if text.lower() not in APPLICABLE_WORDS:
+            raise ValueError(text)
+        return {"applicable": APPLICABLE_WORDS[text.lower()]}
+    if key == "method":
+        if text.lower() not in METHOD_WORDS:
+            raise ValueError(text)
+        return {"method": METHOD_WORDS[text.lower()]}
+    return {key: text}
 
 
 @bp.route("/questions/<question_id>/publish", methods=["POST"])
@@ -83,10 +102,20 @@ def publish(question_id: str):
     _require_expert("interpretation.publish")
     words = t()
     form = {k: (request.form.get(k) or "").strip() for k in
-            ("title", "text", "edition_id", "clause", "indicator_ids", "effective", "effect_key",
-             "effect_value", "answer_id")}
+            ("title", "text", "edition_id", "clause", "effective", "effect_key", "effect_value", "answer_id",
+             "method_value", "applicable_value")}
+    picked = [i.strip() for i in request.form.getlist("indicator_ids") for i in i.splitlines() if i.strip()]
+    form["indicator_ids"] = "\n".join(dict.fromkeys(picked))
+    chosen = {"method": form["method_value"], "applicable": form["applicable_value"]}.get(form["effect_key"])
+    if chosen and not form["effect_value"]:
+        form["effect_value"] = chosen
     effective = parse_date(form["effective"])
     errors = {}
+    try:
+        effect = _effect(form["effect_key"], form["effect_value"]) if form["effect_key"] in EFFECTS else None
+    except ValueError:
+        effect = None
+        errors["effect"] = words[f"effect_{form['effect_key']}_invalid"].format(value=form["effect_value"])
     if effective is None:
         errors["effective"] = words["invalid_date"]
     if form["effect_key"] not in EFFECTS:
@@ -95,7 +124,7 @@ def publish(question_id: str):
         try:
             result = publishing.publish(
                 g.console_user, title=form["title"], text=form["text"],
-                effect=_effect(form["effect_key"], form["effect_value"]), effective=effective,
+                effect=effect, effective=effective,
                 clauses=[{"edition_id": form["edition_id"], "clause": form["clause"]}],
                 indicator_ids=[i.strip() for i in form["indicator_ids"].splitlines() if i.strip()],
                 answer_id=form["answer_id"] or None)

@@ -53,3 +53,31 @@ def test_supervisor_cannot_use_the_queue(client, question_id):
     sign_in(client, "sup_chaoyang")
     assert client.get("/console/questions/").status_code == 403
     assert client.get(f"/console/questions/{question_id}").status_code == 403
+
+
+@pytest.mark.parametrize("typed,ok", [("修约值", True), ("修约值比较法", True), ("全数值", True), ("bogus", False)])
+def test_publish_form_takes_words(client, question_id, typed, ok):
+    sign_in(client, "expert")
+    token = csrf(client, f"/console/questions/{question_id}")
+    page = client.get(f"/console/questions/{question_id}").get_data(as_text=True)
+    assert "全数值比较法" in page and "修约值比较法" in page and "甲醛含量" in page
+    assert "rounded/full" not in page
+    form = {"csrf_token": token, "title": "甲醛按修约值比较", "text": "按修约值比较法判定。",
+            "edition_id": "GB 18401-2010", "clause": "4.1", "indicator_ids": FORMALDEHYDE_A,
+            "effective": "2024-01-01", "effect_key": "method", "effect_value": typed}
+    r = client.post(f"/console/questions/{question_id}/publish", data=form, follow_redirects=True)
+    text = r.get_data(as_text=True)
+    if ok:
+        assert "已发布解释" in text
+    else:
+        assert r.status_code == 400 and "判定方法“bogus”无法识别" in text and "bad method" not in text
+
+
+def test_publish_form_method_from_the_select(client, question_id):
+    sign_in(client, "expert")
+    token = csrf(client, f"/console/questions/{question_id}")
+    form = {"csrf_token": token, "title": "甲醛按全数值比较", "text": "按全数值比较法判定。",
+            "edition_id": "GB 18401-2010", "clause": "4.1", "indicator_ids": FORMALDEHYDE_A,
+            "effective": "2024-01-01", "effect_key": "method", "method_value": "full"}
+    r = client.post(f"/console/questions/{question_id}/publish", data=form, follow_redirects=True)
+    assert "已发布解释" in r.get_data(as_text=True)

@@ -33,6 +33,7 @@ __all__ = [
     "finding_results",
     "flag_changed_verdicts",
     "get_inspection",
+    "inspection_brief",
     "list_inspections",
     "next_status",
     "photo_status",
@@ -75,3 +76,17 @@ def finding_results(inspection_id: str) -> list[dict]:
             newest[row.id] = row
     return [{"id": f.id, "indicator_id": f.indicator_id, "measured": f.measured, "unit": f.unit,
              "outcome": f.server_outcome or f.device_outcome} for _, f in sorted(newest.items())]
+
+def inspection_brief(inspection_id: str | None) -> dict | None:
+    """Return {company_name, inspected_on, jurisdiction, products} of an inspection (what an
+    expert answering a question asked from it needs), or None."""
+    row = db.session.get(Inspection, inspection_id) if inspection_id else None
+    if row is None:
+        return None
+    data = row.data or {}
+    products = [p.get("name") or p.get("gtin") for p in data.get("products") or () if isinstance(p, dict)]
+    if not products and (data.get("product_name") or data.get("gtin")):
+        products = [data.get("product_name") or data.get("gtin")]
+    return {"company_name": row.company_name, "inspected_on": row.inspected_on.isoformat(),
+            "jurisdiction": row.jurisdiction_code, "products": [p for p in products if p],
+            "batch": data.get("batch")}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, render_template, request, url_for
 
+from server.accounts import service as accounts
 from server.catalog import service as catalog
+from server.inspections import service as inspections
 from server.interpretations import publishing
 from server.interpretations import questions as question_service
 from server.kernel import uow
@@ -34,7 +36,11 @@ def questions():
 def _question_context(question_id: str) -> dict:
     question = question_service.get_question(g.console_user, question_id)
     indicators = catalog.indicator_info([question.get("indicator_id")])
-    return {"q": question, "indicators": indicators}
+    asker_id, inspection_id = question_service.asked(question_id)
+    inspection = inspections.inspection_brief(inspection_id)
+    places = accounts.jurisdiction_names([inspection["jurisdiction"]] if inspection else [])
+    return {"q": question, "indicators": indicators, "inspection": inspection, "places": places,
+            "asker": accounts.display_names([asker_id]).get(asker_id) if asker_id is not None else None}
 
 
 def _render_question(question_id: str, *, answer_form=None, publish_form=None, errors=None, status=200):

@@ -248,3 +248,10 @@ def escalate_overdue(now, hours: int) -> list[str]:
             save_question(question, escalated=True, escalated_at=now.isoformat())
         done.append(entry.question_id)
     return done
+
+
+def asked(question_id: str) -> tuple[int | None, str | None]:
+    """Return (who asked, the inspection it was asked from) of a question; (None, None) when
+    there is no such question. Callers have already checked that the reader may see it."""
+    row = db.session.get(Question, question_id)
+    return (row.asked_by, row.inspection_id) if row is not None else (None, None)

@@ -81,3 +81,12 @@ def test_publish_form_method_from_the_select(client, question_id):
             "effective": "2024-01-01", "effect_key": "method", "method_value": "full"}
     r = client.post(f"/console/questions/{question_id}/publish", data=form, follow_redirects=True)
     assert "已发布解释" in r.get_data(as_text=True)
+
+
+def test_question_shows_the_asker_inspection_and_field_in_words(client, api, question_id):
+    sign_in(client, "expert")
+    page = client.get(f"/console/questions/{question_id}").get_data(as_text=True)
+    asker = page[page.index("提问人"):].split("</dd>")[0]
+    assert "—" not in asker and "甲醛含量" in page
+    assert "纺织品" in client.get("/console/questions/").get_data(as_text=True)
+    assert ">textile<" not in client.get("/console/questions/").get_data(as_text=True)

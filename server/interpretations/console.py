@@ -55,7 +55,7 @@ def _render_question(question_id: str, *, answer_form=None, publish_form=None, e
                 "answer_id": answers[-1]["id"] if answers else ""}
     form = {**defaults, **(publish_form or {})}
     choices = catalog.indicators_of_clause(form["edition_id"], form["clause"]) if form["edition_id"] else []
-    picked = set(form["indicator_ids"].split())
+    picked = {i.strip() for i in form["indicator_ids"].splitlines() if i.strip()}
     choices = sorted(set(choices) | picked)
     return render_template("console/question.html", answer_form=answer_form or {}, publish_form=form,
                            errors=errors or {}, effects=EFFECTS, indicator_choices=choices,

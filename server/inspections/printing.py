@@ -11,6 +11,7 @@ from server.catalog import service as catalog
 from server.evidence import service as evidence
 from server.inspections import present
 from server.inspections.review import get_inspection
+from server.inspections.signatures import signatures_of
 from server.kernel.auth import Principal
 from server.kernel.console import LOCAL_TZ
 from server.kernel.errors import ValidationFailed
@@ -79,7 +80,11 @@ def build_record(detail: dict, path: str | None, inspector_name: str | None = No
             standard=ind.get("edition_id"), clause=ind.get("clause"), product=product or None, id=f["id"],
             ruleset_version=f.get("ruleset_version"), server_verdict=server,
             server_ruleset_version=f.get("server_ruleset_version"), note=f.get("note")))
-    officers = tuple(documents.Officer(o.get("name") or inspector or "—",
+    signed_officers = tuple(documents.Officer(sig.get("signer_name") or inspector or "—",
+                                              sig.get("signer_number") or NO_CERTIFICATE)
+                            for sig in detail.get("signatures") or ()
+                            if isinstance(sig, dict) and sig.get("role") == "officer" and not sig.get("refused"))
+    officers = signed_officers or tuple(documents.Officer(o.get("name") or inspector or "—",
                                        o.get("certificate_no") or NO_CERTIFICATE)
                      for o in detail.get("officers") or () if isinstance(o, dict)) \
         or (documents.Officer(inspector or "—", detail.get("certificate_no") or NO_CERTIFICATE),)
@@ -103,7 +108,9 @@ def build_record(detail: dict, path: str | None, inspector_name: str | None = No
         officers=officers, party=party, situation=detail.get("situation") or detail.get("note") or "",
         findings=tuple(findings), orders=tuple(_orders(detail.get("orders"))), photos=tuple(photos),
         signatures=tuple(_signatures(detail.get("signatures"))), party_opinion=detail.get("party_opinion"),
-        record_hash=detail.get("record_hash"), reference=detail["id"])
+        record_hash=detail.get("record_hash") or next(
+            (sig.get("record_hash") for sig in detail.get("signatures") or () if isinstance(sig, dict)), None),
+        reference=detail["id"])
 
 
 def _orders(items) -> list[documents.Order]:
@@ -116,15 +123,19 @@ def _orders(items) -> list[documents.Order]:
 
 
 def _signatures(items) -> list[documents.Signature]:
+    """The stored signatures (server/inspections/signatures.py shape) as documents'."""
     out = []
     for item in items or ():
-        if isinstance(item, dict) and item.get("role") in documents.model.ROLES and item.get("name"):
-            signed = item.get("signed_at")
-            out.append(documents.Signature(
-                role=item["role"], name=item["name"], image=item.get("image"),
-                signed_at=datetime.fromisoformat(signed) if signed else None, refused=bool(item.get("refused")),
-                refusal_reason=item.get("refusal_reason"), witness_name=item.get("witness_name"),
-                refusal_photo=item.get("refusal_photo")))
+        if not isinstance(item, dict) or item.get("role") not in documents.model.ROLES:
+            continue
+        name = item.get("signer_name") or item.get("name") or item.get("witness_name") or "—"
+        signed = item.get("signed_at")
+        out.append(documents.Signature(
+            role=item["role"], name=name, image=None if item.get("refused") else item.get("image"),
+            signed_at=datetime.fromisoformat(signed) if signed else None, refused=bool(item.get("refused")),
+            refusal_reason=item.get("refusal_note") or item.get("refusal_reason"),
+            witness_name=item.get("witness_name"),
+            refusal_photo=item.get("evidence_photo") or item.get("refusal_photo")))
     return out
 
 
@@ -150,6 +161,8 @@ def render(principal: Principal, inspection_id: str, kind: str) -> tuple[bytes, 
     if kind not in DOCUMENTS:
         raise ValidationFailed("document_kind", kind=kind)
     detail = get_inspection(principal, inspection_id)
+    if not detail.get("signatures"):
+        detail["signatures"] = signatures_of(inspection_id)
     path = accounts.jurisdiction_path(detail.get("jurisdiction") or "")
     try:
         name = accounts.display_names([detail.get("inspector_id")]).get(detail.get("inspector_id"))

@@ -161,3 +161,30 @@ def test_streamed_xlsx_reads_back(tmp_path):
     assert rows[1][:4] == ("a<b & c\"'", 3, datetime(2025, 6, 1), datetime(2025, 6, 1, 9, 30))   # Beijing time
     assert rows[1][5] == "是" and rows[2][0] == "'=cmd" and rows[2][1] == -0.5 and rows[2][5] == "否"
     assert sheet.freeze_panes == "A2"
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+def test_the_onsite_record_prints_the_signatures(app, client, api, tmp_path):
+    from datetime import datetime
+
+    from server.accounts.models import User
+    from server.inspections.models import Signature
+
+    ids = seed(api)
+    record = "ab" * 32
+    with app.app_context():
+        user = db.session.execute(db.select(User).where(User.username == "insp_chaoyang")).scalar_one()
+        at = datetime(2025, 6, 1, 10, 30, tzinfo=UTC)
+        for role, data in (("officer", {"signer_name": "王执法", "signer_number": "11010520230001"}),
+                           ("party", {"signer_name": "李店长", "refused": True, "refusal_note": "不认可检测结果",
+                                      "witness_name": "赵见证"})):
+            db.session.add(Signature(id=f"sig-{role}", inspection_id=ids["disagree"], role=role, record_hash=record,
+                                     hash_matches=True, refused=bool(data.get("refused")), image_sha256=None,
+                                     data={"signed_at": at.isoformat(), **data}, author_id=user.id, created_at=at))
+        db.session.commit()
+    sign_in(client, "sup_chaoyang")
+    r = client.get(f"/console/inspections/{ids['disagree']}/onsite.pdf")
+    assert r.status_code == 200
+    text = _pdftext(r.get_data(), tmp_path).replace(" ", "")
+    for expected in ("王执法", "11010520230001", "拒绝", "赵见证", record[:12]):
+        assert expected in text, expected

@@ -11,8 +11,7 @@ from flask_smorest import Blueprint
 
 from server.catalog.schemas import WorkbookArgs, WorkbookResultSchema
 from server.catalog.workbook import import_workbook
-from server.kernel.access import CATALOG_WRITERS
-from server.kernel.auth import require_role
+from server.kernel.access import allow
 from server.kernel.errors import ValidationFailed
 
 blp = Blueprint("catalog", __name__, url_prefix="/api/v1/catalog",
@@ -22,7 +21,7 @@ MAX_WORKBOOK_BYTES = 20 * 1024 * 1024
 
 
 @blp.route("/workbook", methods=["POST"])
-@require_role(*CATALOG_WRITERS)
+@allow("catalog.import")
 @blp.arguments(WorkbookArgs, location="query")
 @blp.response(200, WorkbookResultSchema)
 def post_workbook(args):

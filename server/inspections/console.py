@@ -70,6 +70,7 @@ def inspections():
 def bulk_approve():
     """Approve the ticked inspections one by one (each in its own savepoint: one refused
     never blocks the others) and show the result of each."""
+    require_action("inspection.review")
     words = t()
     ids = list(dict.fromkeys(i for i in request.form.getlist("ids") if i))[:BULK_LIMIT]
     comment = (request.form.get("comment") or "").strip()[:2000]
@@ -147,6 +148,7 @@ def photo_captions(detail: dict, groups: list[dict], indicators: dict) -> list[d
 @bp.route("/inspections/<inspection_id>/photos/<int:number>")
 def photo_viewer(inspection_id: str, number: int):
     """One photo of an inspection, large, with its caption, zoom and previous / next."""
+    require_action("photo.read")
     context = _detail_context(inspection_id)
     photos = context["photos"]
     if not photos:

@@ -9,13 +9,14 @@ from flask import Response, abort, g
 
 from server.inspections import export, printing
 from server.inspections.console import list_filters, list_query
-from server.kernel.console import bp, t, tables
+from server.kernel.console import bp, require_action, t, tables
 
 
 @bp.route("/inspections/export/<what>.<fmt>")
 def export_list(what: str, fmt: str):
     """The inspections, findings or reviews of the current filters as CSV or XLSX, in the
     list's order; the `exported` event is written before the first row."""
+    require_action("inspection.list")
     if what not in export.KINDS or fmt not in tables.FORMATS:
         abort(404)
     query = list_query()
@@ -30,6 +31,7 @@ def export_list(what: str, fmt: str):
 @bp.route("/inspections/<inspection_id>/<any(onsite, report):kind>.pdf")
 def document(inspection_id: str, kind: str):
     """The 现场笔录 (onsite) or the 现场检查报告 (report) of one inspection as PDF."""
+    require_action("inspection.read")
     pdf, detail = printing.render(g.console_user, inspection_id, kind)
     title = t()[f"document_{kind}"]
     company = (detail.get("company_name") or inspection_id[:8]).replace("/", "-")

@@ -8,7 +8,7 @@ from server.accounts import service as accounts
 from server.inspections import followup, listing
 from server.inspections.status import REVIEWABLE
 from server.kernel import uow
-from server.kernel.console import bp, lists, require_role, t
+from server.kernel.console import bp, lists, require_action, t
 from server.kernel.errors import DomainError
 
 PAGE_SIZE = 25
@@ -26,7 +26,7 @@ def _safe_back(default: str) -> str:
 @bp.route("/flags/")
 def flags():
     """Flags of the subtree: unresolved by default, by state, kind, or assigned to me."""
-    require_role("supervisor", "admin")
+    require_action("flag.follow_up")
     query = lists.read_query(FILTERS, ("created",), "created")
     state = query.values.get("state", "unresolved")
     args = {"state": None if state == "all" else state, "kind": query.values.get("kind"),
@@ -44,6 +44,7 @@ def flags():
 @bp.route("/flags/<flag_id>/act", methods=["POST"])
 def act_on_flag(flag_id: str):
     """One follow-up step; back to where the form was, with what happened."""
+    require_action("flag.follow_up")
     words = t()
     action = request.form.get("action", "")
     back = _safe_back(url_for("console.flags"))
@@ -62,6 +63,7 @@ def act_on_flag(flag_id: str):
 def my_work():
     """What waits for me: flags assigned to me, inspections awaiting review, open flags of
     my jurisdiction (supervisors); the question queue for experts."""
+    require_action("console.enter")
     user = g.console_user
     if user.role == "expert":
         return redirect(url_for("console.questions"))

@@ -146,9 +146,11 @@ POLICY: dict[str, Rule] = {
     "expert.fields": Rule(("admin",)),
     # figures, sync, the caller's own account, console
     "statistics.read": Rule(SUPERVISORS),
+    "flag.follow_up": Rule(SUPERVISORS),         # acknowledge, assign, resolve, reopen (console; rows filtered by subtree)
     "sync.use": Rule(ANYONE),
     "account.self": Rule(ANYONE),
     "console.enter": Rule(CONSOLE_ROLES),
+    "catalog.import": Rule(CATALOG_WRITERS),    # a committee workbook into the live catalog
     "catalog.console": Rule(CONSOLE_ROLES),     # the standards pages of the console
     # the enforcement cycle (server/planning; its record checks are in that feature)
     "directory.import": Rule(SUPERVISORS),      # 检查对象名录库, 执法检查人员名录库, 事项清单

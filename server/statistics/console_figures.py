@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from flask import abort, g, render_template, url_for
 
 from server.kernel import clock
-from server.kernel.console import bp, lists, require_role, t, tables
+from server.kernel.console import bp, lists, require_action, t, tables
 from server.statistics import figures as figures_service
 
 DEFAULT_DAYS = 365
@@ -53,7 +53,7 @@ def _link(by: str, row: dict, start: date, end: date, **extra) -> str:
 @bp.route("/figures/")
 def figures():
     """The figures page: chart, table with links, exports."""
-    require_role("supervisor", "admin")
+    require_action("statistics.read")
     query = lists.read_query(FILTERS, (), "")
     start, end, by, notes = _period(query)
     words = t()
@@ -80,7 +80,7 @@ def figures():
 @bp.route("/figures/export.<fmt>")
 def figures_export(fmt: str):
     """The same figures as CSV or XLSX."""
-    require_role("supervisor", "admin")
+    require_action("statistics.read")
     if fmt not in tables.FORMATS:
         abort(404)
     query = lists.read_query(FILTERS, (), "")

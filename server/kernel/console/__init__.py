@@ -18,7 +18,7 @@ from flask import Blueprint, Flask, flash, g, redirect, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from assets.messages import MessageError, text, words
-from server.kernel.access import CONSOLE_ROLES, POLICY, can
+from server.kernel.access import POLICY, can
 from server.kernel.console import signin as console_session
 from server.kernel.errors import DomainError, Forbidden, NotFound
 from server.kernel.i18n import choose_language

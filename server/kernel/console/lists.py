@@ -15,7 +15,7 @@ from datetime import date
 
 from flask import flash, redirect, request, session, url_for
 
-from server.kernel.console import bp, t
+from server.kernel.console import bp, require_action, t
 from server.kernel.errors import NotFound
 
 MAX_PAGE = 100_000
@@ -180,6 +180,7 @@ def _list_endpoint(list_name: str) -> str:
 @bp.route("/views/<list_name>/save", methods=["POST"])
 def save_view_route(list_name: str):
     """Save the list's current filters (`arg_*` fields) under the typed name; back to it."""
+    require_action("console.enter")
     endpoint = _list_endpoint(list_name)
     args = {k[4:]: v for k, v in request.form.items() if k.startswith("arg_") and v}
     name = (request.form.get("name") or "").strip()[:40]
@@ -192,6 +193,7 @@ def save_view_route(list_name: str):
 @bp.route("/views/<list_name>/delete", methods=["POST"])
 def delete_view_route(list_name: str):
     """Forget a saved view; back to the list."""
+    require_action("console.enter")
     endpoint = _list_endpoint(list_name)
     delete_view(list_name, (request.form.get("name") or "").strip())
     return redirect(url_for(endpoint))

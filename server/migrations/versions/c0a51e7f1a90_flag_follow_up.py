@@ -1,7 +1,7 @@
 """flag follow-up: acknowledged_at, assignee_id, resolution on flags; flag_actions
 
 Revision ID: c0a51e7f1a90
-Revises: 37eb3fcfca07
+Revises: 8e2f4a6c1d37
 Create Date: 2026-12-01 15:05:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c0a51e7f1a90'
-down_revision = '37eb3fcfca07'
+down_revision = '8e2f4a6c1d37'
 branch_labels = None
 depends_on = None
 

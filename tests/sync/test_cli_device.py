@@ -1,4 +1,5 @@
 """`gbfield device` usage errors and status output (enrol/sync over HTTP: tests/integration)."""
+import io
 import json
 
 import pytest
@@ -19,9 +20,10 @@ def test_enroll_rejects_bad_input(tmp_path, capsys, argv, text):
     assert text in capsys.readouterr().err
 
 
-def test_enroll_unreachable_server_fails_cleanly(tmp_path, capsys):
+def test_enroll_unreachable_server_fails_cleanly(tmp_path, capsys, monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("the-officers-password\n"))
     rc = main(["device", "enroll", "gbfield-enrol:v1?server=http://127.0.0.1:9&code=A",
-               "--store", str(tmp_path / "d.sqlite")])
+               "--store", str(tmp_path / "d.sqlite"), "--password-stdin"])
     assert rc == 1 and "enrolment failed" in capsys.readouterr().err
 
 

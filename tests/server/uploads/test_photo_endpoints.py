@@ -68,11 +68,11 @@ def test_check_needs_a_token(uploaded):
 
 
 @pytest.mark.parametrize("who, status", [("insp_chaoyang", 200), ("sup_chaoyang", 200), ("admin", 200),
-                                         ("insp_pudong", 404), ("expert", 404)])
+                                         ("insp_pudong", 404), ("expert", 403)])
 @pytest.mark.parametrize("kind", ["original", "thumb", "screen", ""])
 def test_originals_and_derivatives_only_inside_the_jurisdiction(uploaded, tokens, who, status, kind):
     r = get(uploaded, f"/api/v1/photos/{SHA}/{kind}".rstrip("/"), tokens[who])
-    assert r.status_code == status      # finding 1: an expert reads no evidence photo, nor its metadata
+    assert r.status_code == status      # finding 1: an expert reads no evidence photo, nor its metadata (403: the role)
     if status == 200 and kind == "original":
         assert hashlib.sha256(r.data).hexdigest() == SHA and r.headers["Cache-Control"].startswith("private")
 
@@ -94,7 +94,8 @@ def publish(client, token, sha=SHA, method="POST"):
 def test_finding12_no_public_copy_until_a_supervisor_publishes_it_and_withdrawal_works(uploaded, tokens):
     assert get(uploaded, f"/api/v1/photos/{SHA}/public").status_code == 404
     assert publish(uploaded, tokens["insp_chaoyang"]).status_code == 403        # an inspector cannot
-    assert publish(uploaded, tokens["insp_pudong"]).status_code == 404          # nor another district
+    assert publish(uploaded, tokens["insp_pudong"]).status_code == 403          # nor any inspector
+    assert publish(uploaded, tokens["expert"]).status_code == 403
     r = publish(uploaded, tokens["sup_chaoyang"])
     assert r.status_code == 200 and r.get_json()["published"] is True
     public = get(uploaded, f"/api/v1/photos/{SHA}/public")

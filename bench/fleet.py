@@ -99,7 +99,7 @@ def tablet_day(n: int, url: str, code: str, work: Path, args: dict, deadline: fl
         if time.monotonic() > deadline:
             errors.append("stopped at the time limit")
             break
-        iid = records.create_inspection("2025-06-01", company_name=f"测试企业{n}-{k}", address="北京市朝阳区示例路1号")
+        iid = records.create_inspection("2025-06-01", draft=False, company_name=f"测试企业{n}-{k}", address="北京市朝阳区示例路1号")
         made["inspections"].append(iid)
         for f in range(args["findings"]):
             made["findings"].append(records.add_finding(iid, indicators[(n + k + f) % len(indicators)],

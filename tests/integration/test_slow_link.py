@@ -53,6 +53,9 @@ def test_latency_is_added_each_way(echo_port):
 def test_bandwidth_is_shared_by_the_link_and_bytes_are_counted(echo_port):
     with CuttingProxy(echo_port, cut_probability=0, bandwidth_bps=800_000) as proxy:   # 100 kB/s
         seconds = round_trip(proxy.port, b"x" * 50_000)
+        deadline = time.monotonic() + 2          # the last piece is counted just after it is sent
+        while proxy.bytes_down < 50_000 and time.monotonic() < deadline:
+            time.sleep(0.01)
         assert proxy.bytes_up == proxy.bytes_down == 50_000
     assert 0.45 <= seconds < 1.5    # 50 kB up at 100 kB/s while the echo comes down
 

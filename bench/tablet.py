@@ -1,6 +1,6 @@
 """The tablet's own figures, each beside a baseline in the same run.
 
-Run: .venv/bin/python bench/tablet.py [--runs 3] [--only decode,search,start]
+Run: .venv/bin/python bench/tablet.py [--runs 3] [--only decode,search,start,complete]
 
 - decode: every frame of the SYNTHESISED sequences (tests/kivy_client/services/scan_frames.py:
   six code forms × seven conditions × 8 frames; no camera exists here) through zxing-cpp
@@ -10,7 +10,10 @@ Run: .venv/bin/python bench/tablet.py [--runs 3] [--only decode,search,start]
 - start: cold start of the app to a usable Home in a fresh offscreen Kivy process (import,
   store, presenters, kv, first frame drawn); baseline: the same process importing Kivy and
   opening an empty window.
-Still to add (issue 10's engineer): "完成检查" → queued, memory after a full day.
+- complete: "完成检查" → queued (the signatures and the lock in one transaction, signature
+  images into the photo queue) per inspection over a full day's store (50 inspections, 4
+  findings each, 200 photos); baseline: an inspection edit queued in the same store; memory
+  after the day (tracemalloc peak of building and completing it, process max RSS).
 """
 from __future__ import annotations
 
@@ -98,10 +101,74 @@ def bench_start(runs: int) -> None:
         print(f"start: {label:24s} median {statistics.median(times):5.2f} s over {runs} runs")
 
 
+def _day(folder: Path, inspections: int, photos_per: int):
+    """A day's store: `inspections` inspections of 4 findings each, `photos_per` photos on
+    every inspection's findings, officer and party signatures drawn (PNG files)."""
+    from device import DeviceRecords, open_store
+    from device.completion import Signature
+
+    store = open_store(folder / "tablet.sqlite")
+    records = DeviceRecords(store, judge=lambda *a, **k: {"outcome": "pass", "limit_text": "≤20",
+                                                          "ruleset_version": "bench"})
+    ink = []
+    for k in range(3):
+        path = folder / f"sign{k}.png"
+        img = Image.new("RGB", (600, 240), (255, 255, 255))
+        img.putpixel((10 + k, 10), (0, 0, 0))
+        img.save(path)
+        ink.append(path)
+    ids = []
+    for n in range(inspections):
+        iid = records.create_inspection("2025-06-01", company_name="北京示例婴童服饰有限公司",
+                                        credit_code="91110105MA01ABCD00", address="北京市朝阳区示例路1号")
+        findings = [records.add_finding(iid, f"GB 18401-2010/4.1/x{k}", str(10 + k), "mg/kg") for k in range(4)]
+        for k in range(photos_per):
+            photo = folder / f"p{n}-{k}.jpg"
+            Image.new("RGB", (1600, 1200), (n % 255, k * 40 % 255, 120)).save(photo, quality=70)
+            records.attach_photo(findings[k % 4], photo)
+        ids.append(iid)
+    signatures = [Signature("officer", "李检查", ink[0], signer_number="11010520190123"),
+                  Signature("party", "王经理", ink[1])]
+    return store, records, ids, signatures
+
+
+def bench_completion(inspections: int = 50, photos_per: int = 4) -> None:
+    """完成检查 → queued (signatures and the lock in one transaction) per inspection of a
+    full day (50 inspections, 200 photos), beside an inspection edit queued (baseline);
+    the memory the day's store and outbox hold (tracemalloc peak, RSS)."""
+    import resource
+    import tracemalloc
+
+    from device.completion import Summary, complete_inspection
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tracemalloc.start()
+        store, records, ids, signatures = _day(Path(tmp), inspections, photos_per)
+        edits, completes = [], []
+        for iid in ids:
+            t0 = time.perf_counter()
+            records.edit_inspection(iid, note="现场检查")
+            edits.append((time.perf_counter() - t0) * 1000)
+            digest = Summary.of(store, iid).record_hash
+            t0 = time.perf_counter()
+            complete_inspection(records, iid, signatures, expected_hash=digest)
+            completes.append((time.perf_counter() - t0) * 1000)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        queued = store.outbox.counts() if hasattr(store.outbox, "counts") else None
+        store.close()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"完成检查 → queued ({inspections} inspections, {inspections * photos_per} photos): "
+          f"median {statistics.median(completes):.1f} ms, p95 {sorted(completes)[int(len(completes) * .95) - 1]:.1f} ms;"
+          f" inspection edit queued (baseline): median {statistics.median(edits):.1f} ms")
+    print(f"memory after the day: tracemalloc peak {peak / 1e6:.1f} MB, process max RSS {rss:.0f} MB"
+          + (f"; outbox {queued}" if queued else ""))
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--runs", type=int, default=3)
-    p.add_argument("--only", default="decode,search,start")
+    p.add_argument("--only", default="decode,search,start,complete")
     args = p.parse_args(argv)
     parts = set(args.only.split(","))
     if "decode" in parts:
@@ -110,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_search(args.runs)
     if "start" in parts:
         bench_start(args.runs)
+    if "complete" in parts:
+        bench_completion()
     return 0
 
 

@@ -258,7 +258,8 @@ class InspectionScreen(Screen):
         self.verdict_colour = OUTCOME_COLOURS.get(last.outcome, OUTCOME_COLOURS["inconclusive"])
         self.verdict_title = (f"{_t(last.outcome)}  ·  {last.measured}{' ' + last.unit if last.unit else ''}"
                               f"  ·  {_t('sample')}{last.sample}")
-        lines = [f"{i}. {localize(step, _lang())}" for i, step in enumerate(last.steps, 1)]
+        steps = [text for text in (localize(step, _lang()).strip() for step in last.steps) if text]
+        lines = [f"{i}. {text}" for i, text in enumerate(steps, 1)]
         if last.reason:
             lines.append(localize(last.reason, _lang()))
         superseded = "；".join(f"rev{r.revision} {r.measured}（{_t(r.outcome)}）" for r in last.superseded)

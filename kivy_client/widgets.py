@@ -10,6 +10,7 @@ from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.button import Button
 from kivy.uix.gridlayout import GridLayout
 from kivy.uix.label import Label
+from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
 OUTCOME_COLOURS = {"pass": (0.13, 0.55, 0.25, 1), "fail": (0.78, 0.16, 0.16, 1),
@@ -145,3 +146,35 @@ class Keypad(Hideable, GridLayout):
             self.target.text = ""
         else:
             self.target.text = text + key
+
+
+class PadScrollView(ScrollView):
+    """A ScrollView holding signature pads: a finger that comes down on a pad signs at once
+    (a plain ScrollView holds the touch and takes the first stroke as a scroll, so a
+    signature drawn downwards scrolled the column and left the pad empty). A column shorter
+    than the view stays at its top (after the signatures were redrawn it was found scrolled
+    to scroll_y −2: a blank column with the 完成检查 button out of sight)."""
+
+    def on_scroll_y(self, _instance, value):
+        content = self.children[0] if self.children else None
+        if content is not None and content.height <= self.height:
+            wanted = 1.0
+        else:
+            wanted = min(1.0, max(0.0, value))
+        if value != wanted:
+            self.scroll_y = wanted
+
+    def on_touch_down(self, touch):
+        if self.collide_point(*touch.pos) and not self.disabled:
+            window = self.parent.to_window(*touch.pos) if self.parent else touch.pos
+            for widget in self.walk(restrict=True):
+                if isinstance(widget, SignaturePad) and not widget.disabled and \
+                        widget.collide_point(*widget.to_parent(*widget.to_widget(*window))):
+                    touch.push()
+                    touch.apply_transform_2d(self.to_local)      # the content's coordinates
+                    try:
+                        return widget.on_touch_down(touch)
+                    finally:
+                        touch.pop()
+        return super().on_touch_down(touch)
+

@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tablet_kit import DEMO_GTIN, FORMALDEHYDE_A
+from tablet_kit import DEMO_GTIN, FORMALDEHYDE_A, ODOUR
 
 pytestmark = pytest.mark.xdist_group("kivy")
 
@@ -272,3 +272,202 @@ def test_records_list_opens_an_inspection(ui):
     tap(insp.ids.take_photo)
     assert insp.ids.photo_message.text == "" and "待上传" in texts(insp.ids.photos)
     shoot("inspection-photo")
+
+
+# ---- the day, walked through ---------------------------------------------------------
+
+def draw(pad, k: int = 0) -> None:
+    """Sign in `pad` with a finger: one wavy stroke of touches (down, moves, up)."""
+    from kivy.tests.common import UnitTestTouch
+
+    x0, y0 = pad.to_window(pad.x, pad.y)
+    points = [(x0 + pad.width * (0.1 + i / 40), y0 + pad.height * (0.4 + ((i + k) % 7) / 25)) for i in range(30)]
+    touch = UnitTestTouch(*points[0])
+    touch.touch_down()
+    for x, y in points[1:]:
+        touch.touch_move(x, y)
+    touch.touch_up()
+    pump(2)
+
+
+def sign_slot(complete, slot: str, k: int = 0) -> None:
+    widget = complete.slots[slot]
+    tap(widget.ids["clear"])              # scrolls the box into view (and starts clean)
+    draw(widget.ids.pad, k)
+    assert widget.ids.pad.strokes, f"the pad of {slot} took no stroke"
+    tap(widget.ids.confirm)
+
+
+def earlier_inspection(server, token) -> str:
+    """What the officer's colleague found here in March: formaldehyde 30 mg/kg, 不合格."""
+    from server_testkit import Api, finding, inspection_item
+
+    item = inspection_item(inspected_on="2025-03-12", address="北京市朝阳区示例路1号",
+                           findings=[finding(measured="30", outcome="fail", note="超标")])
+    item["data"]["inspected_on"] = "2025-03-12"
+    answer = Api(server).push([item], token=token)
+    assert answer.json["results"][0]["status"] == "applied", answer.json
+    return item["id"]
+
+
+def test_walkthrough_of_an_inspection_day(ui, server, device_token, tmp_path):
+    """The officer's day on the real app against the real server: profile → sync →
+    回头看 → inspect (numeric, word, grade) → correct → photo → 完成检查 (sign, lock) →
+    现场笔录 PDF (rendered, Chinese text) → question → sync → returned by the supervisor
+    → correct → sync again. A screenshot of every screen: tests/_artifacts/tablet-day-*.png."""
+    import shutil
+    import subprocess
+
+    from PIL import Image
+    from server_testkit import Api
+
+    from server.inspections.models import Inspection, Signature
+    from server.kernel.extensions import db
+
+    earlier = earlier_inspection(server, device_token)
+    # 1. Settings: who signs the 现场笔录
+    tap(ui.root.ids.nav_settings)
+    settings = screen(ui, "settings")
+    settings.ids.officer_name.text = "李检查"
+    settings.ids.officer_certificate_no.text = "11010520190123"
+    settings.ids.officer_authority.text = "北京市朝阳区市场监督管理局"
+    tap(settings.ids.save_profile)
+    assert settings.ids.profile_message.text == "已保存"
+    shoot("day-01-settings")
+    # 2. sync: the catalog and the officer's own records (the March inspection)
+    tap(ui.root.ids.nav_home)
+    home = screen(ui, "home")
+    tap(home.ids.sync_button)
+    pump(until=lambda: ui.sync_presenter.state in ("done", "error"))
+    assert ui.sync_presenter.state == "done", ui.sync_presenter.message
+    assert ui.store.records.get("inspection", earlier) is not None
+    shoot("day-02-home")
+    # 3. scan, 回头看
+    scan = look_up(ui, DEMO_GTIN)
+    shoot("day-03-scan")
+    tap(scan.history_button)
+    history = screen(ui, "history")
+    assert ui.root.current == "history" and "不合格" in texts(history.ids.rows) and "2025-03-12" in texts(history.ids.rows)
+    shoot("day-04-history")
+    # 4. inspect: a number that fails, corrected; a word picked; a grade picked
+    look_up(ui, DEMO_GTIN)
+    tap(scan.start_button)
+    insp = screen(ui, "inspection")
+    insp.ids.address.text = "北京市朝阳区示例路1号"
+    insp.ids.site.text = "成品仓库二楼"
+    tap(insp.ids.save)
+    ident = ui.inspection_presenter.inspection_id
+    assert ident and ident != earlier and insp.ids.form_message.text == "检查信息已保存"
+    tap(insp.indicator_buttons[FORMALDEHYDE_A])
+    for key in "20.4":
+        tap(insp.ids.keypad.keys[key])
+    assert insp.ids.measured.text == "20.4"
+    tap(insp.ids.judge)
+    assert insp.ids.verdict_outcome.text.startswith("不合格")
+    shoot("day-05-numeric-fail")
+    insp.ids.measured.text = "18"
+    tap(insp.ids.correct)
+    assert insp.ids.verdict_outcome.text.startswith("合格") and "取代" in insp.ids.verdict_steps.text
+    shoot("day-06-corrected")
+    tap(insp.indicator_buttons[ODOUR])
+    tap(insp.choice_buttons["无异味"])
+    tap(insp.ids.judge)
+    assert insp.ids.verdict_outcome.text.startswith("合格")
+    shoot("day-07-word")
+    fastness = next(i for i in insp.indicator_buttons if "colour-fastness" in i)
+    tap(insp.indicator_buttons[fastness])
+    tap(insp.choice_buttons["3-4"])
+    tap(insp.ids.judge)
+    assert insp.has_verdict and "3-4" in insp.ids.verdict_outcome.text
+    shoot("day-08-grade")
+    # 5. a photo of the label
+    capture = tmp_path / "label.jpg"
+    Image.new("RGB", (1600, 1200), (200, 180, 150)).save(capture)
+    insp.ids.photo_path.text = str(capture)
+    tap(insp.ids.take_photo)
+    assert insp.ids.photo_message.text == "" and "待上传" in texts(insp.ids.photos)
+    shoot("day-09-photo")
+    # 6. a question on the clause
+    tap(insp.indicator_buttons[FORMALDEHYDE_A])
+    insp.ids.question.text = "婴幼儿服装的甲醛限值是否按A类判定？"
+    tap(insp.ids.ask)
+    assert "已" in insp.question_message
+    # 7. 完成检查: the summary, the 现场笔录 on screen, signatures, the lock
+    tap(insp.ids.complete)
+    complete = screen(ui, "complete")
+    assert ui.root.current == "complete", insp.ids.form_message.text
+    complete.ids.legal_representative.text = "王法人"
+    complete.ids.on_site_person.text = "赵现场"
+    complete.ids.on_site_role.text = "仓库主管"
+    complete.ids.opinion.text = "对检查情况无异议"
+    tap(complete.ids["update"])
+    assert ui.completion_presenter.pages, complete.message
+    shoot("day-10-complete")
+    for n, slot in enumerate(s for s in complete.slots if s != "witness"):
+        sign_slot(complete, slot, n)
+    shoot("day-11-signed")
+    assert not complete.finish_button.disabled, complete.message
+    column = complete.ids.signatures.parent
+    assert 0.0 <= column.scroll_y <= 1.0, column.scroll_y        # the column is not scrolled off
+    tap(complete.finish_button)
+    assert ui.completion_presenter.state == "done", complete.message
+    shoot("day-12-completed")
+    # 8. the 现场笔录 PDF: rendered to PNG, Chinese text in it
+    pdf = ui.completion_presenter.pdf
+    page = ARTIFACTS / "tablet-day-onsite-record"
+    subprocess.run(["pdftoppm", "-png", "-r", "100", "-f", "1", "-l", "1", str(pdf), str(page)], check=True)
+    rendered = sorted(ARTIFACTS.glob("tablet-day-onsite-record*.png"))[-1]
+    assert Image.open(rendered).size[0] > 700
+    words = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "现场笔录" in words and "北京示例婴童服饰有限公司" in words and "11010520190123" in words
+    shutil.copy(pdf, ARTIFACTS / "tablet-day-onsite-record.pdf")
+    # 9. sync: the completed inspection, its signatures and the question reach the server
+    tap(ui.root.ids.nav_home)
+    tap(home.ids.sync_button)
+    pump(until=lambda: ui.sync_presenter.state in ("done", "error"), timeout=60)
+    assert ui.sync_presenter.state == "done", ui.sync_presenter.message
+    with server.app_context():
+        row = db.session.get(Inspection, ident)
+        assert row.data["completed_at"] and row.data["site"] == "成品仓库二楼"
+        signed = db.session.query(Signature).filter_by(inspection_id=ident).all()
+        assert len(signed) == 2
+        if not all(s.hash_matches for s in signed):
+            from device import DeviceRecords
+            from sync.protocol.signing import signed_content
+
+            from server.inspections.models import Finding
+            mine = signed_content(ui.store.records.get("inspection", ident)["data"],
+                                  [d for _, d in DeviceRecords(ui.store).findings_of(ident)])
+            latest = {}
+            for f in db.session.query(Finding).filter_by(inspection_id=ident):
+                if f.id not in latest or f.revision > latest[f.id].revision:
+                    latest[f.id] = f
+            theirs = signed_content({**row.data, "id": row.id, "inspected_on": row.inspected_on.isoformat()},
+                                    [{**f.data, "id": f.id, "revision": f.revision} for f in latest.values()])
+            raise AssertionError(f"signed content differs:\nmine   {mine}\ntheirs {theirs}")
+    # 10. returned by the supervisor; Home says so, with its action
+    answer = Api(server).call("POST", f"/api/v1/inspections/{ident}/reviews", "sup_chaoyang",
+                              json={"outcome": "returned", "comment": "请补充异味的检测说明"})
+    assert answer.status_code in (200, 201), answer.json
+    tap(home.ids.sync_button)
+    pump(until=lambda: ui.sync_presenter.state in ("done", "error"), timeout=60)
+    assert home.returned >= 1 and (ident, "returned") in home.action_buttons
+    shoot("day-13-returned")
+    tap(home.action_buttons[(ident, "returned")])
+    assert ui.root.current == "inspection" and ui.inspection_presenter.inspection_id == ident
+    # 11. correct the odour finding (a new revision), sync: resubmitted
+    odour = next(f for f in ui.inspection_presenter.findings.values() if f.indicator_id == ODOUR)
+    tap(insp.finding_buttons[odour.id])
+    insp.ids.note.text = "现场嗅辨，无异味"
+    tap(insp.ids.save_note)
+    shoot("day-14-correcting")
+    tap(ui.root.ids.nav_home)
+    tap(home.ids.sync_button)
+    pump(until=lambda: ui.sync_presenter.state in ("done", "error"), timeout=60)
+    assert ui.sync_presenter.state == "done", ui.sync_presenter.message
+    with server.app_context():
+        assert db.session.get(Inspection, ident).status == "resubmitted"
+    shoot("day-15-resynced")
+    tap(ui.root.ids.nav_questions)
+    assert "婴幼儿服装的甲醛限值" in texts(screen(ui, "questions").ids.rows)
+    shoot("day-16-questions")

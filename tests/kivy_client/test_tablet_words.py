@@ -43,3 +43,24 @@ def test_the_translator_reads_the_catalogue_and_switches():
     assert "SHA-256" in tr.message("error.validation_failed.not_hash", path="data.image", value="x")
     with pytest.raises(ValueError):
         tr.set_language("fr")
+
+
+def test_every_character_the_screens_show_is_in_the_font():
+    """Found: the keypad's ⌫ and the sampling box's ☐/☑ drew as empty boxes (the CJK font
+    has no such glyphs)."""
+    from fontTools.ttLib import TTFont
+
+    from kivy_client.app import FONT_PATH
+
+    cmap = TTFont(str(FONT_PATH), fontNumber=0, lazy=True).getBestCmap()
+    shown = set()
+    for language in ("zh-CN", "en"):
+        shown |= {ch for key, value in catalogue(language).items() if key.startswith("tablet.") for ch in value}
+    for path in ROOT.rglob("*.kv"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            shown |= {ch for literal in re.findall(r"'([^']*)'", line) for ch in literal}
+    from kivy_client.widgets import Keypad
+
+    shown |= {ch for key in Keypad.KEYS for ch in Keypad.LABELS.get(key, key)}
+    missing = sorted(ch for ch in shown if ch.strip() and ord(ch) > 127 and ord(ch) not in cmap)
+    assert missing == [], f"no glyph in the font for {missing}"

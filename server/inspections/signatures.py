@@ -1,9 +1,10 @@
 """The push handler of signatures (registered with server.syncing): a signature drawn on
 the tablet at 完成检查, or the party's refusal with its witness or photo, is created once
 and never edited. It is kept even when its record hash is not the server's own hash of
-the inspection (the signer read the tablet's copy: nothing accepted is lost); after the
-flush the hash is compared with `sync.protocol.record_hash` of the stored inspection and
-the latest revision of its findings, and `hash_matches` says what was found.
+the inspection (the signer read the tablet's copy: nothing accepted is lost). Once the
+inspection is completed on the server (its completion edit may come in a later batch), the
+hash is compared with `sync.protocol.record_hash` of the stored inspection and the latest
+revision of its findings, and `hash_matches` says what was found (None: not yet).
 
 The images (the drawn signature, the witness's, a photo of a refusal) are photos named
 by SHA-256: the tablet uploads them like any photo, and the evidence trail records which
@@ -28,6 +29,7 @@ from sync.protocol import ErrorCode, PushItem
 from sync.protocol.signing import record_hash
 
 QUEUE = "new_signatures"
+COMPLETING = "signatures_completing"
 IMAGES = ("image", "witness_image", "evidence_photo")
 
 
@@ -64,7 +66,10 @@ class SignaturesPush:
     entities = ("signature",)
 
     def prepare(self, batch: PushBatch, raw_items: list) -> None:
-        """Nothing to load in bulk: a signature names one inspection."""
+        """Note the inspections this batch may complete (their signatures are compared then)."""
+        batch.state[COMPLETING] = {raw.get("id") for raw in raw_items if isinstance(raw, dict)
+                                   and raw.get("entity") == "inspection" and isinstance(raw.get("data"), dict)
+                                   and raw["data"].get("completed_at") and isinstance(raw.get("id"), str)}
 
     def apply(self, batch: PushBatch, item: PushItem) -> int:
         """Check a signature item and queue the new signature; returns 1. Raises
@@ -96,21 +101,45 @@ class SignaturesPush:
         return 1
 
     def finish(self, batch: PushBatch) -> None:
-        """After the flush (the batch's findings are stored): compare each new signature's
-        hash with the server's, emit it, and record which photos it references."""
-        queued = batch.queue(QUEUE)
-        hashes: dict[str, str] = {}
-        actor = accounts.usernames([batch.principal.user_id])[batch.principal.user_id] if queued else None
-        for ident in sorted(set(queued)):
+        """After the flush (the batch's findings and edits are stored): compare the hash of
+        each new signature, and of every unconfirmed signature of an inspection completed in
+        this batch, with the server's; emit them and record which photos they reference.
+        Until its inspection is completed on the server a signature stays unchecked
+        (`hash_matches` None): the tablet sends one edit of a record per batch, so the
+        party's details and the end time may arrive after the signatures."""
+        queued = sorted(set(batch.queue(QUEUE)))
+        completing = sorted(batch.state.get(COMPLETING) or ())
+        if not queued and not completing:
+            return
+        actor = accounts.usernames([batch.principal.user_id])[batch.principal.user_id]
+        hashes: dict[str, str | None] = {}
+
+        def server_hash(inspection: Inspection) -> str | None:
+            if inspection.id not in hashes:
+                hashes[inspection.id] = current_hash(inspection) if inspection.data.get("completed_at") else None
+            return hashes[inspection.id]
+
+        for ident in queued:
             row = db.session.get(Signature, ident)
             if row is None:
                 continue
             inspection = db.session.get(Inspection, row.inspection_id)
-            if inspection.id not in hashes:
-                hashes[inspection.id] = current_hash(inspection)
-            row.hash_matches = hashes[inspection.id] == row.record_hash
+            digest = server_hash(inspection)
+            row.hash_matches = None if digest is None else digest == row.record_hash
             emit("signature", row.id, 1, signature_json(row), inspection)
             refs = [row.data[k] for k in IMAGES if row.data.get(k)]
             if refs:
                 photos.record_attached(refs, record_type="signature", record_id=row.id, actor=actor)
-        queued.clear()
+        for inspection_id in completing:
+            inspection = db.session.get(Inspection, inspection_id)
+            digest = server_hash(inspection) if inspection is not None else None
+            if digest is None:
+                continue
+            for row in db.session.execute(select(Signature).where(Signature.inspection_id == inspection_id,
+                                                                  Signature.id.not_in(queued))).scalars():
+                matches = digest == row.record_hash
+                if row.hash_matches is not matches:
+                    row.hash_matches = matches
+                    emit("signature", row.id, 2, signature_json(row),
+                         inspection)
+        batch.queue(QUEUE).clear()

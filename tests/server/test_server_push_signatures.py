@@ -69,11 +69,30 @@ def test_a_completed_inspection_and_its_signatures_are_stored(api, token):
 def test_a_signature_of_another_content_is_kept_and_marked(api, token):
     items, _ = completed_batch()
     api.push(items[:2], token=token)
-    late = signature_item(items[0]["id"], "c" * 64)
-    assert results(api.push([late], token=token))[0]["status"] == "applied"
+    other = signature_item(items[0]["id"], "c" * 64)
+    assert results(api.push([other], token=token))[0]["status"] == "applied"
+    api.push(items[2:], token=token)
     with api.app.app_context():
-        row = db.session.get(Signature, late["id"])
+        row = db.session.get(Signature, other["id"])
         assert row.hash_matches is False and row.data["signer_name"] == "张三"
+        assert all(s["hash_matches"] for s in signatures_of(items[0]["id"]) if s["id"] != other["id"])
+
+
+def test_signatures_are_compared_when_the_completion_arrives_in_a_later_batch(api, token):
+    """Found in the walkthrough: the tablet sends one edit of a record per batch, so the
+    signatures went with the inspection's first version (without the party, the officers and
+    the end time) and were all marked as not matching the record they signed."""
+    items, _ = completed_batch()
+    create, f, officer, party_sig, done = items
+    early = inspection_item(create["id"], **{k: v for k, v in create["data"].items()
+                                             if k not in ("id", "party", "officers", "findings")})
+    assert [r["status"] for r in results(api.push([early, f, officer, party_sig], token=token))] == ["applied"] * 4
+    with api.app.app_context():
+        assert [s["hash_matches"] for s in signatures_of(create["id"])] == [None, None]
+    edit = {**done, "base_version": 1}
+    assert results(api.push([edit], token=token))[0]["status"] == "applied"
+    with api.app.app_context():
+        assert [s["hash_matches"] for s in signatures_of(create["id"])] == [True, True]
 
 
 def test_signatures_appear_in_the_pull(api, token):
@@ -81,6 +100,7 @@ def test_signatures_appear_in_the_pull(api, token):
     api.push(items, token=token)
     changes = api.pull(token=token, entities="signature").json["changes"]
     assert {c["id"] for c in changes} == {items[2]["id"], items[3]["id"]}
+    assert all(c["data"]["hash_matches"] for c in changes)
 
 
 @pytest.mark.parametrize("change, error", [

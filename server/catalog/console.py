@@ -77,7 +77,7 @@ def edition_view(catalog: Catalog, std: Standard, edition: Edition, on: date, la
 @bp.route("/standards/")
 def standards():
     """Every standard and its editions; ?unverified=1 lists only those with values 待核实."""
-    require_action("catalog.console")
+    require_action("console.enter")
     only = request.args.get("unverified") == "1"
     catalog = current_catalog()
     rows = standards_list(catalog, _today(), only_unconfirmed=only)
@@ -90,7 +90,7 @@ def standards():
 @bp.route("/standards/<path:edition_id>")
 def standard(edition_id: str):
     """One edition (or a standard's edition in force): chain, clauses, indicators marked 待核实."""
-    require_action("catalog.console")
+    require_action("console.enter")
     catalog = current_catalog()
     on = _today()
     try:

@@ -151,7 +151,6 @@ POLICY: dict[str, Rule] = {
     "account.self": Rule(ANYONE),
     "console.enter": Rule(CONSOLE_ROLES),
     "catalog.import": Rule(CATALOG_WRITERS),    # a committee workbook into the live catalog
-    "catalog.console": Rule(CONSOLE_ROLES),     # the standards pages of the console
     # the enforcement cycle (server/planning; its record checks are in that feature)
     "directory.import": Rule(SUPERVISORS),      # 检查对象名录库, 执法检查人员名录库, 事项清单
     "directory.read": Rule(SUPERVISORS),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from server.accounts import service as accounts
 from server.inspections.models import Finding, Flag, Inspection
 from server.inspections.records import inspection_json
-from server.kernel.access import list_filter
+from server.kernel.access import list_filter, require
 from server.kernel.auth import Principal
 from server.kernel.errors import ValidationFailed
 from server.kernel.extensions import db
@@ -72,6 +72,7 @@ def where_clauses(principal: Principal, f: InspectionFilters) -> list:
 
     Raises Forbidden for experts, ValidationFailed for an unknown status or outcome.
     """
+    require(principal, "inspection.list")
     where = []
     scope = list_filter(principal, "inspection.read", Inspection.jurisdiction_path)
     if scope is not None:

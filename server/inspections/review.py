@@ -106,8 +106,11 @@ def review_inspection(principal: Principal, inspection_id: str, outcome: str, co
     if outcome != "approved" and not (comment or "").strip():
         raise ValidationFailed("comment_required",
                                details={"comment": ["required"]})
-    row = _get_visible(principal, inspection_id, lock=True)
-    require(principal, "inspection.review", inspection_target(row, participants=True))
+    row = db.session.execute(select(Inspection).where(Inspection.id == inspection_id)
+                             .with_for_update()).scalar_one_or_none()
+    if row is None:
+        raise NotFound("inspection")
+    require(principal, "inspection.review", inspection_target(row, participants=True))   # outside: 404
     if row.status not in REVIEWABLE:
         raise Conflict("not_reviewable", status=row.status,
                        details={"status": [row.status]})

@@ -55,6 +55,7 @@ PURE_FALLBACK = {"charset-normalizer": "py3-none-any wheel; the mypyc speed-ups 
 BLOCKERS = {
     "orjson": "Rust extension, no p4a recipe; imported by the device store and transport",
     "jsonschema": "needs rpds-py (Rust, no p4a recipe); imported by assets.loader at import time",
+    "zstandard": "C extension, no p4a recipe; optional: sync.client.transport falls back to gzip without it",
 }
 
 

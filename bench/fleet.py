@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 import requests
 import sqlalchemy as sa
-from device_kit import H, login
+from device_kit import PASSWORD, H, login
 from seaweed import start_seaweedfs, stop
 from serve_app import seed
 
@@ -76,7 +76,7 @@ def tablet_day(n: int, url: str, code: str, work: Path, args: dict, deadline: fl
                         resp.status_code))
     transport = HttpTransport(url)
     transport.session.hooks["response"].append(record)
-    answer = transport.enrol(code, f"fleet-{n}", "bench")
+    answer = transport.enrol(code, f"fleet-{n}", "bench", password=PASSWORD)   # the officer confirms with their own password
     store = open_store(work / f"tablet-{n}.sqlite")
     store.state.save_credentials({"server_url": url, "device_id": answer["device_id"],
                                   "token": answer["token"], "user": answer["user"]})

@@ -59,12 +59,13 @@ def first_indicators(store: DeviceStore, n: int = 5) -> list[str]:
 
 
 def fill_outbox(store: DeviceStore, inspections: int, findings: int) -> tuple[list[str], list[str]]:
-    """Create inspections with findings offline; return (inspection ids, finding ids)."""
+    """Create submitted (not draft) inspections with findings offline; return (inspection ids, finding ids).
+    They skip 完成检查 on purpose: these tests are about sync, and a supervisor may review them."""
     records = DeviceRecords(store)
     indicators = first_indicators(store, findings) or ["missing"]
     iids, fids = [], []
     for k in range(inspections):
-        iid = records.create_inspection("2024-05-20", company_name=f"测试企业{k}")
+        iid = records.create_inspection("2024-05-20", company_name=f"测试企业{k}", draft=False)
         iids.append(iid)
         for f in range(findings):
             fids.append(records.add_finding(iid, indicators[f % len(indicators)], f"{k % 50}.{f}", None,

@@ -116,7 +116,7 @@ class OfflineDevices(RuleBasedStateMachine):
 
     @rule(dev=st.sampled_from([n for _, n in DEVICES]))
     def create_inspection(self, dev):
-        iid = self.devices[dev]["records"].create_inspection("2024-05-20", company_name="企业")
+        iid = self.devices[dev]["records"].create_inspection("2024-05-20", company_name="企业", draft=False)
         self.created[dev].append(("inspection", iid))
 
     @rule(dev=st.sampled_from([n for _, n in DEVICES]), pick=st.integers(0, 50), ind=st.integers(0, 3),
@@ -186,7 +186,7 @@ class OfflineDevices(RuleBasedStateMachine):
         if common:
             return common[pick % len(common)]
         records = self.devices["li-a"]["records"]
-        iid = records.create_inspection("2024-05-20", company_name="共享企业")
+        iid = records.create_inspection("2024-05-20", company_name="共享企业", draft=False)
         self.created["li-a"].append(("inspection", iid))
         ident = iid
         if entity == "finding":

@@ -159,7 +159,8 @@ def _property(operation, label: str, strategy, extra: dict, failures: list[str],
     @fuzz_settings()
     @given(case=strategy)
     def run(case):
-        case.headers = {**(case.headers or {}), **extra}
+        # plain answers: schemathesis reads WSGI bodies as they are (compression has its own tests)
+        case.headers = {**(case.headers or {}), **extra, "Accept-Encoding": "identity"}
         ran[0] += 1
         try:
             case.call_and_validate(checks=CHECKS)

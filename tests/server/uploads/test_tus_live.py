@@ -123,6 +123,10 @@ def test_the_public_copy_over_http_has_no_gps_but_metadata_keeps_it(photo_app, t
     from server.photos.samples import gps_exif
     photo = make_photo(800, 600, exif=gps_exif(lat=31.2304, lon=121.4737))
     sha = PhotoUploader(live_url, tokens["insp_chaoyang"], retry=no_wait()).upload(photo).sha256
+    assert requests.get(f"{live_url}/api/v1/photos/{sha}/public").status_code == 404   # private until published
+    published = requests.post(f"{live_url}/api/v1/photos/{sha}/publish",
+                              headers={"Authorization": f"Bearer {tokens['sup_chaoyang']}"})
+    assert published.status_code == 200, published.text
     public = requests.get(f"{live_url}/api/v1/photos/{sha}/public")
     assert public.status_code == 200 and public.headers["Content-Type"] == "image/jpeg"
     assert b"Exif" not in public.content[:2000] and b"GPS" not in public.content

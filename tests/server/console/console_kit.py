@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import time
 
 from server_testkit import PASSWORD, finding, inspection_item, uid
 
@@ -51,3 +52,12 @@ def jpeg_bytes(colour=(180, 40, 40)) -> tuple[bytes, str]:
     Image.new("RGB", (640, 480), colour).save(buf, "JPEG", quality=80)
     data = buf.getvalue()
     return data, hashlib.sha256(data).hexdigest()
+
+
+def wait_js(page, expression: str, timeout: float = 10.0) -> None:
+    """Wait until `expression` is true in the page (page.evaluate, polled: the console's
+    Content-Security-Policy forbids the eval that Playwright's wait_for_function uses)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
+        page.wait_for_timeout(50)

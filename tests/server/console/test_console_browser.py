@@ -4,12 +4,11 @@ flash. Screenshots go to tests/_artifacts/console-*.png; nothing is fetched from
 from __future__ import annotations
 
 import threading
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from console_kit import jpeg_bytes, seed
+from console_kit import jpeg_bytes, seed, wait_js
 from server_testkit import PASSWORD, Api, dispose_app, make_app
 from werkzeug.serving import make_server
 
@@ -24,13 +23,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-b
 VIEWPORTS = {"desktop": (1440, 900), "tablet": (1280, 800)}
 
 
-def _wait_js(page, expression: str, timeout: float = 10.0) -> None:
-    """Wait until `expression` is true in the page (page.evaluate, polled: the console's
-    Content-Security-Policy forbids the eval that wait_for_function uses)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        assert time.monotonic() < deadline, f"timed out waiting for {expression}"
-        page.wait_for_timeout(50)
 
 
 @pytest.fixture
@@ -101,7 +93,7 @@ def test_enrol_a_tablet_and_read_the_statistics_in_the_browser(live, device):
             page.select_option("select[name=username]", "insp_chaoyang")
             page.fill("input[name=device_label]", "朝阳一所-平板3")
             page.click(".enrol-panel button[type=submit]")
-            _wait_js(page, "(() => { const i = document.querySelector('img.qr');"
+            wait_js(page, "(() => { const i = document.querySelector('img.qr');"
                                    " return i && i.complete && i.naturalWidth > 0; })()")
             qr_box = page.locator("img.qr").bounding_box()
             expiry = page.locator(".expiry").inner_text()
@@ -153,7 +145,7 @@ def test_review_a_disagreement_in_the_browser(live, device):
             page.wait_for_url(f"**/console/inspections/{ids['disagree']}**")
             font = page.evaluate("getComputedStyle(document.body).fontFamily")
             scroll = page.evaluate("document.documentElement.scrollWidth")
-            _wait_js(page, "[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            wait_js(page, "[...document.images].every(i => i.complete && i.naturalWidth > 0)")
             page.screenshot(path=str(shot).format("detail"), full_page=True)
             page.click("label.oc-returned")
             page.click("#review button[type=submit]")          # no comment: the form says why

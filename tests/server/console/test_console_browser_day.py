@@ -11,7 +11,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from console_kit import jpeg_bytes, seed
+from console_kit import jpeg_bytes, seed, wait_js
 from openpyxl import load_workbook
 from server_testkit import PASSWORD, Api, dispose_app, finding, inspection_item, make_app
 from werkzeug.serving import make_server
@@ -117,7 +117,7 @@ def test_a_supervisors_day(live, device, tmp_path):
             # return the disagreement with a comment
             page.goto(base + f"/console/inspections/{ids['disagree']}")
             page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-            page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            wait_js(page, "[...document.images].every(i => i.complete && i.naturalWidth > 0)")
             scrolls["detail"] = _scroll_width(page)
             page.screenshot(path=shot.format("detail"), full_page=True)
             page.emulate_media(media="print")
@@ -131,7 +131,7 @@ def test_a_supervisors_day(live, device, tmp_path):
 
             # the photo viewer
             page.goto(base + f"/console/inspections/{ids['disagree']}/photos/2")
-            page.wait_for_function("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            wait_js(page, "[...document.images].every(i => i.complete && i.naturalWidth > 0)")
             page.click("a[rel=next]")
             page.wait_for_url("**/photos/3**")
             viewer = page.locator(".page-head").inner_text()

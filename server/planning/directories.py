@@ -78,52 +78,41 @@ def _apply(principal: Principal, report: RowReport, out: dict[str, Any], save, j
         out[result] += 1
 
 
-def _save_enterprise(value: EnterpriseValue, path: str) -> str:
-    row = db.session.get(Enterprise, value.credit_code)
-    columns = {"name": value.name, "address": value.address, "jurisdiction_code": value.jurisdiction,
-               "jurisdiction_path": path, "industry": value.industry, "risk_class": value.risk_class,
-               "products": list(value.products)}
+def _upsert(model, key: dict[str, Any], columns: dict[str, Any], *, versioned: bool = True) -> str:
+    """Add the row of `model` with primary key `key`, or bring it to `columns`; return
+    "added", "unchanged" or "changed" (the row report's words). Versioned rows count up."""
+    row = db.session.get(model, next(iter(key.values())))
     if row is None:
-        db.session.add(Enterprise(credit_code=value.credit_code, version=1, updated_at=clock.now(), **columns))
+        db.session.add(model(**key, updated_at=clock.now(), **({"version": 1} if versioned else {}), **columns))
         return "added"
     if all(getattr(row, k) == v for k, v in columns.items()):
         return "unchanged"
-    for key, v in columns.items():
-        setattr(row, key, v)
-    row.version += 1
+    for name, value in columns.items():
+        setattr(row, name, value)
+    if versioned:
+        row.version += 1
     row.updated_at = clock.now()
     return "changed"
+
+
+def _save_enterprise(value: EnterpriseValue, path: str) -> str:
+    return _upsert(Enterprise, {"credit_code": value.credit_code}, {
+        "name": value.name, "address": value.address, "jurisdiction_code": value.jurisdiction,
+        "jurisdiction_path": path, "industry": value.industry, "risk_class": value.risk_class,
+        "products": list(value.products)})
 
 
 def _save_inspector(value: InspectorValue, path: str) -> str:
-    row = db.session.get(RosterInspector, value.code)
-    columns = {"name": value.name, "id_number": value.id_number, "jurisdiction_code": value.jurisdiction,
-               "jurisdiction_path": path, "competences": sorted(value.competences),
-               "conflicts": sorted(value.conflicts), "account": value.account}
-    if row is None:
-        db.session.add(RosterInspector(code=value.code, version=1, updated_at=clock.now(), **columns))
-        return "added"
-    if all(getattr(row, k) == v for k, v in columns.items()):
-        return "unchanged"
-    for key, v in columns.items():
-        setattr(row, key, v)
-    row.version += 1
-    row.updated_at = clock.now()
-    return "changed"
+    return _upsert(RosterInspector, {"code": value.code}, {
+        "name": value.name, "id_number": value.id_number, "jurisdiction_code": value.jurisdiction,
+        "jurisdiction_path": path, "competences": sorted(value.competences),
+        "conflicts": sorted(value.conflicts), "account": value.account})
 
 
 def _save_item(value: dict, _path: str) -> str:
-    row = db.session.get(InspectionItem, value["id"])
-    columns = {k: value[k] for k in ("name", "competence", "legal_basis", "category", "standards", "indicators")}
-    if row is None:
-        db.session.add(InspectionItem(id=value["id"], updated_at=clock.now(), **columns))
-        return "added"
-    if all(getattr(row, k) == v for k, v in columns.items()):
-        return "unchanged"
-    for key, v in columns.items():
-        setattr(row, key, v)
-    row.updated_at = clock.now()
-    return "changed"
+    return _upsert(InspectionItem, {"id": value["id"]},
+                   {k: value[k] for k in ("name", "competence", "legal_basis", "category", "standards", "indicators")},
+                   versioned=False)
 
 
 def _import(principal: Principal, kind: str, report: RowReport, save, jurisdiction_of, source: str,

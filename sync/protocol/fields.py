@@ -41,6 +41,28 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _list_ok(value: Any, path: str, errors: list[FieldError], max_items: int, min_items: int = 0) -> bool:
+    """True when `value` is a list of `min_items`..`max_items` items; else append the error."""
+    if not isinstance(value, list):
+        errors.append(field_error(path, "not_list", "must be a list"))
+        return False
+    if len(value) < min_items:
+        errors.append(field_error(path, "too_few", f"at least {min_items} items", minimum=min_items))
+        return False
+    if len(value) > max_items:
+        errors.append(field_error(path, "too_many", f"at most {max_items} items", limit=max_items, count=len(value)))
+        return False
+    return True
+
+
+def _text_ok(value: Any, path: str, errors: list[FieldError]) -> bool:
+    """True when `value` is a string; else append the not_text error."""
+    if isinstance(value, str):
+        return True
+    errors.append(field_error(path, "not_text", "must be a string"))
+    return False
+
+
 def is_clean_text(value: Any, max_length: int = 200) -> bool:
     """Return True when `value` is a string of at most `max_length` characters holding no
     character a text field may not hold (safe to look up in a database)."""
@@ -103,8 +125,7 @@ class Text(Field):
     blank: bool = True
 
     def check(self, value, path, errors):
-        if not isinstance(value, str):
-            errors.append(field_error(path, "not_text", "must be a string"))
+        if not _text_ok(value, path, errors):
             return _INVALID
         if len(value) > self.max_length:
             errors.append(field_error(path, "too_long", f"at most {self.max_length} characters",
@@ -135,8 +156,7 @@ class Day(Field):
     """A date "YYYY-MM-DD" (a time after it is ignored); kept as sent."""
 
     def check(self, value, path, errors):
-        if not isinstance(value, str):
-            errors.append(field_error(path, "not_text", "must be a string"))
+        if not _text_ok(value, path, errors):
             return _INVALID
         try:
             date.fromisoformat(value[:10])
@@ -156,8 +176,7 @@ class Moment(Field):
     """An ISO 8601 date and time ("2025-06-01T09:30:00+08:00"); kept as sent."""
 
     def check(self, value, path, errors):
-        if not isinstance(value, str):
-            errors.append(field_error(path, "not_text", "must be a string"))
+        if not _text_ok(value, path, errors):
             return _INVALID
         try:
             if len(value) > 40:
@@ -174,8 +193,7 @@ class Gtin(Field):
     """A GTIN-8/12/13/14 with a right GS1 check digit; kept as sent."""
 
     def check(self, value, path, errors):
-        if not isinstance(value, str):
-            errors.append(field_error(path, "not_text", "must be a string"))
+        if not _text_ok(value, path, errors):
             return _INVALID
         digits = value.strip()
         if not (digits.isascii() and digits.isdigit()) or len(digits) not in GTIN_LENGTHS:
@@ -195,8 +213,7 @@ class CreditCode(Field):
     upper-case characters (`codes.validate_credit_code`)."""
 
     def check(self, value, path, errors):
-        if not isinstance(value, str):
-            errors.append(field_error(path, "not_text", "must be a string"))
+        if not _text_ok(value, path, errors):
             return _INVALID
         try:
             return validate_credit_code(value)
@@ -245,12 +262,7 @@ class Photos(Field):
     max_items: int = 100
 
     def check(self, value, path, errors):
-        if not isinstance(value, list):
-            errors.append(field_error(path, "not_list", "must be a list"))
-            return _INVALID
-        if len(value) > self.max_items:
-            errors.append(field_error(path, "too_many", f"at most {self.max_items} items",
-                                      limit=self.max_items, count=len(value)))
+        if not _list_ok(value, path, errors, self.max_items):
             return _INVALID
         out = []
         for n, ref in enumerate(value):
@@ -326,15 +338,7 @@ class Names(Field):
     min_items: int = 0
 
     def check(self, value, path, errors):
-        if not isinstance(value, list):
-            errors.append(field_error(path, "not_list", "must be a list"))
-            return _INVALID
-        if len(value) < self.min_items:
-            errors.append(field_error(path, "too_few", f"at least {self.min_items} items", minimum=self.min_items))
-            return _INVALID
-        if len(value) > self.max_items:
-            errors.append(field_error(path, "too_many", f"at most {self.max_items} items",
-                                      limit=self.max_items, count=len(value)))
+        if not _list_ok(value, path, errors, self.max_items, self.min_items):
             return _INVALID
         for n, name in enumerate(value):
             if not isinstance(name, str) or not name.strip() or len(name) > self.max_length:
@@ -374,12 +378,7 @@ class Items(Field):
     max_items: int = 100
 
     def check(self, value, path, errors):
-        if not isinstance(value, list):
-            errors.append(field_error(path, "not_list", "must be a list"))
-            return _INVALID
-        if len(value) > self.max_items:
-            errors.append(field_error(path, "too_many", f"at most {self.max_items} items",
-                                      limit=self.max_items, count=len(value)))
+        if not _list_ok(value, path, errors, self.max_items):
             return _INVALID
         out, before = [], len(errors)
         for n, item in enumerate(value):

@@ -13,7 +13,7 @@ from server.planning.cycle import order_problem, order_recorded, record_order, t
 from server.planning.models import Order
 from server.planning.records import order_json
 from server.syncing.service import ItemConflict, PushBatch
-from sync.protocol import ErrorCode, PushItem, check_record
+from sync.protocol import ErrorCode, PushItem, is_clean_text
 
 QUEUE = "new_orders"
 BATCH_INSPECTIONS = "planning_batch_inspections"
@@ -30,11 +30,11 @@ class OrdersPush:
         inspections = [r for r in raw_items if isinstance(r, dict) and r.get("entity") == "inspection"
                        and isinstance(r.get("id"), str)]
         batch.state[BATCH_INSPECTIONS] = {r["id"] for r in inspections}
-        # only inspections that follow the record schema: a refused one (a task id with a lone
-        # surrogate, say) must not reach a database lookup after the flush
+        # raw values: only ids safe to look up (a lone surrogate in a refused item's task id gave
+        # a 500); task_started leaves alone inspections that were not stored
         batch.state[BATCH_STARTED] = {(r["id"], r["data"]["task_id"]) for r in inspections
-                                      if isinstance(r.get("data"), dict) and isinstance(r["data"].get("task_id"), str)
-                                      and check_record("inspection", r["data"], item_id=r["id"]).ok}
+                                      if isinstance(r.get("data"), dict) and is_clean_text(r["id"], 36)
+                                      and is_clean_text(r["data"].get("task_id"), 36)}
 
     def apply(self, batch: PushBatch, item: PushItem) -> int:
         """Check an order item and queue the new order; returns 1. Raises ItemConflict (the

@@ -259,7 +259,9 @@ class InspectionScreen(Screen):
         self.verdict_title = (f"{_t(last.outcome)}  ·  {last.measured}{' ' + last.unit if last.unit else ''}"
                               f"  ·  {_t('sample')}{last.sample}")
         steps = [text for text in (localize(step, _lang()).strip() for step in last.steps) if text]
-        lines = [f"{i}. {text}" for i, text in enumerate(steps, 1)]
+        # a no-break space keeps the number with its step: Kivy wraps at spaces only, and a
+        # long Chinese step would leave "4." alone on its line
+        lines = [f"{i}.\u00a0{text}" for i, text in enumerate(steps, 1)]
         if last.reason:
             lines.append(localize(last.reason, _lang()))
         superseded = "；".join(f"rev{r.revision} {r.measured}（{_t(r.outcome)}）" for r in last.superseded)

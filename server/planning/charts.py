@@ -6,31 +6,14 @@ from elsewhere, so the report prints and works on an intranet with no internet).
 """
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 
 import pygal
-from pygal.style import Style
 
 from sampling import Estimate
-
-FONT = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif'
-BLUE, RED, GREY = "#1f5fa8", "#c0392b", "#7f8c8d"
-_STYLE = Style(font_family=FONT, background="white", plot_background="white", foreground="#222",
-               foreground_strong="#111", foreground_subtle="#bbb", colors=(BLUE, RED, GREY),
-               label_font_size=13, major_label_font_size=13, title_font_size=17, value_font_size=12,
-               tooltip_font_size=12)
-
-
-def _svg(chart: pygal.graph.graph.Graph) -> str:
-    """Render without the inline <script> pygal always adds (its tooltip config): the chart is
-    static, and a page with a strict Content-Security-Policy would refuse the script."""
-    tree = chart.render_tree()
-    for parent in list(tree.iter()):
-        for child in list(parent):
-            if isinstance(child.tag, str) and child.tag.rsplit("}", 1)[-1] == "script":
-                parent.remove(child)
-    return ET.tostring(tree, encoding="unicode")
+from server.kernel.charts import BLUE, GREY, RED
+from server.kernel.charts import STYLE as _STYLE
+from server.kernel.charts import svg as _svg
 
 
 def _percent(value: float) -> float:

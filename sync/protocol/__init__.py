@@ -7,7 +7,8 @@ requests and to read answers. docs/protocol.md is the prose version; tests/proto
 holds shared JSON cases run against both sides.
 
 Modules: `constants` (versions, codes, entities), `schema` (ONE typed schema per pushed
-entity: fields, types, limits, GTIN and credit-code checks, FieldError), `errors`
+entity: fields, types, limits, GTIN and credit-code checks, FieldError; built of the field
+types in `fields` and the `Record` of `record`), `errors`
 (ProtocolError, the error body), `messages` (push), `pull` (pull pages, the horizon rule),
 `hashing` (canonical JSON, item hashes, digests), `enrol` (QR payload). Import public
 names from `sync.protocol` itself. Messages for people come from `assets.messages`.

@@ -1,16 +1,16 @@
-"""The building blocks of the pushed records' schema (`sync.protocol.schema`): field
-types (text, counts, dates, times, GTIN, credit code, position, photo hashes, SHA-256,
-numbers, booleans, choices, nested objects and lists), `Record` (an entity's fields in
-order) and the `FieldError`s a check returns, worded from the message catalogue.
+"""The field types of the pushed records' schema (`sync.protocol.schema`): text, counts,
+dates, times, GTIN, credit code, position, photo hashes, SHA-256, numbers, booleans,
+choices, lists of names and free objects. Each `Field.check` returns the value to keep
+(normalised) or `INVALID` after appending its `FieldError`s, worded from the message
+catalogue. Records of fields, and the fields holding records, are in `sync.protocol.record`.
 
-    Record("officer", (Text("name", required=True, blank=False), ...)).check(data)
+    Text("name", required=True, blank=False).check(value, "data.name", errors)
 """
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,14 +20,8 @@ from codes.gtin import GTIN_LENGTHS, check_digit
 from sync.protocol.constants import ErrorCode
 from sync.protocol.field_errors import FieldError, field_error
 
-_INVALID = object()
+INVALID = object()
 _SHA256_RE = re.compile(r"^[0-9a-f]{64}$")
-#: characters no text field may hold: lone surrogates (not encodable), C0 controls but tab,
-#: line feed and carriage return (NUL is refused by PostgreSQL), DEL
-_BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
-#: any string in a record, declared or not, is at most this long; nesting at most this deep
-MAX_ANY_TEXT = 10_000
-MAX_RECORD_DEPTH = 8
 _UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?"
                       r"[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 
@@ -41,7 +35,7 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _list_ok(value: Any, path: str, errors: list[FieldError], max_items: int, min_items: int = 0) -> bool:
+def list_ok(value: Any, path: str, errors: list[FieldError], max_items: int, min_items: int = 0) -> bool:
     """True when `value` is a list of `min_items`..`max_items` items; else append the error."""
     if not isinstance(value, list):
         errors.append(field_error(path, "not_list", "must be a list"))
@@ -63,46 +57,6 @@ def _text_ok(value: Any, path: str, errors: list[FieldError]) -> bool:
     return False
 
 
-def is_clean_text(value: Any, max_length: int = 200) -> bool:
-    """Return True when `value` is a string of at most `max_length` characters holding no
-    character a text field may not hold (safe to look up in a database)."""
-    return isinstance(value, str) and len(value) <= max_length and _BAD_CHARS_RE.search(value) is None
-
-
-def hostile_errors(data: Any, path: str = "data") -> list[FieldError]:
-    """Return the FieldErrors of values no field may hold, anywhere in `data` (undeclared
-    keys and free objects included): a string with a lone surrogate or a control character,
-    a string longer than MAX_ANY_TEXT, a number that is not finite, nesting deeper than
-    MAX_RECORD_DEPTH. Iterative; raises nothing."""
-    errors: list[FieldError] = []
-    stack = [(data, path, 0)]
-    while stack and len(errors) < 20:
-        value, where, depth = stack.pop()
-        if isinstance(value, str):
-            bad = _BAD_CHARS_RE.search(value)
-            if bad is not None:
-                errors.append(field_error(where, "bad_character", "bad character",
-                                          code_point=f"U+{ord(bad.group()):04X}", position=bad.start() + 1))
-            elif len(value) > MAX_ANY_TEXT:
-                errors.append(field_error(where, "too_long", f"at most {MAX_ANY_TEXT} characters",
-                                          limit=MAX_ANY_TEXT, length=len(value)))
-        elif isinstance(value, float) and not math.isfinite(value):
-            errors.append(field_error(where, "not_finite", "must be a finite number"))
-        elif isinstance(value, (Mapping, list)):
-            if depth >= MAX_RECORD_DEPTH:
-                errors.append(field_error(where, "too_deep", f"nested deeper than {MAX_RECORD_DEPTH}",
-                                          limit=MAX_RECORD_DEPTH))
-                continue
-            pairs = value.items() if isinstance(value, Mapping) else enumerate(value)
-            for key, child in pairs:
-                name = f"{where}.{key}"
-                if isinstance(key, str) and (_BAD_CHARS_RE.search(key) or len(key) > 200):
-                    errors.append(field_error(where, "bad_key", "bad key"))
-                    continue
-                stack.append((child, name, depth + 1))
-    return sorted(errors, key=lambda e: e.path)
-
-
 # ---- field types ------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -113,7 +67,7 @@ class Field:
     required: bool = False
 
     def check(self, value: Any, path: str, errors: list[FieldError]) -> Any:
-        """Return the (normalised) value, or _INVALID after appending its errors."""
+        """Return the (normalised) value, or INVALID after appending its errors."""
         return value
 
 
@@ -126,14 +80,14 @@ class Text(Field):
 
     def check(self, value, path, errors):
         if not _text_ok(value, path, errors):
-            return _INVALID
+            return INVALID
         if len(value) > self.max_length:
             errors.append(field_error(path, "too_long", f"at most {self.max_length} characters",
                                       limit=self.max_length, length=len(value)))
-            return _INVALID
+            return INVALID
         if not self.blank and not value.strip():
             errors.append(field_error(path, "blank", "must not be blank"))
-            return _INVALID
+            return INVALID
         return value
 
 
@@ -147,7 +101,7 @@ class Count(Field):
         if not _is_int(value) or value < self.minimum:
             errors.append(field_error(path, "not_count", f"must be an integer ≥ {self.minimum}",
                                       minimum=self.minimum))
-            return _INVALID
+            return INVALID
         return value
 
 
@@ -157,12 +111,12 @@ class Day(Field):
 
     def check(self, value, path, errors):
         if not _text_ok(value, path, errors):
-            return _INVALID
+            return INVALID
         try:
             date.fromisoformat(value[:10])
         except ValueError:
             errors.append(field_error(path, "bad_day", "YYYY-MM-DD", value=value))
-            return _INVALID
+            return INVALID
         return value
 
 
@@ -177,14 +131,14 @@ class Moment(Field):
 
     def check(self, value, path, errors):
         if not _text_ok(value, path, errors):
-            return _INVALID
+            return INVALID
         try:
             if len(value) > 40:
                 raise ValueError(value)
             datetime.fromisoformat(value)
         except ValueError:
             errors.append(field_error(path, "bad_moment", "ISO 8601 date-time", value=value[:40]))
-            return _INVALID
+            return INVALID
         return value
 
 
@@ -194,16 +148,16 @@ class Gtin(Field):
 
     def check(self, value, path, errors):
         if not _text_ok(value, path, errors):
-            return _INVALID
+            return INVALID
         digits = value.strip()
         if not (digits.isascii() and digits.isdigit()) or len(digits) not in GTIN_LENGTHS:
             errors.append(field_error(path, "format", "format", ErrorCode.INVALID_GTIN, value=value[:40]))
-            return _INVALID
+            return INVALID
         expected = check_digit(digits[:-1])
         if expected != digits[-1]:
             errors.append(field_error(path, "checksum", "checksum", ErrorCode.INVALID_GTIN, value=digits,
                                       expected=expected, actual=digits[-1]))
-            return _INVALID
+            return INVALID
         return value
 
 
@@ -214,7 +168,7 @@ class CreditCode(Field):
 
     def check(self, value, path, errors):
         if not _text_ok(value, path, errors):
-            return _INVALID
+            return INVALID
         try:
             return validate_credit_code(value)
         except CreditCodeError as exc:
@@ -225,7 +179,7 @@ class CreditCode(Field):
             else:
                 errors.append(field_error(path, "format", "format", ErrorCode.INVALID_CREDIT_CODE,
                                           value=value[:40]))
-        return _INVALID
+        return INVALID
 
 
 @dataclass(frozen=True)
@@ -239,19 +193,19 @@ class Position(Field):
             lat, lon = Decimal(str(value["lat"])), Decimal(str(value["lon"]))
         except (KeyError, TypeError, InvalidOperation, IndexError):
             errors.append(field_error(path, "bad_position", "{lat, lon}"))
-            return _INVALID
+            return INVALID
         if not (lat.is_finite() and lon.is_finite() and -90 <= lat <= 90 and -180 <= lon <= 180):
             errors.append(field_error(path, "position_range", "out of range", lat=str(lat), lon=str(lon)))
-            return _INVALID
+            return INVALID
         out: dict[str, Any] = {"lat": str(lat), "lon": str(lon)}
         before = len(errors)
         for spec in _FIX_FIELDS:
             given = value.get(spec.name) if isinstance(value, Mapping) else None
             if given is not None and given != "":
                 clean = spec.check(given, f"{path}.{spec.name}", errors)
-                if clean is not _INVALID:
+                if clean is not INVALID:
                     out[spec.name] = clean
-        return out if len(errors) == before else _INVALID
+        return out if len(errors) == before else INVALID
 
 
 @dataclass(frozen=True)
@@ -262,14 +216,14 @@ class Photos(Field):
     max_items: int = 100
 
     def check(self, value, path, errors):
-        if not _list_ok(value, path, errors, self.max_items):
-            return _INVALID
+        if not list_ok(value, path, errors, self.max_items):
+            return INVALID
         out = []
         for n, ref in enumerate(value):
             sha = ref.get("sha256") if isinstance(ref, Mapping) else ref
             if not isinstance(sha, str) or not _SHA256_RE.match(sha.lower()):
                 errors.append(field_error(f"{path}.{n}", "not_sha256", "not a SHA-256", number=n + 1))
-                return _INVALID
+                return INVALID
             out.append(sha.lower())
         return out
 
@@ -281,7 +235,7 @@ class Sha256(Field):
     def check(self, value, path, errors):
         if not isinstance(value, str) or not _SHA256_RE.match(value.lower()):
             errors.append(field_error(path, "not_hash", "not a SHA-256", value=str(value)[:80]))
-            return _INVALID
+            return INVALID
         return value.lower()
 
 
@@ -297,7 +251,7 @@ class Number(Field):
                 self.minimum <= value <= self.maximum):
             errors.append(field_error(path, "not_number", f"a number {self.minimum:g}–{self.maximum:g}",
                                       minimum=f"{self.minimum:g}", maximum=f"{self.maximum:g}"))
-            return _INVALID
+            return INVALID
         return value
 
 
@@ -308,7 +262,7 @@ class Boolean(Field):
     def check(self, value, path, errors):
         if not isinstance(value, bool):
             errors.append(field_error(path, "not_boolean", "true or false"))
-            return _INVALID
+            return INVALID
         return value
 
 
@@ -322,7 +276,7 @@ class Choice(Field):
         if value not in self.choices:
             errors.append(field_error(path, "not_choice", f"one of {', '.join(self.choices)}",
                                       value=str(value)[:40], choices=list(self.choices)))
-            return _INVALID
+            return INVALID
         return value
 
 
@@ -338,12 +292,12 @@ class Names(Field):
     min_items: int = 0
 
     def check(self, value, path, errors):
-        if not _list_ok(value, path, errors, self.max_items, self.min_items):
-            return _INVALID
+        if not list_ok(value, path, errors, self.max_items, self.min_items):
+            return INVALID
         for n, name in enumerate(value):
             if not isinstance(name, str) or not name.strip() or len(name) > self.max_length:
                 errors.append(field_error(f"{path}.{n}", "not_text", "must be a string"))
-                return _INVALID
+                return INVALID
         return list(value)
 
 
@@ -354,114 +308,7 @@ class Obj(Field):
     def check(self, value, path, errors):
         if not isinstance(value, Mapping):
             errors.append(field_error(path, "not_object", "must be an object"))
-            return _INVALID
+            return INVALID
         return value
 
 
-@dataclass(frozen=True)
-class Nested(Field):
-    """One object following `record` (the party of an inspection)."""
-
-    record: Record | None = None
-
-    def check(self, value, path, errors):
-        checked = self.record.check(value, path=path)
-        errors.extend(checked.errors)
-        return checked.values if checked.ok else _INVALID
-
-
-@dataclass(frozen=True)
-class Items(Field):
-    """A list of at most `max_items` records of `record` (products, initial findings)."""
-
-    record: Record | None = None
-    max_items: int = 100
-
-    def check(self, value, path, errors):
-        if not _list_ok(value, path, errors, self.max_items):
-            return _INVALID
-        out, before = [], len(errors)
-        for n, item in enumerate(value):
-            checked = self.record.check(item, path=f"{path}.{n}")
-            errors.extend(checked.errors)
-            out.append(checked.values)
-        return out if len(errors) == before else _INVALID
-
-
-# ---- records ----------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class CheckedRecord:
-    """The outcome of `Record.check`: normalised values and the field errors (in order)."""
-
-    values: dict[str, Any]
-    errors: tuple[FieldError, ...]
-
-    @property
-    def ok(self) -> bool:
-        """True when the record follows its schema."""
-        return not self.errors
-
-
-@dataclass(frozen=True)
-class Record:
-    """The schema of one pushed entity: its fields, in the order they are checked."""
-
-    entity: str
-    fields: tuple[Field, ...]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Every declared field name, in order."""
-        return tuple(f.name for f in self.fields)
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        """The fields that must be given."""
-        return tuple(f.name for f in self.fields if f.required)
-
-    @property
-    def optional(self) -> tuple[str, ...]:
-        """The fields that may be absent or null."""
-        return tuple(f.name for f in self.fields if not f.required)
-
-    def field(self, name: str) -> Field:
-        """Return the declared field `name`; raises KeyError."""
-        for candidate in self.fields:
-            if candidate.name == name:
-                return candidate
-        raise KeyError(name)
-
-    def unknown(self, data: Mapping[str, Any]) -> list[str]:
-        """Return the keys of `data` this record does not declare (sorted)."""
-        return sorted(set(data) - set(self.names))
-
-    def optional_variant(self, *names: str) -> Record:
-        """Return this record with the fields `names` made optional (nested records whose
-        parent supplies them)."""
-        return replace(self, fields=tuple(replace(f, required=False) if f.name in names else f
-                                          for f in self.fields))
-
-    def check(self, data: Any, *, path: str = "data", item_id: str | None = None) -> CheckedRecord:
-        """Return the CheckedRecord of `data`; with `item_id`, its `id` must equal it.
-        Raises nothing: every problem is a FieldError."""
-        if not isinstance(data, Mapping):
-            return CheckedRecord({}, (field_error(path, "not_object", "must be an object"),))
-        hostile = hostile_errors(data, path)
-        if hostile:
-            return CheckedRecord({}, tuple(hostile))
-        values = dict(data)
-        errors: list[FieldError] = []
-        for spec in self.fields:
-            value = data.get(spec.name)
-            where = f"{path}.{spec.name}"
-            if value is None or (isinstance(value, str) and value == ""):
-                if spec.required:
-                    errors.append(field_error(where, "required", "required"))
-                continue
-            clean = spec.check(value, where, errors)
-            if clean is not _INVALID:
-                values[spec.name] = clean
-        if item_id is not None and "id" in data and data.get("id") != item_id:
-            errors.append(field_error(f"{path}.id", "id_mismatch", "must equal the item id"))
-        return CheckedRecord(values, tuple(errors))

@@ -24,27 +24,22 @@ from typing import Any
 from sync.protocol.field_errors import FieldError, details_of, field_error, rejection
 from sync.protocol.fields import (
     Boolean,
-    CheckedRecord,
     Choice,
     Count,
     CreditCode,
     Day,
     Gtin,
-    Items,
     Moment,
     Names,
-    Nested,
     Obj,
     Photos,
     Position,
-    Record,
     Sha256,
     Text,
-    hostile_errors,
-    is_clean_text,
     is_uuid,
     parse_day,
 )
+from sync.protocol.record import CheckedRecord, Items, Nested, Record, hostile_errors, is_clean_text
 
 __all__ = [
     "FINDING", "INSPECTION", "INSPECTION_TYPES", "OFFICER", "ORDER", "PARTY", "PRODUCT", "PUSHABLE_ENTITIES",

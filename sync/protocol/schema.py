@@ -43,7 +43,7 @@ from sync.protocol.record import CheckedRecord, Items, Nested, Record, hostile_e
 
 __all__ = [
     "FINDING", "INSPECTION", "INSPECTION_TYPES", "OFFICER", "ORDER", "PARTY", "PRODUCT", "PUSHABLE_ENTITIES",
-    "QUESTION", "RECORDS", "RECORD_FIELDS", "SIGNATURE", "SIGNATURE_ROLES", "TASK", "CheckedRecord", "FieldError", "Record",
+    "QUESTION", "RECORDS", "SIGNATURE", "SIGNATURE_ROLES", "TASK", "CheckedRecord", "FieldError", "Record",
     "check_record", "details_of", "field_error", "hostile_errors", "is_clean_text", "is_uuid", "parse_day", "rejection",
 ]
 
@@ -194,8 +194,3 @@ def check_record(entity: str, data: Any, *, item_id: str | None = None,
 
 #: The entities devices push, in the order their schemas are declared.
 PUSHABLE_ENTITIES: tuple[str, ...] = tuple(RECORDS)
-
-#: {entity: {"required": names, "optional": names}}: a view of RECORDS kept for the tablet
-#: code that still reads it (docs/contracts.md); new code reads RECORDS.
-RECORD_FIELDS: dict[str, dict[str, tuple[str, ...]]] = {
-    entity: {"required": record.required, "optional": record.optional} for entity, record in RECORDS.items()}

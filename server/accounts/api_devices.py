@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, request
 from flask_smorest import Blueprint
 
-from server.accounts import service as accounts
+from server.accounts import devices as tablets
 from server.accounts.schemas import (
     DeviceSchema,
     DeviceTokenSchema,
@@ -32,7 +32,7 @@ def server_url() -> str:
 @blp.response(201, EnrolmentSchema)
 def create_enrolment(body):
     """Create a one-time enrolment code (and QR) for a user's new tablet."""
-    return accounts.create_enrolment(current_principal(), body["username"], body.get("device_label"), server_url())
+    return tablets.create_enrolment(current_principal(), body["username"], body.get("device_label"), server_url())
 
 
 @blp.route("/enrol", methods=["POST"])
@@ -42,7 +42,7 @@ def enrol(body):
     """Redeem an enrolment code once, confirmed with the officer's own password: answers
     the device id and its token (401 for a wrong password, throttled like a login)."""
     with unit_of_work(commit_on=(InvalidCredentials,)):   # a wrong password is counted all the same
-        return accounts.redeem_enrolment(body["code"], body["device_label"], body.get("platform"), server_url(),
+        return tablets.redeem_enrolment(body["code"], body["device_label"], body.get("platform"), server_url(),
                                          body.get("password"))
 
 
@@ -51,7 +51,7 @@ def enrol(body):
 @blp.response(200, RevokedSchema)
 def revoke(device_id):
     """Revoke a tablet: its token fails from the next request (401 device_revoked)."""
-    return accounts.revoke_device(current_principal(), device_id)
+    return tablets.revoke_device(current_principal(), device_id)
 
 
 @blp.route("/")
@@ -59,4 +59,4 @@ def revoke(device_id):
 @blp.response(200, DeviceSchema(many=True))
 def list_devices():
     """Tablets of users in the caller's jurisdiction."""
-    return accounts.list_devices(current_principal())
+    return tablets.list_devices(current_principal())

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 
+from server.accounts import devices as tablets
 from server.accounts import service as accounts
 from server.accounts.api_devices import server_url
 from server.kernel.console import bp, require_action, t
@@ -21,7 +22,7 @@ def require_supervisor(action: str = "device.list") -> None:
 
 
 def _devices_page(form: dict | None = None, errors: dict | None = None, status: int = 200):
-    devices = list(reversed(accounts.list_devices(g.console_user)))   # newest first
+    devices = list(reversed(tablets.list_devices(g.console_user)))   # newest first
     seen = syncing.last_push_times([d["device_id"] for d in devices])
     return render_template("console/devices.html", devices=devices, seen=seen,
                            inspectors=accounts.inspectors_in(g.console_user),
@@ -50,7 +51,7 @@ def enrol():
         errors["device_label"] = words["label_too_long"]
     if errors:
         return _devices_page(form, errors, 400)
-    result = accounts.create_enrolment(g.console_user, username, label or None, server_url())
+    result = tablets.create_enrolment(g.console_user, username, label or None, server_url())
     expires = datetime.fromisoformat(result["expires_at"])
     minutes = int(current_app.config["GBFIELD_ENROLMENT_TTL_MINUTES"])
     return render_template("console/enrolment.html", e=result, minutes=minutes, expires=expires.isoformat(),
@@ -58,7 +59,7 @@ def enrol():
 
 
 def _visible_device(device_id: str) -> dict:
-    for device in accounts.list_devices(g.console_user):
+    for device in tablets.list_devices(g.console_user):
         if device["device_id"] == device_id:
             return device
     raise NotFound("device")
@@ -66,12 +67,12 @@ def _visible_device(device_id: str) -> dict:
 
 @bp.route("/devices/<device_id>/revoke", methods=["GET", "POST"])
 def revoke_device(device_id: str):
-    """GET: the confirmation page. POST (CSRF-checked): revoke through accounts.revoke_device;
+    """GET: the confirmation page. POST (CSRF-checked): revoke through server.accounts.devices.revoke_device;
     the tablet's next request answers 401 device_revoked. 404 outside the subtree."""
     require_supervisor("device.revoke")
     device = _visible_device(device_id)
     if request.method == "GET":
         return render_template("console/revoke.html", d=device)
-    accounts.revoke_device(g.console_user, device_id)
+    tablets.revoke_device(g.console_user, device_id)
     flash(t()["revoked_flash"].format(label=device["label"], user=device["username"]), "success")
     return redirect(url_for("console.devices"))

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
+from server.accounts import devices as tablets
 from server.accounts import service as accounts
 from server.accounts.models import User
 from server.app import create_app
@@ -46,7 +47,7 @@ def device_token(username: str, *, label: str = "loopback", ttl_days: int = 30) 
 
     Raises LookupError for an unknown user. Needs an app context."""
     with unit_of_work():
-        return accounts.issue_device_token(username, label=label, ttl_days=ttl_days)
+        return tablets.issue_device_token(username, label=label, ttl_days=ttl_days)
 
 
 #: (username, role, jurisdiction) of the accounts make_app creates

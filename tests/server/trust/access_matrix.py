@@ -11,6 +11,7 @@ from access_table import CODES, CSV, POSITIONS, ROLE_PREFIX, ROLES, Op
 from server_testkit import PASSWORD, Api, finding, inspection_item, make_app, uid
 
 from codes.gtin import check_digit
+from server.accounts import devices as tablets
 from server.accounts import service as accounts
 from server.accounts.models import Device, Token
 from server.kernel import clock
@@ -61,8 +62,8 @@ def build_world(db_url: str) -> World:
     assert api.push([question], "ins_own").json["results"][0]["status"] == "applied"
     world = World(api, {"I": inspection["id"], "P": sha, "Q": question["id"], "X": "no-such-interpretation"})
     with app.app_context(), unit_of_work():
-        world.tokens["device"] = accounts.issue_device_token("ins_own")[1]
-        revoked_id, world.tokens["revoked_device"] = accounts.issue_device_token("ins_own")
+        world.tokens["device"] = tablets.issue_device_token("ins_own")[1]
+        revoked_id, world.tokens["revoked_device"] = tablets.issue_device_token("ins_own")
         db.session.get(Device, revoked_id).revoked_at = clock.now()
     expired = api.client.post("/api/v1/auth/login", json={"username": "ins_own", "password": PASSWORD}).json["token"]
     with app.app_context(), unit_of_work():
@@ -82,7 +83,7 @@ def _fresh_inspection(world: World, owner: str) -> str:
 
 def _fresh_device(world: World) -> str:
     with world.app.app_context(), unit_of_work():
-        return accounts.issue_device_token("ins_own")[0]
+        return tablets.issue_device_token("ins_own")[0]
 
 
 def _fresh_product(world: World) -> str:
@@ -209,7 +210,7 @@ def run_op(world: World, op: Op, *, first_miss: bool = False) -> tuple[int, list
             token = world.tokens["device"] if case == "device" and op.name != "logout" else world.tokens[case]
             if case == "device" and op.name == "logout":
                 with world.app.app_context(), unit_of_work():
-                    token = accounts.issue_device_token("ins_own")[1]
+                    token = tablets.issue_device_token("ins_own")[1]
             got = _api_call(world, op, ids, token)
             cases += 1
             if got != expected:

@@ -22,15 +22,9 @@ from server.kernel.errors import NotFound, ValidationFailed
 from server.kernel.extensions import db
 from server.kernel.i18n import request_language
 from server.kernel.types import content_hash
+from server.registry.cells import gtin_problem
 from server.registry.models import Product
-from server.registry.rows import (
-    HeaderError,
-    check_row,
-    check_rows,
-    decode_csv,
-    gtin_problem,
-    read_csv,
-)
+from server.registry.rows import HeaderError, check_row, check_rows, decode_csv, read_csv
 from sync.protocol import OP_DELETE, OP_UPSERT
 
 MAX_LIST = 500

@@ -1,10 +1,10 @@
 """The cycle's rules after the draw: tasks close on review, orders to correct (责令改正),
-回头看 at the deadline, closing or escalating, and publication (一公开) after review.
+回头看 at the deadline, closing or escalating. A reviewed planned task's public row is
+staged for publication (一公开: server.planning.publication).
 
     on_review(principal, inspection, outcome)   # inspections' review listener (setup)
     issue_order(principal, ...)                 # a supervisor's order in the console
     reinspection_due(today)                     # the daily job: 回头看 tasks for orders due
-    publish(principal, plan_id)                 # reviewed results of a plan become public
 
 Orders issued on tablets arrive through the push handler (server/planning/push.py) and
 land in `record_order`, the same path as the console's.
@@ -22,16 +22,14 @@ from server.accounts import service as accounts
 from server.evidence import service as evidence
 from server.inspections import service as inspections
 from server.kernel import clock
-from server.kernel.access import require_action, require_subtree
+from server.kernel.access import require_action
 from server.kernel.auth import Principal
-from server.kernel.errors import Conflict, NotFound, ValidationFailed
+from server.kernel.errors import ValidationFailed
 from server.kernel.extensions import db
 from server.planning import directories
-from server.planning.models import Order, Plan, Publication, Task
-from server.planning.opendata import public_row
+from server.planning.models import Order, Task
+from server.planning.publication import refresh_publication, stage_publication
 from server.planning.records import emit_order, emit_task, order_json
-
-PUBLICATION_WORKING_DAYS = 20      # GBFIELD_PUBLICATION_WORKING_DAYS (docs/sampling.md)
 
 
 def _today() -> date:
@@ -87,7 +85,7 @@ def on_review(principal: Principal, inspection: dict[str, Any], outcome: str) ->
     task.data = {**task.data, "inspected_on": inspection.get("inspected_on")}
     _touch(task)
     if task.kind == "planned":
-        _stage_publication(task)
+        stage_publication(task)
     elif task.order_id:
         _settle_order(principal, db.session.get(Order, task.order_id), task, results)
 
@@ -111,7 +109,7 @@ def _settle_order(principal: Principal, order: Order | None, task: Task, results
         accounts.notify(accounts.supervisors_over(order.jurisdiction_path), "order_escalated",
                         {"order_id": order.id, "credit_code": order.credit_code,
                          "company_name": order.data.get("company_name"), "deadline": order.deadline.isoformat()})
-    _refresh_publication(order)
+    refresh_publication(order)
 
 
 # ---- orders to correct -------------------------------------------------------------------
@@ -165,7 +163,7 @@ def order_recorded(principal: Principal, order: Order) -> None:
     task = db.session.get(Task, order.task_id) if order.task_id else None
     if task is not None:
         _touch(task)
-    _refresh_publication(order)
+    refresh_publication(order)
 
 
 def issue_order(principal: Principal, inspection_id: str, finding_ids: list[str], requirement: str,
@@ -224,7 +222,7 @@ def reinspection_due(today: date) -> list[str]:
         emit_task(task)
         order.state, order.reinspection_task_id = "reinspecting", task.id
         _touch_order(order, users)
-        _refresh_publication(order)
+        refresh_publication(order)
         out.append(task.id)
     if out:
         evidence.append_event("ordered", actor="scheduler", record_type="reinspection", record_id=out[0],
@@ -235,89 +233,3 @@ def reinspection_due(today: date) -> list[str]:
 def _failed_indicators(order: Order) -> list[str]:
     results = {r["id"]: r for r in inspections.finding_results(order.inspection_id)}
     return sorted({results[f]["indicator_id"] for f in order.finding_ids if f in results})
-
-
-# ---- publication (一公开) -------------------------------------------------------------------
-
-def _record_of(task: Task, plan: Plan | None, order: Order | None) -> dict[str, Any]:
-    items = "、".join(i["name"] for i in task.data.get("items") or [])
-    return {"plan_id": task.plan_id, "plan_name": plan.name if plan else "",
-            "enterprise": (task.data.get("enterprise") or {}).get("name", ""), "credit_code": task.credit_code,
-            "item": items, "outcome": task.outcome, "inspected_on": task.data.get("inspected_on") or "",
-            "order_deadline": order.deadline.isoformat() if order else None,
-            "order_state": order.state if order else None}
-
-
-def _stage_publication(task: Task) -> None:
-    plan = db.session.get(Plan, task.plan_id) if task.plan_id else None
-    order = db.session.get(Order, task.order_id) if task.order_id else None
-    row = db.session.get(Publication, task.id)
-    record = public_row(_record_of(task, plan, order))
-    if row is None:
-        db.session.add(Publication(task_id=task.id, plan_id=task.plan_id, credit_code=task.credit_code,
-                                   enterprise=record["enterprise"], row=record, reviewed_on=task.reviewed_on))
-    else:
-        row.row = {**record, "published_on": row.row.get("published_on", "")}
-
-
-def _refresh_publication(order: Order) -> None:
-    """Keep the public row of the order's planned task in step with the order's state."""
-    task = db.session.get(Task, order.task_id) if order.task_id else None
-    if task is not None and task.kind == "planned" and db.session.get(Publication, task.id) is not None:
-        _stage_publication(task)
-
-
-def publish(principal: Principal, plan_id: str, *, today: date | None = None) -> dict[str, Any]:
-    """Publish every reviewed, not yet published result of a plan; returns {published,
-    waiting (tasks not reviewed yet), deadline (the latest day allowed for the oldest)}.
-    Raises Forbidden (role), NotFound (plan unknown or outside the subtree)."""
-    require_action(principal, "result.publish")
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        raise NotFound("plan", plan=plan_id)
-    require_subtree(principal, plan.jurisdiction_path, write=False)
-    if plan.state not in ("drawn", "closed"):
-        raise Conflict("plan_state", plan=plan.id, state=plan.state)
-    day = today or _today()
-    rows = db.session.execute(select(Publication).where(Publication.plan_id == plan_id,
-                                                        Publication.published_on.is_(None))).scalars().all()
-    for row in rows:
-        row.published_on, row.published_by = day, principal.username
-        row.row = {**row.row, "published_on": day.isoformat()}
-    waiting = db.session.execute(select(Task.id).where(Task.plan_id == plan_id, Task.kind == "planned",
-                                                       Task.state != "closed")).scalars().all()
-    if rows:
-        evidence.append_event("published", actor=principal.username, record_type="plan", record_id=plan_id,
-                              details={"rows": len(rows), "on": day.isoformat()})
-    oldest = min((r.reviewed_on for r in rows), default=None)
-    return {"published": len(rows), "waiting": len(waiting),
-            "deadline": working_day_deadline(oldest, PUBLICATION_WORKING_DAYS).isoformat() if oldest else None}
-
-
-def publish_due(today: date, working_days: int = PUBLICATION_WORKING_DAYS) -> int:
-    """The publication deadline: publish every reviewed result whose `working_days`-th
-    working day after review (China's calendar, 调休 included) is today or past, so no
-    result waits longer than the deadline. Returns how many rows were published."""
-    rows = db.session.execute(select(Publication).where(Publication.published_on.is_(None))).scalars().all()
-    due = [r for r in rows if working_day_deadline(r.reviewed_on, working_days) <= today]
-    for row in due:
-        row.published_on, row.published_by = today, "scheduler"
-        row.row = {**row.row, "published_on": today.isoformat()}
-    if due:
-        evidence.append_event("published", actor="scheduler", record_type="plan", record_id=due[0].plan_id,
-                              details={"rows": len(due), "on": today.isoformat(), "deadline": working_days})
-    return len(due)
-
-
-def published_rows(*, plan_id: str | None = None, q: str | None = None, limit: int = 500) -> list[dict]:
-    """Return the published rows (public form, no officer data), newest publication first,
-    of one plan or matching `q` (part of the enterprise name or credit code)."""
-    query = select(Publication.row).where(Publication.published_on.is_not(None))
-    if plan_id:
-        query = query.where(Publication.plan_id == plan_id)
-    if q and q.strip():
-        text = q.strip()
-        query = query.where(Publication.enterprise.contains(text, autoescape=True)
-                            | Publication.credit_code.contains(text.upper(), autoescape=True))
-    return list(db.session.execute(query.order_by(Publication.published_on.desc(), Publication.credit_code)
-                                   .limit(limit)).scalars())

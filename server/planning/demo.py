@@ -16,7 +16,7 @@ from server.accounts import service as accounts
 from server.inspections import service as inspections
 from server.kernel import clock
 from server.kernel.extensions import db
-from server.planning import cycle, directories, plans
+from server.planning import cycle, directories, plans, publication
 from server.planning.models import Plan, Task
 from server.syncing import service as syncing
 
@@ -78,8 +78,8 @@ def demo_cycle(*, supervisor: str = "sup_chaoyang", officer: str = "insp_chaoyan
                 cycle.issue_order(boss, ident, [r["id"] for r in results], "甲醛含量超标，限期整改并召回同批次产品",
                                   today + timedelta(days=15), task_id=task.id,
                                   company_name=task.data["enterprise"]["name"])
-        cycle.publish(boss, DEMO_PLAN_ID, today=today)
+        publication.publish(boss, DEMO_PLAN_ID, today=today)
     doc = plans.draw_document(DEMO_PLAN_ID) or {}
     return {"plan_id": DEMO_PLAN_ID, "commitment_sha256": doc.get("commitment_sha256"),
             "tasks": db.session.query(Task).filter(Task.plan_id == DEMO_PLAN_ID).count(),
-            "published": len(cycle.published_rows(plan_id=DEMO_PLAN_ID))}
+            "published": len(publication.published_rows(plan_id=DEMO_PLAN_ID))}

@@ -16,7 +16,7 @@ from server.catalog.service import current_catalog
 from server.kernel import clock
 from server.kernel.errors import DomainError
 from server.kernel.extensions import db
-from server.planning import cycle, plans, queries
+from server.planning import plans, publication, queries
 from server.planning.models import Plan
 from server.planning.opendata import COLUMNS, to_csv, to_json
 from server.planning.pdf import checklist_pdf
@@ -42,7 +42,7 @@ def _lang() -> str:
 def results_index():
     """Search the published results (by name or credit code)."""
     q = (request.args.get("q") or "").strip()
-    rows = cycle.published_rows(q=q or None, limit=200)
+    rows = publication.published_rows(q=q or None, limit=200)
     lang = _lang()
     return render_template("planning/results.html", t=TEXTS[lang], lang=lang, rows=rows, q=q, columns=COLUMNS,
                            plan=None, draw=None, report_html=None)
@@ -54,7 +54,7 @@ def results_plan(plan_id: str):
     plan = db.session.get(Plan, plan_id)
     if plan is None or plan.state == "draft":
         abort(404)
-    rows = cycle.published_rows(plan_id=plan_id)
+    rows = publication.published_rows(plan_id=plan_id)
     report = queries.plan_report(plan_id) if rows else None
     doc = plans.draw_document(plan_id) or {}
     lang = _lang()
@@ -76,14 +76,14 @@ def results_draw(plan_id: str):
 @bp.get("/results.csv")
 def results_csv():
     """Every published row as CSV (UTF-8 with BOM, Chinese headers)."""
-    return Response(to_csv(cycle.published_rows(limit=100000)), mimetype="text/csv; charset=utf-8",
+    return Response(to_csv(publication.published_rows(limit=100000)), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="results.csv"'})
 
 
 @bp.get("/results.json")
 def results_json():
     """Every published row as JSON ({columns, rows})."""
-    return Response(to_json(cycle.published_rows(limit=100000)), mimetype="application/json")
+    return Response(to_json(publication.published_rows(limit=100000)), mimetype="application/json")
 
 
 def _checklist(gtin: str):

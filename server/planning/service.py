@@ -4,14 +4,7 @@ publication (一公开), estimates and the demo cycle. docs/planning.md lists wh
 """
 from __future__ import annotations
 
-from server.planning.cycle import (
-    issue_order,
-    on_review,
-    publish,
-    publish_due,
-    published_rows,
-    reinspection_due,
-)
+from server.planning.cycle import issue_order, on_review, reinspection_due
 from server.planning.demo import demo_cycle
 from server.planning.directories import (
     check_item_file,
@@ -30,6 +23,7 @@ from server.planning.plans import (
     reveal,
     run,
 )
+from server.planning.publication import publish, publish_due, published_rows
 from server.planning.queries import list_orders, list_tasks, plan_estimate, plan_report
 
 __all__ = ["check_item_file", "commit", "create_plan", "demo_cycle", "draw_document", "get_plan",

@@ -7,8 +7,10 @@ interpretations in it, judged with `rules` exactly as the tablet judges offline.
 
 ONE cache per provider: the parsed catalog of each stored rule-set version (immutable:
 kept), and each version's `rules.ruleset.RuleSet` with the published interpretations
-(dropped by `invalidate()`, which publishing calls, and whenever a snapshot sees that
-another process published: the published revision is part of every snapshot). Which
+and the verdicts it gave, by what decides a verdict (indicator, measured value, unit,
+date, product class) — all dropped by `invalidate()`, which publishing calls, and
+whenever a snapshot sees that another process published: the published revision is part
+of every snapshot). Which
 version is in force on a date is `rules.ruleset.version_in_force`, the same entry point
 the device's offline judge uses.
 
@@ -43,6 +45,13 @@ class Rejudgement:
     verdict: dict | None
     ruleset_version: str | None
 
+    def copy(self) -> Rejudgement:
+        """Return a copy whose verdict dict (and its lists) the caller may keep or change."""
+        if self.verdict is None:
+            return self
+        verdict = {k: list(v) if isinstance(v, list) else v for k, v in self.verdict.items()}
+        return Rejudgement(self.outcome, verdict, self.ruleset_version)
+
 
 @dataclass(frozen=True)
 class PublishedSource:
@@ -55,6 +64,8 @@ class PublishedSource:
 
 
 NO_INTERPRETATIONS = PublishedSource(revision=lambda: None, load=lambda exclude=None: ())
+#: verdicts kept per provider before the cache starts again (a verdict is ~2 kB)
+MAX_CACHED_VERDICTS = 50_000
 
 
 class RuleSetProvider:
@@ -64,6 +75,7 @@ class RuleSetProvider:
         self.published = published
         self._catalogs: dict[tuple[str, str], Catalog] = {}
         self._rulesets: dict[tuple[str, str], RuleSet] = {}
+        self._verdicts: dict[tuple, Rejudgement] = {}
         self._revision: Any = None
         self._lock = threading.Lock()
 
@@ -72,6 +84,7 @@ class RuleSetProvider:
         publishing one). The parsed catalogs are kept: a stored version never changes."""
         with self._lock:
             self._rulesets.clear()
+            self._verdicts.clear()
             self._revision = None
 
     def versions(self) -> list[tuple[str, str, date]]:
@@ -102,6 +115,7 @@ class RuleSetProvider:
         with self._lock:
             if revision != self._revision:
                 self._rulesets.clear()
+                self._verdicts.clear()
                 self._revision = revision
             found = self._rulesets.get(key)
         if found is None:
@@ -110,6 +124,20 @@ class RuleSetProvider:
                 if revision == self._revision:
                     found = self._rulesets.setdefault(key, found)
         return found
+
+    def verdict(self, key: tuple, revision: Any, judge: Callable[[], Rejudgement]) -> Rejudgement:
+        """Return the verdict cached under `key` (what decides it, rule-set version and
+        digest included) at the published `revision`, else `judge()` and keep it (at most
+        MAX_CACHED_VERDICTS; a revision that is not the current one is not kept)."""
+        found = self._verdicts.get(key)
+        if found is None or revision != self._revision:
+            found = judge()
+            with self._lock:
+                if revision == self._revision:
+                    if len(self._verdicts) >= MAX_CACHED_VERDICTS:
+                        self._verdicts.clear()
+                    self._verdicts[key] = found
+        return found.copy()
 
     def ruleset_with(self, version: str, digest: str, interpretations: tuple) -> RuleSet:
         """Return rule set `version` judging with exactly `interpretations` (not cached:
@@ -144,11 +172,19 @@ class Judge:
 
     def judge(self, indicator_id: str, measured: str, unit: str | None, *, on: date,
               product_class: str | None) -> Rejudgement:
-        """Return the server's Rejudgement of one measured value. Raises nothing: an error
-        of the rules engine becomes an inconclusive verdict with the reason."""
+        """Return the server's Rejudgement of one measured value (the provider keeps it by
+        what decides it: the same indicator, value, unit, date and class in the same rule
+        set are judged once). Raises nothing: an error of the rules engine becomes an
+        inconclusive verdict with the reason."""
         picked = self.version_on(on)
         if picked is None:
             return Rejudgement(None, None, None)
+        key = (*picked, indicator_id, measured, unit, on, product_class)
+        return self.provider.verdict(key, self.revision, lambda: self._judge(picked, indicator_id, measured, unit,
+                                                                            on, product_class))
+
+    def _judge(self, picked: tuple[str, str], indicator_id: str, measured: str, unit: str | None, on: date,
+               product_class: str | None) -> Rejudgement:
         try:
             verdict = self.provider.ruleset(*picked, self.revision).judge_indicator(
                 indicator_id, measured, unit, on=on, product_class=product_class)

@@ -30,6 +30,36 @@ def is_clean_text(value: Any, max_length: int = 200) -> bool:
     return isinstance(value, str) and len(value) <= max_length and _BAD_CHARS_RE.search(value) is None
 
 
+def _looks_hostile(data: Any) -> bool:
+    """Return False when `data` surely holds no value `hostile_errors` reports: the fast
+    pass every record takes (plain JSON types only, no paths built); True sends it to
+    `hostile_errors`, which decides and names the paths. Iterative; raises nothing."""
+    bad, stack = _BAD_CHARS_RE.search, [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        kind = type(value)
+        if kind is str:
+            if len(value) > MAX_ANY_TEXT or bad(value) is not None:
+                return True
+        elif kind is dict:
+            if depth >= MAX_RECORD_DEPTH:
+                return True
+            for key, child in value.items():
+                if type(key) is not str or len(key) > 200 or bad(key) is not None:
+                    return True
+                stack.append((child, depth + 1))
+        elif kind is list:
+            if depth >= MAX_RECORD_DEPTH:
+                return True
+            stack.extend((child, depth + 1) for child in value)
+        elif kind is float:
+            if not math.isfinite(value):
+                return True
+        elif value is not None and kind is not int and kind is not bool:
+            return True                     # any other type: the full check decides
+    return False
+
+
 def hostile_errors(data: Any, path: str = "data") -> list[FieldError]:
     """Return the FieldErrors of values no field may hold, anywhere in `data` (undeclared
     keys and free objects included): a string with a lone surrogate or a control character,
@@ -156,19 +186,19 @@ class Record:
         Raises nothing: every problem is a FieldError."""
         if not isinstance(data, Mapping):
             return CheckedRecord({}, (field_error(path, "not_object", "must be an object"),))
-        hostile = hostile_errors(data, path)
-        if hostile:
-            return CheckedRecord({}, tuple(hostile))
+        if _looks_hostile(data):
+            hostile = hostile_errors(data, path)
+            if hostile:
+                return CheckedRecord({}, tuple(hostile))
         values = dict(data)
         errors: list[FieldError] = []
         for spec in self.fields:
             value = data.get(spec.name)
-            where = f"{path}.{spec.name}"
-            if value is None or (isinstance(value, str) and value == ""):
+            if value is None or value == "":
                 if spec.required:
-                    errors.append(field_error(where, "required", "required"))
+                    errors.append(field_error(f"{path}.{spec.name}", "required", "required"))
                 continue
-            clean = spec.check(value, where, errors)
+            clean = spec.check(value, f"{path}.{spec.name}", errors)
             if clean is not INVALID:
                 values[spec.name] = clean
         if item_id is not None and "id" in data and data.get("id") != item_id:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from flask import has_request_context, request
-from sqlalchemy import JSON, Table, event, insert
+from sqlalchemy import JSON, String, Table, any_, bindparam, event, insert
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
@@ -98,8 +99,13 @@ def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict]) -> N
 
 def in_chunks(query, column, values, rows: bool = False, size: int = 900):
     """Yield the results of `query` filtered by `column IN values` (the string values
-    only), in chunks of `size` (bind-parameter limits)."""
+    only), in chunks of `size` (bind-parameter limits). On PostgreSQL a chunk is ONE array
+    parameter (`column = ANY(:values)`): the statement's text is the same for any count,
+    so it is neither rebuilt nor re-parsed per request."""
     values = sorted(v for v in values if isinstance(v, str))
+    array = db.session.get_bind().dialect.name == "postgresql"
     for k in range(0, len(values), size):
-        result = db.session.execute(query.where(column.in_(values[k:k + size])))
+        chunk = values[k:k + size]
+        clause = column == any_(bindparam(None, chunk, type_=ARRAY(String))) if array else column.in_(chunk)
+        result = db.session.execute(query.where(clause))
         yield from (result.all() if rows else result.scalars())

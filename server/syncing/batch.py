@@ -8,7 +8,7 @@ item by item: `marks()` / `forget_after()` cover every queue.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Mapping
 from types import SimpleNamespace
 from typing import Any, Protocol
 
@@ -55,12 +55,13 @@ class PushBatch:
     the answer's re-judgements.
     """
 
-    def __init__(self, principal: Principal, raw_items: list, handlers: Iterable[PushHandler], *,
+    def __init__(self, principal: Principal, raw_items: list, handlers: Mapping[str, PushHandler], *,
                  savepoints: bool) -> None:
         self.principal = principal
         self.savepoints = savepoints
         self.raw_items = raw_items
-        self.handlers = list(dict.fromkeys(handlers))
+        self.by_entity = dict(handlers)
+        self.handlers = list(dict.fromkeys(handlers.values()))
         self.state: dict[str, Any] = {}
         self.rejudged: list[dict] = []
         self.objects: list[Any] = []
@@ -72,6 +73,10 @@ class PushBatch:
         """(Re)load every handler's bulk state (first use, and after a rollback)."""
         for handler in self.handlers:
             handler.prepare(self, self.raw_items)
+
+    def handler_of(self, entity: str) -> PushHandler | None:
+        """Return the handler of pushed `entity` (None: no feature accepts it here)."""
+        return self.by_entity.get(entity)
 
     def queue(self, name: str) -> list:
         """Return the queue `name` (created empty)."""

@@ -93,7 +93,7 @@ def _count(raw_items: list, results: list[dict]) -> None:
 
 
 def _run(principal: Principal, raw_items: list, *, savepoints: bool) -> tuple[PushBatch, list[dict]]:
-    batch = PushBatch(principal, raw_items, _handlers().values(), savepoints=savepoints)
+    batch = PushBatch(principal, raw_items, _handlers(), savepoints=savepoints)
     mids = [r.get("mutation_id") for r in raw_items if isinstance(r, dict) and is_clean_text(r.get("mutation_id"))]
     seen = {pm.mutation_id: pm for pm in in_chunks(select(ProcessedMutation), ProcessedMutation.mutation_id,
                                                      set(mids))}
@@ -159,7 +159,7 @@ def _one(batch: PushBatch, raw: Any, seen: dict) -> dict:
 
 
 def _apply_and_remember(batch: PushBatch, item: PushItem, digest: str) -> tuple[dict, Any]:
-    handler = _handlers().get(item.entity)
+    handler = batch.handler_of(item.entity)
     if handler is None:
         raise no_handler(item.entity)
     version = handler.apply(batch, item)

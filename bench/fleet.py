@@ -4,15 +4,16 @@ doing a day's work, bounded in count and time.
     source scripts/pg.sh; PG_FSYNC=on pg_start
     .venv/bin/python bench/fleet.py --db "$PG_URL" [--tablets 200] [--workers 4] [--procs 4]
         [--indicators 20000] [--inspections 20] [--findings 5] [--photos 3] [--photo-kb 60]
-        [--questions 2] [--pace 1.0] [--max-minutes 20]
+        [--questions 2] [--pace 1.0] [--ramp 60] [--max-minutes 20]
 
 Starts SeaweedFS, gunicorn (server/app/gunicorn_conf.py: gthread workers, keep-alive,
 Prometheus multiprocess) and ONE `gbfield scheduler` on the given PostgreSQL; seeds the
 synthetic catalog. Each tablet (threads in `--procs` client processes): enrols, pulls the
 catalog (first sync), records `--inspections` × `--findings` with `--photos` photos each
 and `--questions` questions, syncing every 5 inspections with pauses of `--pace` × 0.5–1.5 s
-between inspections; then a supervisor reviews one inspection per tablet and every
-tablet pulls its review outcome. Prints throughput, p50/p95/p99 per request kind, errors,
+between inspections (the tablets start one by one over `--ramp` seconds; a tablet whose
+first sync gives up syncs again until its catalog is in); then a supervisor reviews one
+inspection per tablet and every tablet pulls its review outcome. Prints throughput, p50/p95/p99 per request kind, errors,
 server CPU and memory, bytes on the wire (request and answer bodies as sent, from
 /metrics), and lost / duplicated records and photos counted from the database afterwards.
 Targets: 0 errors, 0 lost, 0 duplicated, push p99 < 1 s.
@@ -30,7 +31,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -70,6 +71,7 @@ def tablet_day(n: int, url: str, code: str, work: Path, args: dict, deadline: fl
 
     rng = random.Random(n)
     timings: list[tuple[str, float, int]] = []
+    time.sleep(args["ramp"] * n / max(1, args["tablets"]))   # tablets start over the ramp, not all at once
 
     def record(resp, *_a, **_kw):
         timings.append((kind_of(resp.request.method, resp.request.url), resp.elapsed.total_seconds(),
@@ -90,9 +92,15 @@ def tablet_day(n: int, url: str, code: str, work: Path, args: dict, deadline: fl
         report = client.sync()
         errors.extend(report.errors)
 
-    sync()                                   # the first sync: the whole catalog
-    indicators = [r[0] for r in store.db.execute(
-        "SELECT id FROM catalog WHERE entity = 'indicator' ORDER BY id LIMIT 200")]
+    indicators: list[str] = []
+    while not indicators:                    # the first sync: the whole catalog (again until it is in)
+        sync()
+        indicators = [r[0] for r in store.db.execute(
+            "SELECT id FROM catalog WHERE entity = 'indicator' ORDER BY id LIMIT 200")]
+        if not indicators and time.monotonic() > deadline:
+            errors.append("first sync: no catalog by the time limit")
+            return {"n": n, "made": {}, "timings": timings, "errors": errors, "outbox_left": 0,
+                    "device_id": answer["device_id"]}
     records = DeviceRecords(store)
     made = {"inspections": [], "findings": [], "photos": [], "questions": []}
     for k in range(args["inspections"]):
@@ -322,6 +330,7 @@ def main() -> int:
     parser.add_argument("--photo-kb", type=int, default=60)
     parser.add_argument("--questions", type=int, default=2)
     parser.add_argument("--pace", type=float, default=1.0, help="seconds of pause between inspections (× 0.5–1.5)")
+    parser.add_argument("--ramp", type=float, default=60, help="seconds over which the tablets start")
     parser.add_argument("--max-minutes", type=float, default=20)
     parser.add_argument("--push-p99-target", type=float, default=1.0,
                         help="seconds (the suite's short run on a shared CI machine passes a looser one)")
@@ -343,7 +352,8 @@ def main() -> int:
         codes = enrolment_codes(url, args.tablets)
         bytes_before = metric_total(url, "gbfield_body_bytes_total")
         deadline = time.monotonic() + args.max_minutes * 60
-        params = {k: getattr(args, k) for k in ("inspections", "findings", "photos", "photo_kb", "questions", "pace")}
+        params = {k: getattr(args, k) for k in ("inspections", "findings", "photos", "photo_kb", "questions", "pace",
+                                                "ramp", "tablets")}
         shares = [[(n, url, codes[n], work, params, deadline) for n in range(p, args.tablets, args.procs)]
                   for p in range(args.procs)]
         threads = max(1, -(-args.tablets // args.procs))
@@ -379,6 +389,7 @@ def main() -> int:
             if status >= 500:
                 statuses[kind] += 1
     errors = [e for d in days + outcomes for e in d.get("errors", [])]
+    kinds = Counter(e.split(":", 1)[0][:60] for e in errors)
     left = sum(d.get("outbox_left", 0) for d in days)
     got_reviews = sum(1 for d in outcomes if d.get("reviews"))
     made = sum(len(d.get("made", {}).get("inspections", [])) + len(d.get("made", {}).get("findings", []))
@@ -398,8 +409,8 @@ def main() -> int:
         print(f"{kind:<14}{len(values):>8}{percentile(values, .5) * 1000:>10.0f}{percentile(values, .95) * 1000:>10.0f}"
               f"{percentile(values, .99) * 1000:>10.0f}{statuses[kind]:>6}")
     print(f"errors: {len(errors)}   outbox items left: {left}   reviews pulled: {got_reviews}/{reviewed}")
-    for e in errors[:10]:
-        print("  ", e)
+    for kind, count in kinds.most_common(8):
+        print(f"   {count:>5} × {kind}: {next(e for e in errors if e.startswith(kind))[:200]}")
     print(f"server CPU {cpu:.0f} s ({cpu / wall:.2f} cores), peak memory {sampler.peak_rss / 2**20:.0f} MiB")
     print(f"bytes on the wire (bodies as sent): in {wire_in / 1e6:.1f} MB, out {wire_out / 1e6:.1f} MB")
     print("database:", json.dumps(counts, ensure_ascii=False))

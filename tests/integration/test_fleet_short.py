@@ -18,7 +18,7 @@ def test_a_small_fleet_loses_and_duplicates_nothing(pg_url):
     run = subprocess.run([sys.executable, str(FLEET), "--db", pg_url, "--tablets", "3", "--procs", "1",
                           "--workers", "2", "--threads", "2", "--indicators", "300", "--inspections", "3",
                           "--findings", "2", "--photos", "1", "--photo-kb", "20", "--questions", "1",
-                          "--pace", "0.1", "--max-minutes", "4", "--push-p99-target", "60"],
+                          "--pace", "0.1", "--ramp", "1", "--max-minutes", "4", "--push-p99-target", "60"],
                          check=False, capture_output=True, text=True, timeout=480)
     out = run.stdout + run.stderr[-3000:]
     assert run.returncode == 0, out

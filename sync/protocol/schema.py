@@ -182,6 +182,7 @@ TASK = Record("task", (
     Day("due"),
     Text("order_id", max_length=36),
     Text("inspection_id", max_length=36),
+    Text("cancel_reason", max_length=500),               # why a supervisor cancelled it (state cancelled)
 ))
 
 

@@ -253,3 +253,6 @@ def test_an_order_is_normalised_and_a_task_checked():
             "inspectors": ["JC1"], "items": [{"id": "a", "name": "b"}], "due": "2026-04-01"}
     assert TASK.check(task).ok
     assert [e.path for e in TASK.check({**task, "inspectors": "JC1"}).errors] == ["data.inspectors"]
+    cancelled = {**task, "state": "cancelled", "cancel_reason": "企业已注销"}
+    assert TASK.check(cancelled).ok
+    assert [e.path for e in TASK.check({**cancelled, "cancel_reason": "x" * 501}).errors] == ["data.cancel_reason"]

@@ -18,7 +18,7 @@ GENESIS = "0" * 64
 HASHED_FIELDS = ("seq", "kind", "photo_sha256", "record_type", "record_id", "actor", "at", "details")
 #: what happened; the enforcement cycle (server/planning) adds directory imports, draws, orders and publications
 EVENT_KINDS = ("uploaded", "attached", "reviewed", "exported", "imported", "committed", "drawn", "ordered",
-               "order_closed", "order_escalated", "published",
+               "order_closed", "order_escalated", "published", "task_reassigned", "task_cancelled", "result_withdrawn",
                "photo_published", "photo_withdrawn")  # the last two: a supervisor publishes / withdraws a photo's public copy
 
 

@@ -157,13 +157,14 @@ POLICY: dict[str, Rule] = {
     "plan.write": Rule(SUPERVISORS),            # define a plan, commit and reveal its draw
     "plan.read": Rule(SUPERVISORS),
     "task.read": Rule(INSPECTION_READERS),      # inspectors: only their own (planning filters)
+    "task.manage": Rule(SUPERVISORS),           # the console: list tasks and orders, reassign, cancel (planning checks the subtree)
     "order.issue": Rule(RECORD_WRITERS),        # on the tablet (pushed) or in the console
     "result.publish": Rule(SUPERVISORS),        # 一公开, after review
 }
 
 #: the enforcement cycle's actions (their matrix rows are still to be written: access_table.PENDING)
 PLANNING_ACTIONS = ("directory.import", "directory.read", "plan.write", "plan.read", "task.read",
-                    "order.issue", "result.publish")
+                    "task.manage", "order.issue", "result.publish")
 
 
 def require_action(principal: Principal, action: str) -> None:

@@ -157,6 +157,10 @@ class Publication(db.Model):
     reviewed_on: Mapped[date] = mapped_column(Date)
     published_on: Mapped[date | None] = mapped_column(Date, index=True)
     published_by: Mapped[str | None] = mapped_column(String(80))
+    #: the last withdrawal (assignments.withdraw_result): when, by whom, why
+    withdrawn_on: Mapped[date | None] = mapped_column(Date)
+    withdrawn_by: Mapped[str | None] = mapped_column(String(80))
+    withdrawn_reason: Mapped[str | None] = mapped_column(Text)
 
 
 Index("ix_tasks_plan_credit", Task.plan_id, Task.credit_code)

@@ -4,6 +4,12 @@ publication (一公开), estimates and the demo cycle. docs/planning.md lists wh
 """
 from __future__ import annotations
 
+from server.planning.assignments import (
+    cancel_task,
+    officer_problems,
+    reassign_task,
+    withdraw_result,
+)
 from server.planning.cycle import issue_order, on_review, reinspection_due
 from server.planning.demo import demo_cycle
 from server.planning.directories import (
@@ -26,7 +32,8 @@ from server.planning.plans import (
 from server.planning.publication import publish, publish_due, published_rows
 from server.planning.queries import list_orders, list_tasks, plan_estimate, plan_report
 
-__all__ = ["check_item_file", "commit", "create_plan", "demo_cycle", "draw_document", "get_plan",
+__all__ = ["cancel_task", "check_item_file", "commit", "create_plan", "demo_cycle", "draw_document", "get_plan",
            "import_enterprises", "import_inspectors", "import_items", "issue_order", "list_enterprises",
-           "list_orders", "list_plans", "list_tasks", "on_review", "plan_estimate", "plan_report", "pseudonym",
-           "publish", "publish_due", "published_rows", "reinspection_due", "reveal", "run"]
+           "list_orders", "list_plans", "list_tasks", "officer_problems", "on_review", "plan_estimate", "plan_report", "pseudonym",
+           "publish", "publish_due", "published_rows", "reassign_task", "reinspection_due", "reveal", "run",
+           "withdraw_result"]

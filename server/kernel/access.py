@@ -155,11 +155,11 @@ POLICY: dict[str, Rule] = {
     "directory.import": Rule(SUPERVISORS),      # 检查对象名录库, 执法检查人员名录库, 事项清单
     "directory.read": Rule(SUPERVISORS),
     "plan.write": Rule(SUPERVISORS),            # define a plan, commit and reveal its draw
-    "plan.read": Rule(SUPERVISORS),
+    "plan.read": Rule(SUPERVISORS, "subtree"),  # a plan, its draw, its results, its report
     "task.read": Rule(INSPECTION_READERS),      # inspectors: only their own (planning filters)
-    "task.manage": Rule(SUPERVISORS),           # the console: list tasks and orders, reassign, cancel (planning checks the subtree)
+    "task.manage": Rule(SUPERVISORS, "subtree"),  # the console: list tasks and orders, reassign, cancel
     "order.issue": Rule(RECORD_WRITERS),        # on the tablet (pushed) or in the console
-    "result.publish": Rule(SUPERVISORS),        # 一公开, after review
+    "result.publish": Rule(SUPERVISORS, "subtree"),  # 一公开 after review; withdraw before the deadline
 }
 
 #: the enforcement cycle's actions (their matrix rows are still to be written: access_table.PENDING)

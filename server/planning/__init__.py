@@ -12,7 +12,7 @@ from flask import Flask
 
 from server.inspections.service import add_review_listener
 from server.kernel.features import Feature
-from server.planning import models, public  # noqa: F401  (models: tables on db.metadata)
+from server.planning import console, console_tasks, models, public  # noqa: F401  (console*: pages; models: tables)
 from server.planning.cycle import on_review
 from server.planning.push import OrdersPush
 from server.syncing.service import register_handler

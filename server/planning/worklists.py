@@ -13,10 +13,13 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 
+from sampling.deadlines import working_day_deadline
 from server.kernel.access import list_filter, require_action
 from server.kernel.auth import Principal
 from server.kernel.extensions import db
+from server.planning.cycle import PUBLICATION_WORKING_DAYS
 from server.planning.models import Enterprise, Order, Plan, Publication, Task
+from server.planning.opendata import ORDER_OUTCOMES, RESULTS
 from server.planning.plans import PLAN_STATES
 from server.planning.records import ORDER_STATES, TASK_STATES, iso, order_json, task_json
 
@@ -28,6 +31,9 @@ PLAN_SORTS = ("created", "name", "state")
 TASK_SORTS = ("due", "company", "state", "updated")
 ORDER_SORTS = ("deadline", "company", "state", "issued")
 RESULT_SORTS = ("reviewed", "company", "published")
+#: the public row's Chinese words back to the codes the console words (both languages)
+OUTCOME_OF = {text: code for code, text in RESULTS.items()}
+ORDER_STATE_OF = {text: code for code, text in ORDER_OUTCOMES.items()}
 
 
 def _text(column, value: str):
@@ -80,7 +86,7 @@ def tasks_page(principal: Principal, values: dict, *, today: date, sort: str = "
     code), `overdue` (open and due before `today`), `shortfall`. Raises Forbidden."""
     require_action(principal, "task.manage")
     query = select(Task, Enterprise.name).outerjoin(Enterprise, Enterprise.credit_code == Task.credit_code)
-    scope = list_filter(principal, "task.read", Task.jurisdiction_path)
+    scope = list_filter(principal, "task.manage", Task.jurisdiction_path)
     if scope is not None:
         query = query.where(scope)
     if values.get("plan"):
@@ -116,7 +122,7 @@ def orders_page(principal: Principal, values: dict, *, today: date, sort: str = 
              .outerjoin(Enterprise, Enterprise.credit_code == Order.credit_code)
              .outerjoin(recheck, recheck.c.id == Order.reinspection_task_id)
              .outerjoin(origin, origin.c.id == Order.task_id))
-    scope = list_filter(principal, "task.read", Order.jurisdiction_path)
+    scope = list_filter(principal, "task.manage", Order.jurisdiction_path)
     if scope is not None:
         query = query.where(scope)
     if values.get("state") in ORDER_STATES:
@@ -143,10 +149,11 @@ def orders_page(principal: Principal, values: dict, *, today: date, sort: str = 
     return out, total
 
 
-def results_page(principal: Principal, plan_id: str, values: dict, *, sort: str = "reviewed",
+def results_page(principal: Principal, plan_id: str, values: dict, *, today: date, sort: str = "reviewed",
                  descending: bool = True, limit: int = 25, offset: int = 0) -> tuple[list[dict], int]:
     """A plan's reviewed results (its publications): filters `state` (published, waiting,
-    withdrawn: waiting again after a withdrawal), `q`. The caller checked the plan."""
+    withdrawn: waiting again after a withdrawal), `q`; each row with its publication
+    `deadline` and whether it is `withdrawable` on `today`. The caller checked the plan."""
     require_action(principal, "result.publish")
     query = select(Publication).where(Publication.plan_id == plan_id)
     state = values.get("state")
@@ -162,11 +169,19 @@ def results_page(principal: Principal, plan_id: str, values: dict, *, sort: str 
     columns = {"reviewed": Publication.reviewed_on, "company": Publication.enterprise,
                "published": Publication.published_on}
     rows, total = _page(query, _ordered(query, columns, sort, descending, Publication.task_id), limit, offset)
-    return [{"task_id": p.task_id, "enterprise": p.enterprise, "credit_code": p.credit_code, "row": p.row,
-             "reviewed_on": p.reviewed_on.isoformat(), "published_on": p.published_on.isoformat()
-             if p.published_on else None, "published_by": p.published_by,
-             "withdrawn_on": p.withdrawn_on.isoformat() if p.withdrawn_on else None,
-             "withdrawn_by": p.withdrawn_by, "withdrawn_reason": p.withdrawn_reason} for (p,) in rows], total
+    out = []
+    for (p,) in rows:
+        deadline = working_day_deadline(p.reviewed_on, PUBLICATION_WORKING_DAYS)
+        out.append({"task_id": p.task_id, "enterprise": p.enterprise, "credit_code": p.credit_code, "row": p.row,
+                    "reviewed_on": p.reviewed_on.isoformat(),
+                    "published_on": p.published_on.isoformat() if p.published_on else None,
+                    "published_by": p.published_by, "deadline": deadline.isoformat(),
+                    "outcome": OUTCOME_OF.get(p.row.get("result")), "order_state": ORDER_STATE_OF.get(
+                        p.row.get("order_outcome")), "order_deadline": p.row.get("order_deadline") or None,
+                    "withdrawable": p.published_on is not None and today < deadline,
+                    "withdrawn_on": p.withdrawn_on.isoformat() if p.withdrawn_on else None,
+                    "withdrawn_by": p.withdrawn_by, "withdrawn_reason": p.withdrawn_reason})
+    return out, total
 
 
 def result_counts(plan_id: str) -> dict[str, int]:

@@ -21,13 +21,13 @@ from sqlalchemy import select
 from sampling.deadlines import working_day_deadline
 from server.evidence import service as evidence
 from server.kernel import clock
-from server.kernel.access import require_action, require_subtree
+from server.kernel.access import Target, require, require_action
 from server.kernel.auth import Principal
 from server.kernel.changes import record_change
 from server.kernel.errors import Conflict, NotFound, ValidationFailed
 from server.kernel.extensions import db
 from server.planning import directories
-from server.planning.cycle import PUBLICATION_WORKING_DAYS
+from server.planning.publication import PUBLICATION_WORKING_DAYS
 from server.planning.models import Plan, Publication, RosterInspector, Task
 from server.planning.records import emit_task, task_json
 from sync.protocol import OP_DELETE
@@ -42,7 +42,7 @@ def _task_for_write(principal: Principal, task_id: str) -> Task:
     task = db.session.get(Task, task_id)
     if task is None:
         raise NotFound("task", task=task_id)
-    require_subtree(principal, task.jurisdiction_path, write=False)
+    require(principal, "task.manage", Target("task", task.jurisdiction_path))
     return task
 
 
@@ -148,7 +148,7 @@ def withdraw_result(principal: Principal, task_id: str, reason: str, *, today: d
     plan = db.session.get(Plan, row.plan_id) if row is not None else None
     if row is None or plan is None:
         raise NotFound("result", task=task_id)
-    require_subtree(principal, plan.jurisdiction_path, write=False)
+    require(principal, "result.publish", Target("plan", plan.jurisdiction_path))
     text = _reason(reason)
     if row.published_on is None:
         raise Conflict("result_state", task=task_id, state="waiting")

@@ -19,7 +19,7 @@ from server.kernel.errors import Conflict, ValidationFailed
 from server.kernel.extensions import db
 from server.planning import assignments, cycle, queries, worklists
 from server.planning import plans as plan_service
-from server.planning.models import Draw, InspectionItem
+from server.planning.models import Draw, InspectionItem, RosterInspector
 from server.planning.report import render_report_html
 
 PAGE_SIZE = 25
@@ -105,7 +105,11 @@ def _plan_context(plan_id: str) -> dict:
     result = (draw.revealed or {}).get("result") if draw and draw.revealed else None
     counts = worklists.plans_page(g.console_user, {"q": plan_id}, limit=50)[0]
     tasks = next((r["tasks"] for r in counts if r["id"] == plan_id), {})
-    return {"plan": plan, "draw": draw, "result": result, "tasks": tasks, "results": worklists.result_counts(plan_id),
+    codes = (draw.pseudonyms or {}) if draw else {}
+    names = dict(db.session.execute(select(RosterInspector.code, RosterInspector.name)
+                                    .where(RosterInspector.code.in_(list(codes.values())))).all()) if codes else {}
+    return {"plan": plan, "draw": draw, "result": result,
+            "officer_names": {p: names.get(c, p) for p, c in codes.items()}, "tasks": tasks, "results": worklists.result_counts(plan_id),
             "names": accounts.jurisdiction_names([plan["jurisdiction"], *plan["body"]["scope"]["jurisdictions"]]),
             "verification": None}
 
@@ -154,6 +158,7 @@ def plan_results(plan_id: str):
     require_action("result.publish")
     context = _plan_context(plan_id)
     query = lists.read_query(RESULT_FILTERS, worklists.RESULT_SORTS, "reviewed")
+    query.values["plan_id"] = plan_id          # the list's links (sort, pages) keep the route's plan
     total = worklists.results_page(g.console_user, plan_id, query.values, limit=1, today=clock.now().date())[1]
     pager = lists.paginate(query.page, total, PAGE_SIZE)
     today = clock.now().date()

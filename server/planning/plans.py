@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from sampling import Inspector, Plan, PlanError, SamplingError, commit_draw, new_seed, reveal_draw
 from server.evidence import service as evidence
 from server.kernel import clock
-from server.kernel.access import require_action, require_subtree, subtree_filter
+from server.kernel.access import Target, require, require_action, require_subtree, subtree_filter
 from server.kernel.auth import Principal
 from server.kernel.errors import Conflict, NotFound, ValidationFailed
 from server.kernel.extensions import db
@@ -106,7 +106,7 @@ def _visible_plan(principal: Principal, plan_id: str, *, write: bool = False) ->
     row = db.session.get(PlanRow, plan_id)
     if row is None:
         raise NotFound("plan", plan=plan_id)
-    require_subtree(principal, row.jurisdiction_path, write=False)
+    require(principal, "plan.read", Target("plan", row.jurisdiction_path))      # outside: 404
     return row
 
 

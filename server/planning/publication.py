@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sampling.deadlines import working_day_deadline
 from server.evidence import service as evidence
 from server.kernel import clock
-from server.kernel.access import require_action, require_subtree
+from server.kernel.access import Target, require, require_action
 from server.kernel.auth import Principal
 from server.kernel.errors import Conflict, NotFound
 from server.kernel.extensions import db
@@ -61,7 +61,7 @@ def publish(principal: Principal, plan_id: str, *, today: date | None = None) ->
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise NotFound("plan", plan=plan_id)
-    require_subtree(principal, plan.jurisdiction_path, write=False)
+    require(principal, "result.publish", Target("plan", plan.jurisdiction_path))
     if plan.state not in ("drawn", "closed"):
         raise Conflict("plan_state", plan=plan.id, state=plan.state)
     day = today or clock.now().date()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from access_table import CODES, CSV, POSITIONS, ROLE_PREFIX, ROLES, Op
 from server_testkit import PASSWORD, Api, finding, inspection_item, make_app, uid
@@ -20,6 +21,9 @@ from server.kernel.extensions import db
 from server.kernel.uow import unit_of_work
 from server.photos import service as photos
 from server.photos.samples import make_photo
+from server.planning import service as planning
+from server.planning.cycle import _stage_publication as stage_publication
+from server.planning.models import Task
 
 CONSOLE_ROLES = ("supervisor", "expert", "admin")
 TOKEN_CASES = ("device", "revoked_device", "expired", "garbage")
@@ -60,7 +64,8 @@ def build_world(db_url: str) -> World:
                 "data": {"id": None, "text": "5.1条的限值是否适用于外包装？"}}
     question["data"]["id"] = question["id"]
     assert api.push([question], "ins_own").json["results"][0]["status"] == "applied"
-    world = World(api, {"I": inspection["id"], "P": sha, "Q": question["id"], "X": "no-such-interpretation"})
+    world = World(api, {"I": inspection["id"], "P": sha, "Q": question["id"], "X": "no-such-interpretation",
+                        **_planning(app)})
     with app.app_context(), unit_of_work():
         world.tokens["device"] = tablets.issue_device_token("ins_own")[1]
         revoked_id, world.tokens["revoked_device"] = tablets.issue_device_token("ins_own")
@@ -71,6 +76,36 @@ def build_world(db_url: str) -> World:
     world.tokens["expired"] = expired
     world.tokens["garbage"] = "garbage-token-that-was-never-issued"
     return world
+
+
+# ---- the enforcement cycle's records (朝阳区) -------------------------------------------------
+
+ASSETS = Path(__file__).resolve().parents[3] / "assets" / "registry"
+ROSTER = ("执法证号,姓名,身份证号,辖区,执法领域,回避企业,登录账号\n"
+          "JC110105001,张三,110105199601011009,110105,textile,,ins_own\n"
+          "JC110105002,赵敏,110105199702021011,110105,textile,,\n").encode()
+PLAN_ID = "matrix-2026-textile"
+
+
+def _planning(app) -> dict:
+    """A drawn plan {L} of 朝阳区 with an open task {T} and a published result {R}."""
+    today = clock.now().date()
+    with app.app_context(), unit_of_work():
+        admin = accounts.principal_of("adm_own")
+        planning.import_enterprises(admin, (ASSETS / "demo_enterprises.csv").read_bytes(), "e.csv")
+        planning.import_inspectors(admin, ROSTER, "roster.csv")
+        planning.import_items(admin, (ASSETS / "demo_items.csv").read_bytes(), "items.csv")
+        planning.create_plan(admin, {"id": PLAN_ID, "name": "矩阵测试抽查", "items": ["textile-infant"],
+                                     "scope": {"jurisdictions": ["110105"]}, "allocation": {"count": 2},
+                                     "starts": today.isoformat(), "ends": (today + timedelta(days=30)).isoformat()},
+                             jurisdiction="110105")
+        task_ids = planning.run(admin, PLAN_ID)["tasks"]
+        done = db.session.get(Task, task_ids[1])
+        done.state, done.outcome, done.reviewed_on = "closed", "pass", today
+        stage_publication(done)
+        db.session.flush()
+        planning.publish(admin, PLAN_ID)
+    return {"L": PLAN_ID, "T": task_ids[0], "R": task_ids[1]}
 
 
 # ---- fresh records ------------------------------------------------------------------------

@@ -33,7 +33,8 @@ ROLE_PREFIX = {"inspector": "ins", "supervisor": "sup", "expert": "exp", "admin"
 @dataclass(frozen=True)
 class Op:
     """One operation: `name`, HTTP `method` and `path` (placeholders {I} inspection, {P}
-    photo, {Q} question, {D} device, {G} product, {X} interpretation), `body`, the policy
+    photo, {Q} question, {D} device, {G} product, {X} interpretation, {L} plan, {T} task,
+    {R} a published result's task), `body`, the policy
     `action`, the expected letters per role, and `fresh`: a record made anew per case
     ("inspection", "inspection_by_sup", "device", "product") because the call changes it."""
 
@@ -161,6 +162,26 @@ OPS: tuple[Op, ...] = (
        console=True),
     Op("c_figures", "GET", "/console/figures/", "statistics.read", SUPERVISORS, console=True),
     Op("c_figures_export", "GET", "/console/figures/export.csv", "statistics.read", SUPERVISORS, console=True),
+    # the enforcement cycle ({L} a drawn plan of 朝阳区, {T} its open task, {R} a published result)
+    Op("c_plans", "GET", "/console/plans/", "plan.read", SUPERVISORS, console=True),
+    Op("c_plan_new", "GET", "/console/plans/new", "plan.write", SUPERVISORS, console=True),
+    Op("c_plan_create", "POST", "/console/plans/new", "plan.write", SUPERVISORS, {"id": ""}, console=True),
+    Op("c_plan", "GET", "/console/plans/{L}", "plan.read", CONSOLE_SUPERVISE, console=True),
+    Op("c_plan_verify", "GET", "/console/plans/{L}/verify", "plan.read", CONSOLE_SUPERVISE, console=True),
+    Op("c_plan_report", "GET", "/console/plans/{L}/report", "plan.read", CONSOLE_SUPERVISE, console=True),
+    Op("c_plan_commit", "POST", "/console/plans/{L}/commit", "plan.write", CONSOLE_SUPERVISE, {}, console=True),
+    Op("c_results", "GET", "/console/plans/{L}/results", "result.publish", CONSOLE_SUPERVISE, console=True),
+    Op("c_results_publish", "POST", "/console/plans/{L}/publish", "result.publish", CONSOLE_SUPERVISE, {},
+       console=True),
+    Op("c_result_withdraw", "POST", "/console/plans/{L}/results/{R}/withdraw", "result.publish", CONSOLE_SUPERVISE,
+       {"reason": "更正"}, console=True),
+    Op("c_tasks", "GET", "/console/tasks/", "task.manage", SUPERVISORS, console=True),
+    Op("c_task", "GET", "/console/tasks/{T}", "task.manage", CONSOLE_SUPERVISE, console=True),
+    Op("c_task_reassign", "POST", "/console/tasks/{T}/reassign", "task.manage", CONSOLE_SUPERVISE, {},
+       console=True),
+    Op("c_task_cancel", "POST", "/console/tasks/{T}/cancel", "task.manage", CONSOLE_SUPERVISE, {"reason": "测试"},
+       console=True),
+    Op("c_orders", "GET", "/console/orders/", "task.manage", SUPERVISORS, console=True),
     Op("c_logout", "POST", "/console/logout", "console.enter", row("FFFFF", "OOOOO", "OOOOO", "OOOOO", "FFFFF"),
        console=True),
 )

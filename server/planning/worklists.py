@@ -17,7 +17,7 @@ from sampling.deadlines import working_day_deadline
 from server.kernel.access import list_filter, require_action
 from server.kernel.auth import Principal
 from server.kernel.extensions import db
-from server.planning.cycle import PUBLICATION_WORKING_DAYS
+from server.planning.publication import PUBLICATION_WORKING_DAYS
 from server.planning.models import Enterprise, Order, Plan, Publication, Task
 from server.planning.opendata import ORDER_OUTCOMES, RESULTS
 from server.planning.plans import PLAN_STATES

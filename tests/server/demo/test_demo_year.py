@@ -3,8 +3,9 @@ every review state, photos through the tablet's watermark pipeline, questions an
 open, a publication that re-judges findings, figures and 回头看 reminders at load."""
 from __future__ import annotations
 
+import hashlib
 import io
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from PIL import Image
@@ -50,19 +51,50 @@ def test_plan_covers_four_districts_of_two_cities_and_every_outcome(products):
     assert any(q["answer"] for q in plan.questions) and any(not q["answer"] for q in plan.questions)
 
 
-def test_loaded_year_shows_on_every_page(tmp_path):
+#: what the demo loads for DEMO_SEED on the server clock FIXED_NOW (with the two fixed
+#: inspections of load_demo's default): a faster load must load the same rows
+FIXED_NOW = datetime(2026, 12, 1, 2, 30, tzinfo=UTC)
+YEAR_COUNTS = {"answers": 8, "flags": 13, "inspections": 360, "photos": 95, "published": 2, "questions": 12,
+               "rechecks": 8, "reviews": 388, "stats_rows": 394}
+STATUSES = {"approved": 320, "draft": 2, "rejected": 25, "resubmitted": 3, "returned": 1, "submitted": 20}
+OUTCOMES = {"fail": 136, "pass": 678}
+DISTRICT_COUNTS = {"110105": 100, "110108": 90, "310104": 90, "310115": 91}
+#: sha256 of the sorted inspection and finding rows below (ids left out: planning's are random)
+INSPECTIONS_DIGEST = "d16bd9ffeeb27a4729c44b70c61b02debb44f0316b002c34542e50d1866c9dc7"
+FINDINGS_DIGEST = "6fa39265565806aebf5f8ed6ea498058b067606f0b5e512f9764c93a243df3e7"
+
+
+def _digest(db, *columns) -> str:
+    rows = sorted(tuple(map(str, row)) for row in db.session.execute(select(*columns)).all())
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def test_loaded_year_shows_on_every_page_and_is_stable_for_its_seed(tmp_path, monkeypatch):
     from cli.demo_photos import demo_photo
     from server.app.demo import load_demo
-    from server.inspections.models import Flag, Inspection
+    from server.inspections.models import Finding, Flag, Inspection
+    from server.kernel import clock
     from server.kernel.extensions import db
     from server.photos.models import Photo
     from server.statistics.models import ComplianceStat
+    monkeypatch.setattr(clock, "now", lambda: FIXED_NOW)
     app = make_app(f"sqlite:///{tmp_path / 'year.db'}", GBFIELD_BLOB_DIR=str(tmp_path / "blobs"))
     try:
         with app.app_context():
             summary = load_demo(year=True, photo_maker=demo_photo)
             year = summary["year"]
             statuses = dict(db.session.execute(select(Inspection.status, func.count()).group_by(Inspection.status)).all())
+            assert {k: v for k, v in year.items() if k != "plan"} == YEAR_COUNTS
+            assert statuses == STATUSES
+            assert dict(db.session.execute(select(Finding.server_outcome, func.count())
+                                           .group_by(Finding.server_outcome)).all()) == OUTCOMES
+            assert dict(db.session.execute(select(Inspection.jurisdiction_code, func.count())
+                                           .group_by(Inspection.jurisdiction_code)).all()) == DISTRICT_COUNTS
+            assert _digest(db, Inspection.jurisdiction_code, Inspection.status, Inspection.version,
+                           Inspection.updated_at, Inspection.inspected_on, Inspection.company_name) \
+                == INSPECTIONS_DIGEST, "the demo's inspections changed for its fixed seed"
+            assert _digest(db, Finding.indicator_id, Finding.measured, Finding.revision, Finding.server_outcome,
+                           Finding.created_at) == FINDINGS_DIGEST, "the demo's findings changed for its fixed seed"
             assert {"submitted", "approved", "returned", "resubmitted", "rejected", "draft"} <= set(statuses)
             assert year["inspections"] >= 300 and year["photos"] >= 60 and year["published"] == 2
             assert year["flags"] > 0 and year["stats_rows"] > 0 and year["rechecks"] > 0

@@ -2,17 +2,23 @@
 run through the tablet's real photo pipeline (`kivy_client.services.photos.process_photo`:
 upright, resized, the Chinese watermark with time, place, inspector and record burned in,
 the original's hash in EXIF). Made here, in the composition root, because the server may
-not import the tablet's packages (docs/decisions.md)."""
+not import the tablet's packages (docs/decisions.md). `demo_photos` draws a year's photos
+in worker processes while the server pushes (the demo load's critical path)."""
 from __future__ import annotations
 
 import io
+import multiprocessing
 import random
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 
 from PIL import Image, ImageDraw, ImageFont
 
 from kivy_client.services.photos import FONT_PATH, PipelineSettings, WatermarkInfo, process_photo
 
 WIDTH, HEIGHT = 960, 720
+#: processes drawing photos beside the loading one (2 cores here; more only wait for the CPU)
+WORKERS = 2
 _SETTINGS = PipelineSettings(long_edge=WIDTH, quality=80)
 
 
@@ -50,3 +56,23 @@ def demo_photo(mark: dict[str, str], seed: int) -> bytes:
     info = WatermarkInfo(taken_at=mark["taken_at"], place=mark["place"], inspector=mark["inspector"],
                          record_id=mark["record_id"])
     return process_photo(_scene(seed), info, _SETTINGS).jpeg
+
+
+def demo_photos(jobs: list[tuple[dict[str, str], int]]) -> Iterator[bytes]:
+    """Return an iterator over demo_photo(mark, seed) for each (mark, seed) of `jobs`, in
+    order, drawn by WORKERS forked processes (forked: a spawned one would import the
+    caller's main module again, the whole server under a bench; they only draw, never touch
+    the database). Every job is handed out at once, so drawing goes on while the caller
+    stores the first ones; the pool stops when the iterator is exhausted or closed. Raises
+    what demo_photo raises."""
+    if not jobs:
+        return iter(())
+    pool = ProcessPoolExecutor(max_workers=min(WORKERS, len(jobs)), mp_context=multiprocessing.get_context("fork"))
+    return _in_order(pool, pool.map(demo_photo, *zip(*jobs, strict=True)))
+
+
+def _in_order(pool: ProcessPoolExecutor, results: Iterator[bytes]) -> Iterator[bytes]:
+    try:
+        yield from results
+    finally:
+        pool.shutdown(cancel_futures=True)

@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 import assets
 from assets.synthetic import generate
 from cli.catalog_xlsx import print_report, workbook_standards, write_json
-from cli.demo_photos import demo_photo
+from cli.demo_photos import demo_photos
 from cli.main import UsageError, add_command
 from rules.catalog import Catalog
 from server import MIGRATIONS_DIR, create_app
@@ -85,7 +85,7 @@ def run_serve(args) -> int:
     upgrade_database(app)
     if args.demo:
         with app.app_context():
-            summary = load_demo(with_inspections=False, year=True, photo_maker=demo_photo)
+            summary = load_demo(with_inspections=False, year=True, photo_maker=demo_photos)
         year = summary["year"]
         print(f"demo data loaded in {summary['seconds']} s (a year of work: {year.get('inspections', 0)} inspections, "
               f"{year.get('photos', 0)} photos, {year.get('questions', 0)} questions; figures: "

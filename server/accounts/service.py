@@ -81,9 +81,18 @@ def subtree_codes(code: str) -> list[str]:
         db.select(Jurisdiction.code).where(Jurisdiction.path.startswith(root.path))).scalars())
 
 
+def hash_password(password: str) -> str:
+    """Return the argon2id hash of `password` (the app's profile). Raises ValidationFailed
+    for a password shorter than 8 characters."""
+    if len(password) < 8:
+        raise ValidationFailed("password_short", details={"password": ["too short"]})
+    return _hasher.hash(password)
+
+
 def create_user(username: str, password: str, role: str, jurisdiction_code: str,
-                display_name: str | None = None) -> User:
-    """Create a user with an argon2 password hash; returns it.
+                display_name: str | None = None, *, password_hash: str | None = None) -> User:
+    """Create a user with an argon2 password hash; returns it. `password_hash` (from
+    hash_password(password)) spares the hashing when several users get the same password.
 
     Raises ValidationFailed (bad role, short password, unknown jurisdiction, taken name).
     """
@@ -95,7 +104,7 @@ def create_user(username: str, password: str, role: str, jurisdiction_code: str,
         raise ValidationFailed("jurisdiction", jurisdiction=jurisdiction_code)
     if db.session.execute(db.select(User.id).where(User.username == username)).first():
         raise ValidationFailed("username_taken", username=username)
-    user = User(username=username, display_name=display_name, password_hash=_hasher.hash(password),
+    user = User(username=username, display_name=display_name, password_hash=password_hash or _hasher.hash(password),
                 role=role, jurisdiction_code=jurisdiction_code, created_at=clock.now())
     db.session.add(user)
     db.session.flush()

@@ -74,11 +74,12 @@ def seed_jurisdictions() -> None:
 
 def seed_users(password: str = DEMO_PASSWORD, users: tuple = USERS) -> dict[str, User]:
     """Create the demo users (idempotent); returns them by username."""
-    out = {}
+    out, hashed = {}, None
     for username, role, code, name in users:
         user = accounts.find_user(username)
         if user is None:
-            user = accounts.create_user(username, password, role, code, display_name=name)
+            hashed = hashed or accounts.hash_password(password)    # one argon2 run for them all
+            user = accounts.create_user(username, password, role, code, display_name=name, password_hash=hashed)
         out[username] = user
     return out
 
@@ -163,6 +164,10 @@ def apply_year(plan: YearPlan, *, photo_maker: PhotoMaker | None = None) -> dict
     for n, publication in enumerate(plan.publications):
         events.append((publication["at"], 20_000 + n, "publish", publication))
     events.sort(key=lambda e: (e[0], e[1]))
+    # every photo asked for at once, in push order: the maker can draw them while we push
+    jobs = [(mark, int(item.id[:8], 16) % 10_000 + k) for _at, _n, kind, item in events
+            if kind == "push" for k, mark in enumerate(item.photos)]
+    photos = iter(photo_maker(jobs) if photo_maker is not None and jobs else ())
     counts = {"inspections": 0, "reviews": 0, "photos": 0, "questions": 0, "answers": 0, "published": 0, "flags": 0}
     answers: dict[int, str] = {}
     _principal.cache_clear()      # user ids differ between databases
@@ -175,8 +180,8 @@ def apply_year(plan: YearPlan, *, photo_maker: PhotoMaker | None = None) -> dict
                 if photo_maker is not None and item.photos:
                     owner = _principal(item.inspector)
                     hashes = []
-                    for k, mark in enumerate(item.photos):
-                        jpeg = photo_maker(mark, int(item.id[:8], 16) % 10_000 + k)
+                    for k, _mark in enumerate(item.photos):
+                        jpeg = next(photos)
                         sha = hashlib.sha256(jpeg).hexdigest()
                         store_photo(jpeg, sha, owner, filename=f"{item.id[:8]}-{k}.jpg")
                         hashes.append(sha)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import random
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -292,5 +292,7 @@ def frozen_clock(clock_module) -> Iterator[Callable[[datetime], None]]:
         clock_module.now = real
 
 
-#: makes one evidence photo: (watermark {taken_at, place, inspector, record_id}, seed) → JPEG bytes
-PhotoMaker = Callable[[dict[str, str], int], bytes]
+#: makes the evidence photos: [(watermark {taken_at, place, inspector, record_id}, seed), ...]
+#: → their JPEG bytes in the same order (an iterable: the maker may still be drawing the later
+#: ones while the first are stored)
+PhotoMaker = Callable[[list[tuple[dict[str, str], int]]], Iterable[bytes]]

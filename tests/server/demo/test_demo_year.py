@@ -70,7 +70,7 @@ def _digest(db, *columns) -> str:
 
 
 def test_loaded_year_shows_on_every_page_and_is_stable_for_its_seed(tmp_path, monkeypatch):
-    from cli.demo_photos import demo_photo
+    from cli.demo_photos import demo_photos
     from server.app.demo import load_demo
     from server.inspections.models import Finding, Flag, Inspection
     from server.kernel import clock
@@ -81,7 +81,7 @@ def test_loaded_year_shows_on_every_page_and_is_stable_for_its_seed(tmp_path, mo
     app = make_app(f"sqlite:///{tmp_path / 'year.db'}", GBFIELD_BLOB_DIR=str(tmp_path / "blobs"))
     try:
         with app.app_context():
-            summary = load_demo(year=True, photo_maker=demo_photo)
+            summary = load_demo(year=True, photo_maker=demo_photos)
             year = summary["year"]
             statuses = dict(db.session.execute(select(Inspection.status, func.count()).group_by(Inspection.status)).all())
             assert {k: v for k, v in year.items() if k != "plan"} == YEAR_COUNTS
@@ -108,7 +108,7 @@ def test_loaded_year_shows_on_every_page_and_is_stable_for_its_seed(tmp_path, mo
             assert db.session.execute(select(func.count()).select_from(ComplianceStat)).scalar() == year["stats_rows"]
             photo = db.session.execute(select(Photo)).scalars().first()
             assert photo.original_sha256          # the pipeline's EXIF mark: the real watermark pipeline ran
-            again = load_demo(year=True, photo_maker=demo_photo)["year"]
+            again = load_demo(year=True, photo_maker=demo_photos)["year"]
             assert again["inspections"] == 0      # idempotent
         client = app.test_client()
         faq = client.get("/faq/").get_data(as_text=True)

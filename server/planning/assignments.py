@@ -27,8 +27,8 @@ from server.kernel.changes import record_change
 from server.kernel.errors import Conflict, NotFound, ValidationFailed
 from server.kernel.extensions import db
 from server.planning import directories
-from server.planning.publication import PUBLICATION_WORKING_DAYS
 from server.planning.models import Plan, Publication, RosterInspector, Task
+from server.planning.publication import PUBLICATION_WORKING_DAYS
 from server.planning.records import emit_task, task_json
 from sync.protocol import OP_DELETE
 

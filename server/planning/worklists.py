@@ -17,10 +17,10 @@ from sampling.deadlines import working_day_deadline
 from server.kernel.access import list_filter, require_action
 from server.kernel.auth import Principal
 from server.kernel.extensions import db
-from server.planning.publication import PUBLICATION_WORKING_DAYS
 from server.planning.models import Enterprise, Order, Plan, Publication, Task
 from server.planning.opendata import ORDER_OUTCOMES, RESULTS
 from server.planning.plans import PLAN_STATES
+from server.planning.publication import PUBLICATION_WORKING_DAYS
 from server.planning.records import ORDER_STATES, TASK_STATES, iso, order_json, task_json
 
 TASK_KINDS = ("planned", "reinspection")

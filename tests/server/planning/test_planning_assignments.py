@@ -20,6 +20,7 @@ from server.kernel.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from server.kernel.extensions import db
 from server.planning import service as planning
 from server.planning.models import Publication, Task
+from server.planning.publication import stage_publication
 from sync.client import RetryPolicy, SyncClient, WsgiTransport
 
 TODAY = date.today()
@@ -122,12 +123,11 @@ def test_a_cancelled_task_leaves_home_with_its_reason(app, api):
 def _review_all(app, tasks):
     """Close every task as reviewed (the listener's effect, without tablets: the review flow
     has its own tests) and stage their public rows."""
-    from server.planning.cycle import _stage_publication
     with app.app_context(), uow.unit_of_work():
         for task in tasks:
             row = db.session.get(Task, task.id)
             row.state, row.outcome, row.reviewed_on = "closed", "pass", TODAY
-            _stage_publication(row)
+            stage_publication(row)
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

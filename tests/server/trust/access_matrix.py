@@ -22,8 +22,8 @@ from server.kernel.uow import unit_of_work
 from server.photos import service as photos
 from server.photos.samples import make_photo
 from server.planning import service as planning
-from server.planning.cycle import _stage_publication as stage_publication
 from server.planning.models import Task
+from server.planning.publication import stage_publication
 
 CONSOLE_ROLES = ("supervisor", "expert", "admin")
 TOKEN_CASES = ("device", "revoked_device", "expired", "garbage")

@@ -17,7 +17,7 @@ from server.kernel import clock, uow
 from server.kernel.console import bp, lang, lists, require_action
 from server.kernel.errors import Conflict, ValidationFailed
 from server.kernel.extensions import db
-from server.planning import assignments, cycle, queries, worklists
+from server.planning import assignments, publication, queries, worklists
 from server.planning import plans as plan_service
 from server.planning.models import Draw, InspectionItem, RosterInspector
 from server.planning.report import render_report_html
@@ -173,7 +173,7 @@ def publish_results(plan_id: str):
     """Publish every reviewed, unpublished result of the plan (一公开)."""
     require_action("result.publish")
     try:
-        out = cycle.publish(g.console_user, plan_id)
+        out = publication.publish(g.console_user, plan_id)
     except Conflict as exc:
         uow.rollback()
         flash(exc.message, "error")

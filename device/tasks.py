@@ -83,6 +83,24 @@ class DeviceTasks:
             self.store.records.put_local("order", ident, checked.values)
         return ident
 
+    def set_order(self, inspection_id: str, finding_ids: list[str], requirement: str,
+                  deadline: date | str) -> str:
+        """The order to correct of the 完成检查 step: the inspection's order not sent yet is
+        amended (the officer changed its text or deadline before signing), else a new one is
+        issued; returns its UUID. Raises UnknownRecord, InvalidRecord (see issue_order)."""
+        for order in self.orders():
+            if order.get("inspection_id") != inspection_id:
+                continue
+            data = {**order, "finding_ids": list(finding_ids), "requirement": requirement, "deadline": str(deadline)}
+            checked = ORDER.check(data, item_id=order["id"])
+            if not checked.ok:
+                raise InvalidRecord("; ".join(e.message() for e in checked.errors))
+            with self.store.transaction():
+                if self.store.outbox.amend_unsent("order", order["id"], checked.values):
+                    self.store.records.put_local("order", order["id"], checked.values)
+                    return order["id"]
+        return self.issue_order(inspection_id, finding_ids, requirement, deadline)
+
     def orders(self) -> list[dict[str, Any]]:
         """Return every order the device holds (its own and pulled), by deadline."""
         rows = [r["data"] for r in self.store.records.all("order").values()]

@@ -39,6 +39,8 @@ class SignatureSlot(BoxLayout):
     label = StringProperty("")
     signed = BooleanProperty(False)
     screen = ObjectProperty(None)
+    #: the PNG of the signature taken, shown in the box once the inspection is completed
+    image = StringProperty("")
 
     def confirm(self) -> None:
         """Hand the drawn strokes to the presenter."""
@@ -58,6 +60,8 @@ class CompleteScreen(Screen):
     page_label = StringProperty("")
     page_index = NumericProperty(0)
     sampling = BooleanProperty(False)
+    #: completed: the record is locked, 更新现场笔录 and the signature boxes are disabled
+    locked = BooleanProperty(False)
     slots = ObjectProperty(None)
     finish_button = ObjectProperty(None, allownone=True)
     refuse_button = ObjectProperty(None, allownone=True)
@@ -164,6 +168,7 @@ class CompleteScreen(Screen):
         """Show problems, summary, labels, the preview and the signature boxes."""
         p = self.presenter
         self.sampling = p.sampling
+        self.locked = p.state == "done"
         missing = p.missing() if p.summary else ()
         self.blocked = bool(missing) or p.state != "ready"
         box = self.ids.problems
@@ -211,7 +216,10 @@ class CompleteScreen(Screen):
             return
         done = p.state == "done"
         for slot, label in p.slots():
-            widget = SignatureSlot(slot=slot, label=label, screen=self, signed=slot in p.signatures, disabled=done)
+            taken = p.signatures.get(slot)
+            image = str(taken.image) if done and taken is not None and taken.image else ""
+            widget = SignatureSlot(slot=slot, label=label, screen=self, signed=taken is not None, disabled=done,
+                                   image=image)
             self.slots[slot] = widget
             box.add_widget(widget)
         party = p.signatures.get("party")
@@ -225,7 +233,8 @@ class CompleteScreen(Screen):
         if party is not None and party.refused:
             refusal.add_widget(Body(text=_t("refused_recorded"), font_size="16sp", color=OUTCOME_COLOURS["inconclusive"]))
             witness = SignatureSlot(slot="witness", label=f"{_t('witness')} {party.witness_name or ''}", screen=self,
-                                    signed=party.witness_image is not None, disabled=done)
+                                    signed=party.witness_image is not None, disabled=done,
+                                    image=str(party.witness_image) if done and party.witness_image else "")
             self.slots["witness"] = witness
             refusal.add_widget(witness)
         box.add_widget(refusal)

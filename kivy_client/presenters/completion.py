@@ -12,12 +12,12 @@ signed 现场笔录 PDF kept on the tablet.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import documents
-from device import DeviceError, InvalidRecord
+from device import DeviceError, DeviceTasks, InvalidRecord
 from device.completion import (
     DEFAULT_POLICY,
     EvidencePolicy,
@@ -62,6 +62,7 @@ class CompletionPresenter(Observable):
         self.folder = Path(folder) if folder else Path(store.path).parent / "documents"
         self.runner = runner or InlineRunner()
         self.now = now or (lambda: datetime.now(UTC))
+        self.tasks = DeviceTasks(store, inspection.records)
         self._clear()
 
     def _clear(self) -> None:
@@ -105,7 +106,7 @@ class CompletionPresenter(Observable):
                          for o in (data.get("officers") or [])[1:]] or kept["officers"]
         self.party = PartyDetails.of(data.get("party")) if data.get("party") else kept["party"]
         self.sampling = data.get("inspection_type") == "sampling"
-        self.orders = list(data.get("orders") or [])
+        self.orders = self.tasks.document_orders(self.inspection_id)
         if not data.get("ended_at"):
             self._edit(ended_at=self.now().isoformat(timespec="seconds"))
         self.refresh()
@@ -164,14 +165,38 @@ class CompletionPresenter(Observable):
             changes["inspection_type"] = "sampling" if sampling else "inspection"
         if situation is not None:
             changes["note"] = situation.strip() or None
-        if orders is not None:
-            self.orders = [o for o in orders if str(o.get("text") or "").strip()]
-            changes["orders"] = self.orders or None
         data = self._data()
         changes = {k: v for k, v in changes.items() if data.get(k) != v}
         if changes:
             self._edit(**changes)
+        if orders is not None:
+            self._order([o for o in orders if str(o.get("text") or "").strip()])
         self.refresh()
+
+    def _order(self, orders: list[dict[str, Any]]) -> None:
+        """The order to correct (责令改正) as the order entity of the enforcement cycle
+        (device.tasks): issued on the inspection's failed findings, pushed at the next sync,
+        printed on the 现场笔录. Raises PresenterError (no failed finding, no deadline)."""
+        if not orders:
+            return
+        order = orders[0]
+        summary = Summary.of(self.store, self.inspection_id, self.policy, self.inspection.kinds())
+        failed = [line.id for line in summary.findings if line.outcome == "fail"]
+        if not failed:
+            raise self._error("责令改正须针对不合格的检测结果 / an order to correct needs a failed finding")
+        if not order.get("deadline"):
+            raise self._error("请填写整改期限 / enter the deadline of the order")
+        try:
+            deadline = date.fromisoformat(str(order["deadline"]))
+        except ValueError as exc:
+            raise self._error("整改期限请按 YYYY-MM-DD 填写 / the deadline reads YYYY-MM-DD") from exc
+        if deadline < self.now().date():
+            raise self._error("整改期限不能早于今天 / the deadline cannot be before today")
+        try:
+            self.tasks.set_order(self.inspection_id, failed, str(order["text"]).strip(), deadline)
+        except DeviceError as exc:
+            raise self._error(readable(exc)) from exc
+        self.orders = self.tasks.document_orders(self.inspection_id)
 
     # ---- signatures ---------------------------------------------------------------------
 

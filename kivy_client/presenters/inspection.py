@@ -341,9 +341,13 @@ class InspectionPresenter(Observable):
         self.notify()
 
     def refresh_locked(self) -> None:
-        """Re-read whether the open inspection was completed (after the 完成检查 step)."""
+        """Re-read whether the open inspection was completed (after the 完成检查 step); a
+        question "correct or second sample?" left open is dropped then (no new sample after
+        the lock)."""
         rec = self.store.records.get("inspection", self.inspection_id) if self.inspection_id else None
         self.locked = bool(rec and is_completed(rec["data"]))
+        if self.locked:
+            self.duplicate = None
         self.notify()
 
     # ---- photos and questions --------------------------------------------------------

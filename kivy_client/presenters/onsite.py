@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +172,7 @@ def onsite_input(store: DeviceStore, inspection_id: str, profile: OfficerProfile
                               on_site_role=party.on_site_role or None),
         situation=data.get("note") or "",
         findings=tuple(findings),
-        orders=tuple(documents.Order(str(o["text"]), o.get("deadline")) for o in orders),
+        orders=tuple(documents.Order(str(o["text"]), _day(o.get("deadline"))) for o in orders),
         photos=tuple(photos),
         signatures=tuple(_signatures(signatures, signature_images or {}, data.get("company_name") or "")),
         party_opinion=party.opinion or None,
@@ -218,6 +218,13 @@ def load_images(store: DeviceStore, paths: Iterable[str | Path] = ()) -> dict[st
             continue
         out[hashlib.sha256(data).hexdigest()] = data
     return out
+
+
+def _day(value: date | str | None) -> date | None:
+    """A deadline as the printed record takes it (the order entity keeps "YYYY-MM-DD")."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
 
 
 def preview_pages(record: documents.InspectionRecord, images: Mapping[str, bytes], folder: str | Path,

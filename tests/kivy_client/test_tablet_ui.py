@@ -413,6 +413,10 @@ def test_walkthrough_of_an_inspection_day(ui, server, device_token, tmp_path):
     assert 0.0 <= column.scroll_y <= 1.0, column.scroll_y        # the column is not scrolled off
     tap(complete.finish_button)
     assert ui.completion_presenter.state == "done", complete.message
+    # the completed screen: each box shows the signature taken; nothing can change the record here
+    signed = {s: w for s, w in complete.slots.items() if s != "witness"}
+    assert signed and all(Path(w.image).is_file() and w.ids.signed_image.texture for w in signed.values())
+    assert complete.ids["update"].disabled and complete.ids.sampling.disabled and complete.finish_button.disabled
     shoot("day-12-completed")
     # 8. the 现场笔录 PDF: rendered to PNG, Chinese text in it
     pdf = ui.completion_presenter.pdf

@@ -4,7 +4,7 @@ signatures drawn as strokes, a refusal with a witness, the lock, and the server 
 the completed inspection once synced."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from tablet_kit import DEMO_GTIN, FORMALDEHYDE_A
@@ -118,3 +118,63 @@ def test_sampling_needs_a_second_officer(done):
     done.sign("party", stroke(2))
     assert done.missing() == ()
 
+
+
+def test_completing_drops_an_open_correct_or_second_sample_question(done, inspection):
+    """Found by the presenters' state machine: the question "correct, or a second sample?"
+    asked before 完成检查 stayed open after the lock; answering "second sample" then failed."""
+    inspection.select(ODOUR)
+    assert inspection.record("有异味") is None and inspection.duplicate is not None
+    done.begin()
+    done.sign("officer:0", stroke())
+    done.sign("party", stroke(3))
+    done.finish()
+    assert inspection.locked and inspection.duplicate is None
+    with pytest.raises(PresenterError, match="没有待确认"):
+        inspection.resolve_duplicate("sample")
+
+
+def test_the_order_to_correct_is_the_order_entity_and_prints_on_the_record(done, inspection, wsgi_factory,
+                                                                          server, tmp_path):
+    """The completion screen's 责令改正 goes through the order entity of the enforcement
+    cycle (device.tasks → server/planning), not a field of the inspection; it is printed
+    on the 现场笔录 and changed (not doubled) when the officer edits it before signing."""
+    import subprocess
+
+    from PIL import Image
+
+    done.begin()
+    with pytest.raises(PresenterError, match="不合格的检测结果"):
+        done.update(orders=[{"text": "限期整改甲醛含量", "deadline": "2099-06-15"}])
+    inspection.select(FORMALDEHYDE_A)
+    failed = inspection.correct("25")
+    inspection.add_note("复测仍超标")
+    photo = tmp_path / "capture.jpg"
+    Image.new("RGB", (320, 240), (90, 100, 110)).save(photo)
+    inspection.attach_photo(photo, failed.id)
+    done.begin()
+    with pytest.raises(PresenterError, match="整改期限"):
+        done.update(orders=[{"text": "限期整改甲醛含量"}])
+    with pytest.raises(PresenterError, match="不能早于"):
+        done.update(orders=[{"text": "限期整改甲醛含量", "deadline": "2025-05-31"}])
+    soon, later = (str(date.today() + timedelta(days=d)) for d in (14, 20))   # the server's clock is real
+    done.update(orders=[{"text": "限期整改甲醛含量", "deadline": soon}])
+    done.update(orders=[{"text": "限期整改甲醛含量，下架同批次产品", "deadline": later}])
+    orders = [r["data"] for r in done.store.records.all("order").values()]
+    assert [(o["requirement"], o["deadline"], o["finding_ids"]) for o in orders] == [
+        ("限期整改甲醛含量，下架同批次产品", later, [failed.id])]
+    assert "orders" not in done.store.records.get("inspection", inspection.inspection_id)["data"]
+    done.sign("officer:0", stroke())
+    done.sign("party", stroke(3))
+    pdf = done.finish()
+    words = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "下架同批次产品" in words.replace("\n", "")
+    sync = SyncPresenter(done.store, transport_factory=wsgi_factory)
+    assert sync.sync() and sync.state == "done", sync.message
+    from server.kernel.extensions import db
+    from server.planning.models import Order
+
+    with server.app_context():
+        row = db.session.get(Order, orders[0]["id"])
+        assert row is not None and row.inspection_id == inspection.inspection_id and row.state == "open"
+        assert row.requirement == "限期整改甲醛含量，下架同批次产品" and row.finding_ids == [failed.id]

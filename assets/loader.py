@@ -12,21 +12,12 @@ from typing import Any
 
 import jsonschema
 
+from assets.errors import CatalogError
 from rules.catalog import Catalog
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STANDARDS_DIR = PACKAGE_DIR / "standards"
 SCHEMA_PATH = PACKAGE_DIR / "schema" / "standard.schema.json"
-
-
-class CatalogError(Exception):
-    """A catalog file that cannot be loaded: `.file`, `.pointer` (JSON pointer) and `.reason`."""
-
-    def __init__(self, file: str, pointer: str, reason: str):
-        self.file = file
-        self.pointer = pointer or "/"
-        self.reason = reason
-        super().__init__(f"标准目录文件 {file} 字段 {self.pointer}：{reason}")
 
 
 @functools.cache

@@ -10,8 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import orjson
-
+from device.jsontext import loads
 from device.stores.unit import SqliteUnit, Unit
 from sync.protocol import CATALOG_ENTITIES, digest_lines
 
@@ -62,7 +61,7 @@ class CatalogStore(ABC):
     def row(self, entity: str, ident: str) -> dict[str, Any] | None:
         """Return the cached row's data, or None."""
         text = self.text(entity, ident)
-        return orjson.loads(text) if text is not None else None
+        return loads(text) if text is not None else None
 
     def digests(self, entities: Iterable[str] = CATALOG_ENTITIES) -> dict[str, str]:
         """Return {entity: digest_lines(id, version)} of the cached catalog (the drift check)."""
@@ -96,7 +95,6 @@ class SqliteCatalog(CatalogStore):
     def rows(self, entities: Iterable[str]) -> Iterator[tuple[str, str, dict[str, Any]]]:
         names = tuple(entities)
         marks = ", ".join("?" for _ in names)
-        loads = orjson.loads
         for entity, ident, data in self.db.execute(
                 f"SELECT entity, id, data FROM catalog WHERE entity IN ({marks}) ORDER BY entity, id", names).fetchall():
             yield entity, ident, loads(data)

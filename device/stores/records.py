@@ -12,7 +12,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from typing import Any
 
-from device.stores.unit import SqliteUnit, Unit, dumps
+from device.jsontext import dumps
+from device.stores.unit import SqliteUnit, Unit
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS records (

@@ -10,7 +10,8 @@ import json
 from abc import ABC, abstractmethod
 from typing import Any
 
-from device.stores.unit import SqliteUnit, Unit, dumps
+from device.jsontext import dumps
+from device.stores.unit import SqliteUnit, Unit
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS sync_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
 

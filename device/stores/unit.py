@@ -17,16 +17,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol
 
-import orjson
-
 from device.errors import StoreError
 
 MEMORY = ":memory:"
-
-
-def dumps(value: Any) -> str:
-    """Return compact JSON text (UTF-8, not ASCII-escaped), as the stdlib would write it."""
-    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
 class Unit(Protocol):

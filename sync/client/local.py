@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from device import DeviceStore
-from device.stores.unit import dumps
+from device.jsontext import dumps
 from sync.protocol import (
     CATALOG_ENTITIES,
     OP_DELETE,

@@ -17,7 +17,6 @@ import json
 from collections.abc import Iterable, Mapping
 from typing import Any, Protocol
 
-import orjson
 import requests
 
 try:
@@ -25,6 +24,7 @@ try:
 except ImportError:  # a tablet build without it sends gzip
     zstandard = None
 
+from device.jsontext import JSONDecodeError, dumpb, loads
 from sync.client.errors import (
     ClientTooOld,
     CredentialsError,
@@ -85,8 +85,8 @@ def classify(status: int, body: bytes) -> JSON:
     """Return the decoded JSON body of a 2xx answer; raise the TransportError the status means."""
     if 200 <= status < 300:
         try:
-            return orjson.loads(body) if body else {}
-        except orjson.JSONDecodeError as exc:
+            return loads(body) if body else {}
+        except JSONDecodeError as exc:
             # a body cut short by the network reads as invalid JSON: worth another try
             raise RetryableError(f"unreadable answer ({len(body)} bytes)", status=status) from exc
     try:
@@ -133,7 +133,7 @@ class _BaseTransport:
 
     def _call(self, method: str, path: str, payload: Any = None,
               params: Mapping[str, Any] | None = None) -> JSON:
-        body = None if payload is None else orjson.dumps(payload, option=orjson.OPT_NON_STR_KEYS)
+        body = None if payload is None else dumpb(payload)
         while True:
             headers = self.headers()
             encoding = self.request_encoding if body is not None and len(body) >= COMPRESS_MIN_BYTES else None

@@ -44,6 +44,14 @@ NOT_ON_ANDROID = {
     "zxingcpp": "the desktop decoder; decoder_for('android') builds the zbar one",
     "werkzeug": "sync.client.transport.WsgiTransport: the in-process transport of the tests",
     "openpyxl": "assets.xlsx: the committee workbook, imported by the gbfield CLI only",
+    "jsonschema": "assets.loader: validates the standards files (server, CLI); the tablet reads pulled rows and "
+                  "never imports the loader (assets loads its names on first use)",
+}
+#: imports guarded by ImportError with a pure fallback: the tablet's build leaves them out
+#: (test_the_tablet_runs_without_the_optional_and_desktop_only_imports proves it)
+OPTIONAL = {
+    "orjson": "device.jsontext: the standard library writes the same JSON text without it",
+    "zstandard": "sync.client.transport: falls back to gzip without it",
 }
 #: imports that run on Android from modules provided by python-for-android itself
 P4A_MODULES = {"android": "android", "jnius": "pyjnius"}
@@ -52,11 +60,7 @@ PURE_FALLBACK = {"charset-normalizer": "py3-none-any wheel; the mypyc speed-ups 
                  "fonttools": "py3-none-any wheel; its Cython speed-ups build only with FONTTOOLS_WITH_CYTHON"}
 #: what the tablet imports today that python-for-android cannot build: the Android build
 #: fails until these go (docs/android.md); the test fails when this list is out of date
-BLOCKERS = {
-    "orjson": "Rust extension, no p4a recipe; imported by the device store and transport",
-    "jsonschema": "needs rpds-py (Rust, no p4a recipe); imported by assets.loader at import time",
-    "zstandard": "C extension, no p4a recipe; optional: sync.client.transport falls back to gzip without it",
-}
+BLOCKERS: dict[str, str] = {}
 
 
 def norm(name: str) -> str:
@@ -123,7 +127,7 @@ def needed_distributions(imports) -> dict[str, str]:
     by_module = md.packages_distributions()
     todo = []
     for top in imports:
-        if top in NOT_ON_ANDROID:
+        if top in NOT_ON_ANDROID or top in OPTIONAL:
             continue
         if top in P4A_MODULES:
             todo.append((P4A_MODULES[top], f"import {top}"))
@@ -205,3 +209,24 @@ def test_the_spec_asks_for_the_permissions_and_storage_the_tablet_needs():
     assert "assets/fonts/*.ttc" in app["source.include_patterns"]       # the CJK font ships
     assert (ROOT / "assets" / "fonts" / "wqy-microhei.ttc").is_file()
     assert (ROOT / "main.py").is_file() and "ttc" in app["source.include_exts"]
+
+
+def test_the_tablet_runs_without_the_optional_and_desktop_only_imports():
+    """With orjson, zstandard and jsonschema absent (as on Android), the tablet's code
+    imports, keeps a record in its store and sends it as JSON; the loader stays unimported."""
+    import subprocess
+
+    blocked = sorted({"orjson", "zstandard", "jsonschema", "zxingcpp"})
+    code = (f"import sys\nfor name in {blocked!r}: sys.modules[name] = None\n"
+            "import kivy_client.presenters.completion, kivy_client.presenters.home, kivy_client.i18n, sync.client\n"
+            "from device import DeviceRecords, memory_store\n"
+            "from device.jsontext import dumpb, loads\n"
+            "store = memory_store(); records = DeviceRecords(store)\n"
+            "iid = records.create_inspection('2025-06-01', company_name='北京示例', credit_code='91110105MA01ABCD00')\n"
+            "[item] = store.outbox.items()\n"
+            "assert loads(dumpb(item['data'])) == item['data'] and item['data']['company_name'] == '北京示例'\n"
+            "assert 'assets.loader' not in sys.modules and sys.modules['orjson'] is None\n"
+            "print('ok')")
+    out = subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT, capture_output=True, text=True,
+                         timeout=120)
+    assert out.stdout.strip() == "ok", out.stderr[-2000:]

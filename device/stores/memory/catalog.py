@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import orjson
-
 from device.errors import StoreError
+from device.jsontext import loads
 from device.stores.catalog import CatalogStore, Row
 from device.stores.unit import MemoryUnit
 
@@ -45,7 +44,7 @@ class MemoryCatalog(CatalogStore):
         names = set(entities)
         for (entity, ident), (_, text) in sorted(self._rows.items()):
             if entity in names:
-                yield entity, ident, orjson.loads(text)
+                yield entity, ident, loads(text)
 
     def versions(self, entity: str) -> list[tuple[str, int]]:
         return [(ident, version) for (e, ident), (version, _) in self._rows.items() if e == entity]

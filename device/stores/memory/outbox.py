@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from device.errors import StoreError
+from device.jsontext import dumps
 from device.stores.outbox import CONFLICT, KEYS, PENDING, REJECTED, Key, OutboxStore
-from device.stores.unit import MemoryUnit, dumps
+from device.stores.unit import MemoryUnit
 from sync.protocol import ErrorCode
 
 

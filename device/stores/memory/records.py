@@ -6,8 +6,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from device.jsontext import dumps
 from device.stores.records import RecordStore, _revision
-from device.stores.unit import MemoryUnit, dumps
+from device.stores.unit import MemoryUnit
 
 
 class MemoryRecords(RecordStore):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from device.jsontext import dumps
 from device.stores.state import StateStore
-from device.stores.unit import MemoryUnit, dumps
+from device.stores.unit import MemoryUnit
 
 
 class MemoryState(StateStore):

@@ -8,6 +8,10 @@ server.inspections.status.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from server.inspections.history import QUEUE as HISTORY_QUEUE
+from server.inspections.history import emit_history
 from server.inspections.models import Inspection
 from server.inspections.push_findings import (
     FindingContext,
@@ -20,6 +24,7 @@ from server.inspections.records import emit, inspection_json
 from server.inspections.status import LOCKED, next_status
 from server.kernel import clock
 from server.kernel.access import Target, can
+from server.kernel.database import in_chunks
 from server.kernel.errors import ItemRejected
 from server.photos import service as photos
 from server.syncing.service import ItemConflict, PushBatch
@@ -53,7 +58,12 @@ class InspectionsPush:
         return _apply_finding_item(batch, batch.state[STATE], item)
 
     def finish(self, batch: PushBatch) -> None:
-        """After the flush: the evidence events saying which records reference which photos."""
+        """After the flush: the evidence events saying which records reference which photos,
+        and the 回头看 rows of the inspections the batch changed."""
+        touched = batch.queue(HISTORY_QUEUE)
+        if touched:
+            emit_history(in_chunks(select(Inspection), Inspection.id, set(touched)))
+            touched.clear()
         attachments = batch.queue("photo_attachments")
         if attachments:
             actor = batch.state[STATE].username(batch.principal.user_id)
@@ -130,6 +140,7 @@ def _apply_inspection(batch: PushBatch, state: BatchState, item: PushItem) -> in
         row.data = data
         row.updated_at = now
     emit("inspection", row.id, row.version, inspection_json(row), row)
+    batch.queue(HISTORY_QUEUE).append(row.id)
     attach_photos(batch, data.get("photos"), "inspection", f"{row.id}#v{row.version}")
     for f in prepared:
         write_finding(batch, state, f, row)

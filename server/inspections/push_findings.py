@@ -10,6 +10,7 @@ import uuid
 from datetime import date
 from typing import NamedTuple
 
+from server.inspections.history import QUEUE as HISTORY_QUEUE
 from server.inspections.models import Finding, Flag, Inspection
 from server.inspections.push_state import BatchState
 from server.inspections.records import emit, finding_json, flag_json
@@ -79,6 +80,7 @@ def write_finding(batch: PushBatch, state: BatchState, f: dict, inspection: Insp
     state.finding_revs[row.id] = (revision, inspection.id)
     attach_photos(batch, f["stored"]["photos"], "finding", f"{row.id}#{revision}")
     emit("finding", row.id, revision, finding_json(row), inspection)
+    batch.queue(HISTORY_QUEUE).append(inspection.id)
     entry = {"finding_id": row.id, "revision": revision, "inspection_id": inspection.id,
              "server_verdict": server.verdict, "ruleset_version": server.ruleset_version,
              "device_outcome": f["device_outcome"], "disagrees": f["disagrees"]}

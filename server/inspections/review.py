@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from server.accounts import service as accounts
 from server.evidence import service as evidence
+from server.inspections.history import emit_history
 from server.inspections.models import Finding, Flag, Inspection, Review
 from server.inspections.records import emit, finding_json, flag_json, inspection_json, review_json
 from server.inspections.status import REVIEWABLE, next_status
@@ -124,6 +125,7 @@ def review_inspection(principal: Principal, inspection_id: str, outcome: str, co
     name = accounts.usernames([row.inspector_id])[row.inspector_id]
     emit("review", review.id, 1, review_json(review), row)
     emit("inspection", row.id, row.version, inspection_json(row, name), row)
+    emit_history([row])
     evidence.append_event("reviewed", actor=principal.username, record_type="inspection", record_id=row.id,
                           details={"outcome": outcome, "version": row.version})
     for listener in current_app.extensions.get(LISTENERS_KEY, ()):

@@ -74,6 +74,8 @@ def load_config(instance_path: str) -> dict:
         # the console's session cookie only over HTTPS (set it behind a TLS proxy)
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes", "on"),
         "GBFIELD_TOMBSTONE_RETENTION_DAYS": _int("GBFIELD_TOMBSTONE_RETENTION_DAYS", 90),
+        # 回头看: an officer's tablet pulls its jurisdiction's inspections that changed within this window
+        "GBFIELD_HISTORY_MONTHS": _int("GBFIELD_HISTORY_MONTHS", 24),
         "GBFIELD_PASSWORD_PROFILE": "default",   # argon2id RFC 9106 low-memory
         "GBFIELD_SQLITE_BUSY_TIMEOUT_MS": _int("GBFIELD_SQLITE_BUSY_TIMEOUT_MS", 30000),
         # Evidence photos (docs/photos.md); blob-store settings (GBFIELD_BLOB_STORE, GBFIELD_S3_*)

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import orjson
-from sqlalchemy import Text, cast, delete, func, or_, select, true
+from flask import current_app
+from sqlalchemy import Text, and_, cast, delete, func, or_, select, true
 
+from server.kernel import clock
 from server.kernel.auth import Principal
 from server.kernel.changes import Change, SyncState
 from server.kernel.errors import ResyncRequired, ValidationFailed
@@ -18,6 +20,7 @@ from sync.protocol import (
     DATA_OBJECT,
     DATA_TEXT,
     DEFAULT_PULL_LIMIT,
+    HISTORY,
     MAX_PULL_LIMIT,
     OP_DELETE,
     digest_lines,
@@ -39,8 +42,17 @@ def parse_entities(text: str | None) -> tuple[str, ...]:
     return names
 
 
+def history_cutoff() -> datetime:
+    """Return the oldest change of a 回头看 row an officer still pulls: now minus the
+    window (GBFIELD_HISTORY_MONTHS, default 24 months)."""
+    months = int(current_app.config.get("GBFIELD_HISTORY_MONTHS", 24))
+    return clock.now() - timedelta(days=round(months * 365.25 / 12))
+
+
 def visibility(principal: Principal):
-    """Return the SQL condition selecting the change rows `principal` may receive."""
+    """Return the SQL condition selecting the change rows `principal` may receive: the
+    catalog, its own records, and (officers) the 回头看 rows of its jurisdiction's other
+    inspections that changed within the window."""
     catalog = Change.scope_path.is_(None)
     if principal.role == "admin":
         return true()
@@ -49,7 +61,11 @@ def visibility(principal: Principal):
         return or_(catalog, own, Change.scope_path.startswith(principal.jurisdiction_path, autoescape=True))
     if principal.role == "expert":
         return or_(catalog, own, Change.entity == "question")
-    return or_(catalog, own)
+    # 回头看 rows of the officer's own inspections are left out: the device has those records
+    history = and_(Change.entity == HISTORY, Change.owner_user_id != principal.user_id,
+                   Change.created_at >= history_cutoff(),
+                   Change.scope_path.startswith(principal.jurisdiction_path, autoescape=True))
+    return or_(catalog, and_(own, Change.entity != HISTORY), history)
 
 
 def horizon() -> int:

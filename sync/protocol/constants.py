@@ -110,7 +110,10 @@ ERROR_STATUS: dict[str, int] = {
 # ---- entities -------------------------------------------------------------------------
 
 CATALOG_ENTITIES = ("standard", "edition", "indicator", "ruleset", "interpretation", "product")
-RECORD_ENTITIES = ("inspection", "finding", "review", "question", "flag", "signature", "task", "order")
+#: `history`: 回头看 — one row per inspection of the officer's jurisdiction (other officers'
+#: too), pulled within the server's window (GBFIELD_HISTORY_MONTHS), never pushed
+HISTORY = "history"
+RECORD_ENTITIES = ("inspection", "finding", "review", "question", "flag", "signature", "task", "order", HISTORY)
 ALL_ENTITIES = CATALOG_ENTITIES + RECORD_ENTITIES
 
 OP_UPSERT = "upsert"

@@ -49,14 +49,20 @@ class DeviceTasks:
 
     def start_inspection(self, task_id: str, inspected_on: date | str, **fields: Any) -> str:
         """Create an inspection for a task (its enterprise and jurisdiction filled in, the
-        task id carried); returns the inspection's UUID. Raises UnknownRecord (task),
-        InvalidRecord (unknown fields)."""
+        task id carried; `fields` given win, e.g. the address typed on site); returns the
+        inspection's UUID. Raises UnknownRecord (task), InvalidRecord (unknown fields)."""
+        prefilled = {k: v for k, v in self.prefill(task_id).items() if v}
+        return self.records.create_inspection(inspected_on, **{**prefilled, **fields})
+
+    def prefill(self, task_id: str) -> dict[str, Any]:
+        """Return what an inspection of the task starts with: the task id, the enterprise
+        (name, credit code, address) and the jurisdiction (None where the task has none).
+        Raises UnknownRecord."""
         task = self.task(task_id)
         enterprise = task.get("enterprise") or {}
-        prefilled = {"task_id": task_id, "credit_code": enterprise.get("credit_code"),
-                     "company_name": enterprise.get("name"), "address": enterprise.get("address") or None,
-                     "jurisdiction": task.get("jurisdiction")}
-        return self.records.create_inspection(inspected_on, **{k: v for k, v in prefilled.items() if v}, **fields)
+        return {"task_id": task_id, "credit_code": enterprise.get("credit_code"),
+                "company_name": enterprise.get("name"), "address": enterprise.get("address") or None,
+                "jurisdiction": task.get("jurisdiction")}
 
     def issue_order(self, inspection_id: str, finding_ids: list[str], requirement: str,
                     deadline: date | str) -> str:

@@ -120,6 +120,16 @@ class TabletApp(App):
         screen.fill_form()
         self.root.show("inspection")
 
+    def start_task(self, task_id: str) -> None:
+        """开始检查 from a task on Home: the next inspection carries the task and its
+        enterprise; the officer scans the product first."""
+        try:
+            self.inspection_presenter.use_task(task_id)
+        except PresenterError as exc:
+            self.root.ids.sm.get_screen("home").status_text = localize(exc.message, self.lang)
+            return
+        self.root.show("scan")
+
     def open_record(self, inspection_id: str) -> None:
         """Load a past inspection into the inspection screen (for correction) and show it."""
         self.inspection_presenter.load(inspection_id)

@@ -13,7 +13,8 @@ from kivy.uix.textinput import TextInput
 
 from kivy_client.presenters import PresenterError, localize
 from kivy_client.presenters.attention import Attention
-from kivy_client.widgets import BigButton, Body, Card, FlatButton
+from kivy_client.presenters.tasks import OrderRow, TaskRow
+from kivy_client.widgets import OUTCOME_COLOURS, BigButton, Body, Card, FlatButton
 
 MUTED = (0.38, 0.42, 0.47, 1)
 
@@ -77,6 +78,41 @@ def attention_card(item: Attention, presenter, buttons: dict, on_error) -> Card:
         buttons[(item.mutation_id, "retry")] = retry
         buttons[(item.mutation_id, "field")], buttons[(item.mutation_id, "value")] = field, value
         card.add_widget(row)
+    return card
+
+
+def task_card(row: TaskRow, lang: str, buttons: dict) -> Card:
+    """Return the card of one task: the enterprise, kind and plan, what to check, the
+    deadline (red when past), the enterprise's orders, and 开始检查 (kept in `buttons`
+    under (task_id, "task"))."""
+    card = Card(background=(0.94, 0.97, 1, 1))
+    head = BoxLayout(size_hint_y=None, height=dp(44), spacing=dp(12))
+    head.add_widget(Body(text=row.title, bold=True, size_hint_y=1, shorten=True, shorten_from="right"))
+    start = BigButton(text=_t("start_inspection"), size_hint=(None, None), width=dp(180), height=dp(44))
+    start.bind(on_release=lambda *_: App.get_running_app().start_task(row.task_id))
+    head.add_widget(start)
+    buttons[(row.task_id, "task")] = start
+    card.add_widget(head)
+    due = f"{_t('task_due')} {row.due}" + (f"（{_t('overdue')}）" if row.overdue else "")
+    # the kind in one language, the plan's name as written (localize would cut a name such as "2026年…")
+    what = " · ".join(x for x in (row.kind_label(lang), row.plan) if x)
+    card.add_widget(Body(text=f"{what} · {due}", font_size="16sp",
+                         color=OUTCOME_COLOURS["fail"] if row.overdue else MUTED))
+    if row.items:
+        card.add_widget(Body(text=f"{_t('task_items')}：{row.items}", font_size="16sp"))
+    for line in row.history:
+        card.add_widget(Body(text=localize(line, lang), font_size="15sp", color=MUTED))
+    return card
+
+
+def order_card(order: OrderRow, lang: str) -> Card:
+    """Return the card of an order to correct falling due (整改到期): who, what, by when."""
+    card = Card(background=(1, 0.97, 0.90, 1))
+    card.add_widget(Body(text=f"{_t('order_due')} · {order.enterprise}", bold=True))
+    late = f"（{_t('overdue')}）" if order.overdue else ""
+    card.add_widget(Body(text=f"{order.requirement} · {_t('task_due')} {order.deadline}{late} · "
+                              f"{localize(order.state, lang)}", font_size="16sp",
+                         color=OUTCOME_COLOURS["fail"] if order.overdue else MUTED))
     return card
 
 

@@ -218,8 +218,9 @@ class CompleteScreen(Screen):
         for slot, label in p.slots():
             taken = p.signatures.get(slot)
             image = str(taken.image) if done and taken is not None and taken.image else ""
-            widget = SignatureSlot(slot=slot, label=label, screen=self, signed=taken is not None, disabled=done,
-                                   image=image)
+            # a box showing its signature stays enabled (legible); its pad and buttons are hidden
+            widget = SignatureSlot(slot=slot, label=label, screen=self, signed=taken is not None,
+                                   disabled=done and not image, image=image)
             self.slots[slot] = widget
             box.add_widget(widget)
         party = p.signatures.get("party")
@@ -233,7 +234,8 @@ class CompleteScreen(Screen):
         if party is not None and party.refused:
             refusal.add_widget(Body(text=_t("refused_recorded"), font_size="16sp", color=OUTCOME_COLOURS["inconclusive"]))
             witness = SignatureSlot(slot="witness", label=f"{_t('witness')} {party.witness_name or ''}", screen=self,
-                                    signed=party.witness_image is not None, disabled=done,
+                                    signed=party.witness_image is not None,
+                                    disabled=done and not (party.witness_image is not None),
                                     image=str(party.witness_image) if done and party.witness_image else "")
             self.slots["witness"] = witness
             refusal.add_widget(witness)

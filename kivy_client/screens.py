@@ -2,6 +2,8 @@
 build list rows; every command is a one-line delegation to a presenter."""
 from __future__ import annotations
 
+from datetime import date
+
 from kivy.app import App
 from kivy.factory import Factory
 from kivy.metrics import dp
@@ -9,7 +11,7 @@ from kivy.properties import BooleanProperty, NumericProperty, ObjectProperty, St
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
-from kivy_client.attention_cards import attention_card
+from kivy_client.attention_cards import MUTED, attention_card, order_card, task_card
 from kivy_client.presenters import localize
 from kivy_client.presenters.onsite import OfficerProfile
 from kivy_client.widgets import OUTCOME_COLOURS, Badge, BigButton, Body, Card, FlatButton
@@ -73,6 +75,23 @@ class HomeScreen(Screen):
             box.add_widget(self._item_card(item))
         for item in outbox:
             box.add_widget(attention_card(item, p, self.action_buttons, self._refused))
+        self._tasks()
+
+    def _tasks(self) -> None:
+        """今日任务: the open tasks (enterprise, kind, what to check, deadline, the
+        enterprise's orders) with 开始检查, and the orders to correct falling due."""
+        box = self.ids.tasks
+        box.clear_widgets()
+        if self.home is None:
+            return
+        today = date.today()
+        rows, due = self.home.tasks.rows(today), self.home.tasks.orders_due(today)
+        if not rows and not due:
+            box.add_widget(Body(text=_t("no_tasks"), color=MUTED))
+        for row in rows:
+            box.add_widget(task_card(row, _lang(), self.action_buttons))
+        for order in due:
+            box.add_widget(order_card(order, _lang()))
 
     def _item_card(self, item) -> Card:
         colours = {"returned": (1, 0.94, 0.94, 1), "rejected": (1, 0.94, 0.94, 1),

@@ -1,5 +1,6 @@
-"""首页 tells the truth: everything that waits for the officer, each with the action to
-take — inspections a supervisor returned (correct them) or rejected (read why), findings
+"""首页 tells the truth: the officer's tasks (双随机 targets, 回头看) with their enterprise
+and deadline, orders to correct falling due, and everything that waits for the officer, each
+with the action to take — inspections a supervisor returned (correct them) or rejected (read why), findings
 flagged or judged otherwise by the server (look again), questions answered (read the
 answer), and the outbox's conflicts and refused items (decide, fix and retry)."""
 from __future__ import annotations
@@ -7,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from device import DeviceStore
+from device import DeviceStore, DeviceTasks
 from kivy_client.presenters.questions import QuestionsPresenter
 from kivy_client.presenters.records import RecordsPresenter
+from kivy_client.presenters.tasks import TasksPresenter
 
 #: kind -> (title 中文, English; action 中文, English)
 KINDS = {
@@ -48,6 +50,7 @@ class HomePresenter:
         self.store = store
         self.records = RecordsPresenter(store)
         self.questions = QuestionsPresenter(store)
+        self.tasks = TasksPresenter(DeviceTasks(store))
 
     def items(self) -> list[HomeItem]:
         """Return every item, most urgent first (returned, rejected, flagged, answered)."""

@@ -14,6 +14,7 @@ from device import (
     DeviceError,
     DeviceRecords,
     DeviceStore,
+    DeviceTasks,
     DuplicateFinding,
     Resolution,
     catalog_judge,
@@ -65,6 +66,9 @@ class InspectionPresenter(Observable):
         self.duplicate: DuplicatePrompt | None = None
         self.locked = False
         self.message = ""
+        #: the task (双随机 target, 回头看) the next inspection is started from, or None
+        self.task: dict[str, Any] | None = None
+        self.tasks = DeviceTasks(store, self.records)
 
     # ---- who and where -------------------------------------------------------------
 
@@ -104,14 +108,28 @@ class InspectionPresenter(Observable):
         if resolution is None or not resolution.product:
             return
         product = resolution.product
+        task = self.task
         self._reset()
+        self.task = task
         self.product, self.standards = product, list(resolution.standards)
         self.form = {k: v for k, v in {
             "company_name": product.get("company_name") or "", "credit_code": product.get("credit_code") or "",
             "gtin": product.get("gtin") or "", "batch": resolution.lot or "",
             "product_name": product.get("name") or "", "product_class": product.get("product_class") or "",
         }.items()}
+        if task is not None:    # the party is the task's enterprise (a shop may sell others' products)
+            self.form.update({k: str(v) for k, v in self.tasks.prefill(task["id"]).items()
+                              if v and k in FORM_FIELDS})
         self.indicators = self._indicators(product, self.standards)
+        self.notify()
+
+    def use_task(self, task_id: str | None) -> None:
+        """Start the next inspection from a task (its enterprise prefilled, its id carried);
+        None: from no task. Raises PresenterError for a task the device does not hold."""
+        try:
+            self.task = self.tasks.task(task_id) if task_id else None
+        except DeviceError as exc:
+            raise self._error(readable(exc)) from exc
         self.notify()
 
     def _reset(self) -> None:
@@ -192,8 +210,12 @@ class InspectionPresenter(Observable):
                 fix = self.position
                 if fix is not None:
                     fields["position"] = fix.position()
-                self.inspection_id = self.records.create_inspection(
-                    self.today(), **{k: v for k, v in fields.items() if v is not None})
+                given = {k: v for k, v in fields.items() if v is not None}
+                if self.task is not None:
+                    self.inspection_id = self.tasks.start_inspection(self.task["id"], self.today(), **given)
+                    self.task = None
+                else:
+                    self.inspection_id = self.records.create_inspection(self.today(), **given)
                 self.findings, self.chosen = {}, None
             else:
                 current = self.store.records.get("inspection", self.inspection_id)["data"]
@@ -322,6 +344,7 @@ class InspectionPresenter(Observable):
             raise self._error(f"没有该检查记录 / unknown inspection {inspection_id}")
         data = rec["data"]
         self._reset()
+        self.task = None
         self.inspection_id, self.locked = inspection_id, is_completed(data)
         self.form = {k: str(data.get(k) or "") for k in FORM_FIELDS}
         if data.get("gtin"):

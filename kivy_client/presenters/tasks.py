@@ -5,7 +5,7 @@ to open an inspection from a task; `issue_order(...)` from a failed finding."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from device import DeviceTasks
 
@@ -25,6 +25,25 @@ class TaskRow:
     due: str                # "2026-04-01" or "—"
     overdue: bool
     history: tuple[str, ...]  # the enterprise's orders to correct, one line each
+    kind: str = ""          # "planned" | "reinspection" (KIND_LABELS)
+    plan: str = ""          # the plan's name
+
+    def kind_label(self, language: str = "zh_CN") -> str:
+        """The task's kind in `language` ("zh_CN" or "en")."""
+        zh, _, en = KIND_LABELS.get(self.kind, "").partition(" / ")
+        return en if language == "en" and en else zh
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    """One order to correct whose deadline is near or past (Home's 整改到期 list)."""
+
+    order_id: str
+    enterprise: str
+    requirement: str
+    deadline: str
+    overdue: bool
+    state: str              # ORDER_LABELS' text
 
 
 class TasksPresenter:
@@ -45,7 +64,22 @@ class TasksPresenter:
                                subtitle=" · ".join(x for x in (KIND_LABELS.get(task.get("kind"), ""),
                                                                task.get("plan_name") or "") if x),
                                items="、".join(i.get("name", "") for i in task.get("items") or []),
-                               due=due or "—", overdue=bool(due) and due < today.isoformat(), history=history))
+                               due=due or "—", overdue=bool(due) and due < today.isoformat(), history=history,
+                               kind=task.get("kind") or "", plan=task.get("plan_name") or ""))
+        return out
+
+    def orders_due(self, today: date, within_days: int = 7) -> list[OrderRow]:
+        """Return the orders still open (or not yet synced) whose deadline is at most
+        `within_days` away or past, soonest first: a re-check is due."""
+        horizon = (today + timedelta(days=within_days)).isoformat()
+        out = []
+        for order in self.tasks.orders():
+            state = order.get("state") or ""
+            if state not in ("", "open") or not order.get("deadline") or order["deadline"] > horizon:
+                continue
+            out.append(OrderRow(order["id"], order.get("company_name") or order.get("credit_code", ""),
+                                order.get("requirement", ""), order["deadline"], order["deadline"] < today.isoformat(),
+                                ORDER_LABELS.get(state, "待同步 / not synced")))
         return out
 
     def start(self, task_id: str, today: date, **fields) -> str:

@@ -415,7 +415,8 @@ def test_walkthrough_of_an_inspection_day(ui, server, device_token, tmp_path):
     assert ui.completion_presenter.state == "done", complete.message
     # the completed screen: each box shows the signature taken; nothing can change the record here
     signed = {s: w for s, w in complete.slots.items() if s != "witness"}
-    assert signed and all(Path(w.image).is_file() and w.ids.signed_image.texture for w in signed.values())
+    assert signed and all(Path(w.image).is_file() and w.ids.signed_image.texture and not w.disabled
+                          and w.ids.pad.disabled for w in signed.values())
     assert complete.ids["update"].disabled and complete.ids.sampling.disabled and complete.finish_button.disabled
     shoot("day-12-completed")
     # 8. the 现场笔录 PDF: rendered to PNG, Chinese text in it
@@ -463,3 +464,44 @@ def test_walkthrough_of_an_inspection_day(ui, server, device_token, tmp_path):
     tap(ui.root.ids.nav_questions)
     assert "婴幼儿服装的甲醛限值" in texts(screen(ui, "questions").ids.rows)
     shoot("day-16-questions")
+
+
+def test_home_lists_the_tasks_and_starts_an_inspection_from_one(ui):
+    """首页 今日任务: a task pulled for the officer (its enterprise, kind, deadline, what to
+    check, the enterprise's orders) and an order falling due; 开始检查 → scan the product →
+    the inspection carries the task and its enterprise."""
+    from datetime import date, timedelta
+
+    from kivy_client.widgets import FlatButton
+    from sync.client.local import store_page
+
+    ensure_synced(ui)
+    due = str(date.today() + timedelta(days=2))
+    task = {"id": "task-ui-1", "kind": "reinspection", "state": "assigned", "plan_name": "2026年婴童服装专项",
+            "enterprise": {"credit_code": "91110105MA01ABCD00", "name": "北京示例童装商店", "address": "朝阳路88号"},
+            "items": [{"id": "a", "name": "婴幼儿纺织产品"}], "inspectors": ["JC1"], "due": due}
+    order = {"id": "order-ui-1", "inspection_id": "earlier", "credit_code": "91110105MA01ABCD00",
+             "finding_ids": ["f1"], "requirement": "甲醛含量超标产品下架并整改", "deadline": due, "state": "open",
+             "company_name": "北京示例童装商店"}
+    store_page(ui.store, [{"seq": 1, "entity": "task", "id": task["id"], "op": "upsert", "version": 1, "data": task},
+                          {"seq": 2, "entity": "order", "id": order["id"], "op": "upsert", "version": 1,
+                           "data": order}], cursor=ui.store.state.cursor)
+    tap(ui.root.ids.nav_home)
+    home = screen(ui, "home")
+    home.refresh()
+    pump(3)
+    words = texts(home.ids.tasks)
+    assert "北京示例童装商店" in words and due in words and "婴幼儿纺织产品" in words
+    assert "回头看 · 2026年婴童服装专项" in words       # the plan's name whole (localize cut "2026")
+    assert "甲醛含量超标产品下架并整改" in words and "整改到期" in words
+    shoot("home-tasks")
+    tap(home.action_buttons[("task-ui-1", "task")])
+    assert ui.root.current == "scan"
+    scan = look_up(ui, DEMO_GTIN)
+    tap(next(w for w in scan.ids.results.walk() if isinstance(w, FlatButton)))
+    insp = screen(ui, "inspection")
+    assert insp.ids.company_name.text == "北京示例童装商店" and insp.ids.address.text == "朝阳路88号"
+    tap(insp.ids.save)
+    iid = ui.inspection_presenter.inspection_id
+    assert ui.store.records.get("inspection", iid)["data"]["task_id"] == "task-ui-1"
+    shoot("home-task-inspection")

@@ -65,6 +65,7 @@ def kind_of(method: str, url: str) -> str:
 def tablet_day(n: int, url: str, code: str, work: Path, args: dict, deadline: float) -> dict:
     """One tablet's day; returns what it made and every request's (kind, seconds, status)."""
     from device import DeviceRecords, open_store
+    from device.trust import CatalogTrust
     from server.photos.samples import make_noise_jpeg
     from sync.client import HttpTransport, RetryPolicy, SyncClient
     from sync.client.uploads import PhotoUploader
@@ -82,6 +83,7 @@ def tablet_day(n: int, url: str, code: str, work: Path, args: dict, deadline: fl
     store = open_store(work / f"tablet-{n}.sqlite")
     store.state.save_credentials({"server_url": url, "device_id": answer["device_id"],
                                   "token": answer["token"], "user": answer["user"]})
+    CatalogTrust(store.state).remember(answer.get("catalog_keys"))
     transport.token = answer["token"]
     retry = RetryPolicy(max_attempts=8, base_delay=0.5, max_delay=5, max_total=120)
     uploader = PhotoUploader(url, answer["token"], session=transport.session, retry=retry, url_store=store.photos)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from cli.main import UsageError, add_command
 from device import open_store
+from device.trust import CatalogTrust
 from sync.client import HttpTransport, SyncClient, SyncError
 from sync.protocol import ItemStatus, ProtocolError, parse_enrol_payload
 
@@ -93,6 +94,7 @@ def cmd_enroll(args) -> int:
             return 1
         store.state.save_credentials({"server_url": server, "device_id": answer.get("device_id"),
                                       "token": answer.get("token"), "user": answer.get("user")})
+        CatalogTrust(store.state).remember(answer.get("catalog_keys"))   # pull pages must be signed by these
         user = (answer.get("user") or {}).get("username", "?")
         print(f"已登记 / enrolled: device {answer.get('device_id')} for {user} at {server}")
         print(f"store: {store.path}")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from device import DeviceStore
+from device.trust import CatalogTrust
 from kivy_client.presenters.base import InlineRunner, Observable, PresenterError, readable
 from kivy_client.services.qr import QrDecodeError, decode_image
 from sync.client import HttpTransport
@@ -83,6 +84,7 @@ class EnrolPresenter(Observable):
                 return
             self.store.state.save_credentials({"server_url": server, "device_id": answer.get("device_id"),
                                          "token": answer.get("token"), "user": answer.get("user")})
+            CatalogTrust(self.store.state).remember(answer.get("catalog_keys"))   # signed pull pages
             who = (self.enrolled or {}).get("user", "?")
             self.state, self.message = DONE, f"已登记：{who} @ {server} / enrolled"
             self.notify()

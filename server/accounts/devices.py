@@ -29,6 +29,7 @@ from server.kernel.access import Target, can, require
 from server.kernel.auth import Principal
 from server.kernel.errors import EnrolmentInvalid, NotFound, ValidationFailed
 from server.kernel.extensions import db
+from server.kernel.signing import signer
 from sync.protocol import make_enrol_payload
 
 
@@ -74,7 +75,7 @@ def redeem_enrolment(code: str, device_label: str, platform: str | None, server_
     for confirms with their own password on the tablet (GBFIELD_ENROL_REQUIRES_PASSWORD,
     default on): a supervisor's code alone cannot make a device that acts as them.
 
-    Returns `{device_id, token, expires_at, server_url, user}`. Raises EnrolmentInvalid when
+    Returns `{device_id, token, expires_at, server_url, user, catalog_keys}`. Raises EnrolmentInvalid when
     the code is unknown, already used or expired; ValidationFailed without a password;
     InvalidCredentials / RateLimited for a wrong one (throttled like a login). The code
     row is locked (FOR UPDATE) so two devices racing with one code cannot both win.
@@ -105,7 +106,7 @@ def redeem_enrolment(code: str, device_label: str, platform: str | None, server_
     ttl = timedelta(days=current_app.config["GBFIELD_DEVICE_TOKEN_TTL_DAYS"])
     token, tok = issue_token(user, ttl, device_id=device.id)
     return {"device_id": device.id, "token": token, "expires_at": tok.expires_at.isoformat(),
-            "server_url": server_url, "user": user_json(user)}
+            "server_url": server_url, "user": user_json(user), "catalog_keys": signer().keys()}
 
 
 def revoke_device(principal: Principal, device_id: str) -> dict:

@@ -51,6 +51,8 @@ class DeviceTokenSchema(ma.Schema):
     expires_at = ma.fields.String()
     server_url = ma.fields.String()
     user = ma.fields.Nested(UserSchema)
+    catalog_keys = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), metadata={
+        "description": "the keys the tablet trusts for signed pull pages: {key id: Ed25519 public key, base64}"})
 
 
 class RevokedSchema(ma.Schema):

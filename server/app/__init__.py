@@ -36,7 +36,7 @@ from server import (
 )
 from server.app import meta, probes
 from server.interpretations.service import PUBLISHED
-from server.kernel import console, encoding, limits, metrics, requestlog, runtime, uow
+from server.kernel import console, encoding, limits, metrics, requestlog, runtime, signing, uow
 from server.kernel.changes import install_change_hooks
 from server.kernel.config import load_config
 from server.kernel.database import configure_engine, engine_options
@@ -89,6 +89,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     register_error_handlers(app)
     encoding.init_app(app)                # compressed request bodies decoded, answers compressed
     limits.init_app(app)                  # body size, JSON depth, security headers
+    signing.init_app(app)                 # the catalog key that signs pull pages (a bad key file fails here)
     metrics.init_app(app)                 # latency by route, bytes on the wire (after compression)
     requestlog.init_app(app)              # a request id on every log line, one JSON line per request
     uow.init_app(app)

@@ -71,6 +71,10 @@ def load_config(instance_path: str) -> dict:
         # edge limits (server.kernel.limits, docs/security.md)
         "GBFIELD_MAX_BODY_BYTES": _int("GBFIELD_MAX_BODY_BYTES", 2 * 1024 * 1024),
         "GBFIELD_JSON_MAX_DEPTH": _int("GBFIELD_JSON_MAX_DEPTH", 32),
+        # the key pull pages are signed with, and the next one during a rotation
+        # (server.kernel.signing; default: <instance>/catalog_ed25519.key, made on first use)
+        "GBFIELD_CATALOG_KEY": os.environ.get("GBFIELD_CATALOG_KEY") or None,
+        "GBFIELD_CATALOG_NEXT_KEY": os.environ.get("GBFIELD_CATALOG_NEXT_KEY") or None,
         # the console's session cookie only over HTTPS (set it behind a TLS proxy)
         "SESSION_COOKIE_SECURE": os.environ.get("SESSION_COOKIE_SECURE", "").lower() in ("1", "true", "yes", "on"),
         "GBFIELD_TOMBSTONE_RETENTION_DAYS": _int("GBFIELD_TOMBSTONE_RETENTION_DAYS", 90),

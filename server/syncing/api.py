@@ -7,6 +7,7 @@ from flask_smorest import Blueprint
 
 from server.kernel.access import allow
 from server.kernel.auth import current_principal
+from server.kernel.signing import signer
 from server.kernel.uow import unit_of_work
 from server.syncing import pull as pull_service
 from server.syncing import push as push_service
@@ -31,11 +32,12 @@ def pull(args):
     when the cursor is stale: `sync.protocol.pull_is_stale(since, horizon, client horizon)`).
 
     The page is answered as pre-serialised JSON (stored `data` spliced in as is, or sent as
-    a JSON string with `data=text`); its shape is PullPageSchema."""
+    a JSON string with `data=text`); its shape is PullPageSchema. It is signed with the
+    catalog key (headers X-Gbfield-Signature, X-Gbfield-Catalog-Keys: docs/security.md)."""
     entities = pull_service.parse_entities(args.get("entities"))
     body = pull_service.pull_json(current_principal(), args["since"], args["limit"], entities,
                                   args.get("horizon"), args["data"])
-    return Response(body, status=200, mimetype="application/json")
+    return Response(body, status=200, mimetype="application/json", headers=signer().headers(body))
 
 
 @blp.route("/push", methods=["POST"])

@@ -18,6 +18,7 @@ from functools import partial
 from typing import Any
 
 from device import DeviceStore
+from device.trust import CatalogTrust, PageRefused
 from sync.client.errors import (
     ClientTooOld,
     CredentialsError,
@@ -109,6 +110,8 @@ class SyncClient:
         #: None: no photo step)
         self.uploader = uploader if uploader is not None else self._default_uploader()
         self.clock = clock
+        #: the catalog keys this device trusts: every pulled page is checked with them
+        self.trust = CatalogTrust(store.state)
 
     def _default_uploader(self) -> Any:
         if not isinstance(self.transport, HttpTransport) or not self.transport.token:
@@ -131,7 +134,7 @@ class SyncClient:
                 self.check_drift(report, progress)
         except CredentialsError as exc:
             report.errors.append(f"设备凭证无效，请重新登记 / device credentials refused: {exc}")
-        except ClientTooOld as exc:
+        except (ClientTooOld, PageRefused) as exc:
             report.errors.append(str(exc))
         except (TransportError, ProtocolError) as exc:
             report.errors.append(f"同步中断，稍后重试 / sync interrupted: {exc}")
@@ -231,7 +234,9 @@ class SyncClient:
         With `entities`, pulls only those from 0 (a drift re-pull) without moving the cursor.
         Returns True when every entity was pulled from 0 in this call (a first sync or a full
         re-sync). Raises TransportError when retries run out (the cursor stays at the last
-        stored page), ProtocolError for a malformed page.
+        stored page), ProtocolError for a malformed page, PageRefused for a page whose
+        signature does not verify with a trusted key (nothing of it is stored: the last
+        valid catalog stays, and the cursor names the last page that verified).
         """
         resyncs = 0
         since = 0 if entities else self.store.state.cursor
@@ -255,15 +260,18 @@ class SyncClient:
                     continue
                 ahead = None
                 page = check_pull_page(raw, since=since)  # raw rows go straight to the store
+                announced = self.trust.check(raw)         # before anything of it is stored
                 if page.get("horizon") is not None:
                     # served, hence not stale by the server's rule: this horizon is now safe
                     horizon = page["horizon"]
                 if page["has_more"] and pool is not None:
                     ahead = pool.submit(self._fetch, page["cursor"], entities, horizon)
-                if entities:
-                    report.pulled += store_page(self.store, page["changes"], self.store.state.cursor)
-                else:
-                    report.pulled += store_page(self.store, page["changes"], page["cursor"], horizon)
+                with self.store.transaction():
+                    if entities:
+                        report.pulled += store_page(self.store, page["changes"], self.store.state.cursor)
+                    else:
+                        report.pulled += store_page(self.store, page["changes"], page["cursor"], horizon)
+                    self.trust.remember(announced)
                 since = page["cursor"]
                 if progress:
                     progress("pull", report.pulled, page.get("remaining", 0))

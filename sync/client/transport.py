@@ -42,6 +42,7 @@ from sync.protocol import (
     ErrorCode,
     ProtocolError,
 )
+from sync.protocol.catalog_signing import SIGNED_FIELD, signed_block
 
 JSON = dict[str, Any]
 #: bodies shorter than this go plain (compression would not pay for its header)
@@ -132,7 +133,10 @@ class _BaseTransport:
         raise NotImplementedError
 
     def _call(self, method: str, path: str, payload: Any = None,
-              params: Mapping[str, Any] | None = None) -> JSON:
+              params: Mapping[str, Any] | None = None, signed: bool = False) -> JSON:
+        """Send one request; return the decoded answer (with `signed`, the answer's
+        signature block under SIGNED_FIELD, see sync.protocol.catalog_signing). Raises
+        TransportError as `classify` says."""
         body = None if payload is None else dumpb(payload)
         while True:
             headers = self.headers()
@@ -150,19 +154,23 @@ class _BaseTransport:
                 self.request_encoding = None      # a server that does not decode it: plain from now on
                 continue
             self.request_encoding = choose_encoding(answer_headers.get("Accept-Encoding"), self.request_encoding)
-            return classify(status, raw)
+            answer = classify(status, raw)
+            if signed and isinstance(answer, dict):
+                answer[SIGNED_FIELD] = signed_block(raw, answer_headers)
+            return answer
 
     def pull(self, since: int, limit: int, entities: Iterable[str] | None = None,
              horizon: int | None = None) -> JSON:
         """Return one pull page (raw JSON) of changes after `since` (`horizon`: the one the
         previous page reported, see sync.protocol.pull_is_stale). Upserts' `data` arrive as
-        JSON text (`data=text`), which the store keeps as is."""
+        JSON text (`data=text`), which the store keeps as is. The page carries its
+        signature block (SIGNED_FIELD) for the engine to check before applying it."""
         params: dict[str, Any] = {"since": since, "limit": limit, "data": DATA_TEXT}
         if horizon is not None:
             params["horizon"] = horizon
         if entities:
             params["entities"] = ",".join(entities)
-        return self._call("GET", "/sync/pull", params=params)
+        return self._call("GET", "/sync/pull", params=params, signed=True)
 
     def push(self, items: list[JSON]) -> JSON:
         """Return the push answer (raw JSON) for `items`."""

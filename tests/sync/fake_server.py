@@ -10,6 +10,8 @@ import json
 from collections import deque
 from pathlib import Path
 
+from signed_pages import signed
+
 from sync.client.errors import RequestRejected, ResyncRequired, RetryableError
 from sync.protocol import (
     CATALOG_ENTITIES,
@@ -119,7 +121,7 @@ class FakeServer:
                 "changes": copy.deepcopy(page), "horizon": self.horizon}
         PullPage.from_json(body, since=since)
         self._fault("pull", "after")
-        return body
+        return signed(body)
 
     def push(self, items):
         self.requests_sent += 1

@@ -3,6 +3,7 @@ store itself: tests/device/stores/test_photo_store.py; attaching: tests/device).
 import hashlib
 
 import pytest
+from signed_pages import signed
 
 from sync.client import RetryPolicy, SyncClient
 from sync.client.errors import CredentialsError, RequestRejected, RetryableError
@@ -51,7 +52,7 @@ class _NoServer:
     """A transport with nothing to pull; pushes answer every item applied."""
 
     def pull(self, since, limit, entities=None, horizon=None):
-        return {"cursor": since, "has_more": False, "remaining": 0, "changes": []}
+        return signed({"cursor": since, "has_more": False, "remaining": 0, "changes": []})
 
     def push(self, items):
         return {"results": [{"mutation_id": i["mutation_id"], "status": "applied", "id": i["id"],

@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "draw": ("cli.draw", "双随机 draws: run a stored plan's draw, verify a published one"),
     "plans": ("cli.draw", "双随机 plans: import, list, and the directories they draw from"),
     "tablet": ("cli.tablet", "run the tablet app (Kivy) on a device store"),
+    "backup": ("cli.backup", "备份数据库和文件 / back up the database and the blobs to one archive"),
+    "restore": ("cli.backup", "从备份恢复 / restore a backup into an empty server"),
     "keys": ("cli.keys", "目录签名密钥 / the catalog signing key: generate, show"),
 }
 

@@ -66,7 +66,7 @@ def create_app(config_overrides: Mapping[str, Any] | None = None) -> Flask:
     `config_overrides` wins over the environment (tests pass SQLALCHEMY_DATABASE_URI).
     Raises ValueError for malformed numeric environment variables.
     """
-    app = Flask("server", instance_relative_config=True)
+    app = Flask("server", instance_relative_config=True, template_folder="app/templates")
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.update(load_config(app.instance_path))
     if config_overrides:

@@ -7,25 +7,39 @@
   parser cannot hold answers 400 `validation_failed` naming where (never a RecursionError).
 - **Headers**: every answer gets `X-Content-Type-Options: nosniff` and `Referrer-Policy:
   no-referrer`; every HTML answer a Content-Security-Policy (`frame-ancestors 'none'`, local
-  sources only) and `X-Frame-Options: DENY`.
+  sources only, no inline script or style but those carrying the request's nonce:
+  `<style nonce="{{ csp_nonce() }}">`; no `style="…"` attributes, no `on…=` handlers) and
+  `X-Frame-Options: DENY`.
 
 docs/security.md lists the limits and their settings.
 """
 from __future__ import annotations
 
 import json
+import secrets
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, g, has_request_context, request
 
 from server.kernel.errors import PayloadTooLarge, ValidationFailed
 
 #: path prefixes whose bodies are files (photos, CSV), allowed the larger limit
 FILE_BODY_PREFIXES = ("/api/v1/uploads", "/api/v1/products/import")
 
-CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-       "script-src 'self' 'unsafe-inline'; object-src 'none'; base-uri 'self'; form-action 'self'; "
+CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'nonce-{nonce}'; "
+       "script-src 'self' 'nonce-{nonce}'; object-src 'none'; base-uri 'self'; form-action 'self'; "
        "frame-ancestors 'none'")
+
+
+def csp_nonce() -> str:
+    """Return this request's CSP nonce (made on first use; "" outside a request): the one
+    inline `<script>` / `<style>` an HTML answer may carry must name it. Raises nothing."""
+    if not has_request_context():
+        return ""
+    nonce = g.get("csp_nonce")
+    if nonce is None:
+        nonce = g.csp_nonce = secrets.token_urlsafe(16)
+    return nonce
 
 
 def json_depth_error(value: Any, limit: int, path: str = "body") -> str | None:
@@ -75,6 +89,7 @@ def init_app(app: Flask) -> None:
     config.setdefault("GBFIELD_MAX_FILE_BODY_BYTES", config.get("GBFIELD_PHOTO_MAX_BYTES", 25 << 20) + (1 << 20))
     config.setdefault("GBFIELD_JSON_MAX_DEPTH", 32)
     config["MAX_CONTENT_LENGTH"] = max(config["GBFIELD_MAX_BODY_BYTES"], config["GBFIELD_MAX_FILE_BODY_BYTES"])
+    app.jinja_env.globals["csp_nonce"] = csp_nonce      # every template: <style nonce="{{ csp_nonce() }}">
 
     @app.before_request
     def _limits():
@@ -92,6 +107,6 @@ def init_app(app: Flask) -> None:
         headers.setdefault("X-Content-Type-Options", "nosniff")
         headers.setdefault("Referrer-Policy", "no-referrer")
         if response.mimetype == "text/html":
-            headers.setdefault("Content-Security-Policy", CSP)
+            headers.setdefault("Content-Security-Policy", CSP.format(nonce=csp_nonce()))
             headers.setdefault("X-Frame-Options", "DENY")
         return response

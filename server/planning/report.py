@@ -21,6 +21,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from sampling import Estimate, estimate
 from sampling.model import RISK_CLASSES
 from sampling.results import stratum_counts
+from server.kernel.limits import csp_nonce
 from server.planning.charts import compliance_chart, failures_chart
 
 FIELD_NAMES = {"jurisdiction": "辖区", "industry": "行业", "risk_class": "信用风险"}
@@ -107,6 +108,7 @@ def compliance_report(plan_json: Mapping[str, Any], draw_result: Mapping[str, An
 
 
 _ENV = Environment(loader=PackageLoader("server.planning", "templates"), autoescape=select_autoescape())
+_ENV.globals["csp_nonce"] = csp_nonce      # its <style>: the page it is shown in (an iframe srcdoc) has a strict CSP
 
 
 def render_report_html(report: Report, *, generated_on: str | None = None) -> str:

@@ -148,6 +148,11 @@ POLICY: dict[str, Rule] = {
     "statistics.read": Rule(SUPERVISORS),
     "flag.follow_up": Rule(SUPERVISORS),         # acknowledge, assign, resolve, reopen (console; rows filtered by subtree)
     "sync.use": Rule(ANYONE),
+    # what a pull serves beyond the catalog and the caller's own records (syncing.pull.visibility)
+    "pull.everything": Rule(("admin",)),
+    "pull.subtree": Rule(("supervisor", "admin")),   # the records of the caller's subtree
+    "pull.questions": Rule(EXPERTS),                 # every question (the experts' queue)
+    "pull.history": Rule(("inspector",)),            # 回头看: colleagues' inspections in the caller's subtree
     "account.self": Rule(ANYONE),
     "console.enter": Rule(CONSOLE_ROLES),
     "catalog.import": Rule(CATALOG_WRITERS),    # a committee workbook into the live catalog

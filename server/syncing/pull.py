@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import Text, and_, cast, delete, func, or_, select, true
 
 from server.kernel import clock
+from server.kernel.access import can
 from server.kernel.auth import Principal
 from server.kernel.changes import Change, SyncState
 from server.kernel.errors import ResyncRequired, ValidationFailed
@@ -51,21 +52,26 @@ def history_cutoff() -> datetime:
 
 def visibility(principal: Principal):
     """Return the SQL condition selecting the change rows `principal` may receive: the
-    catalog, its own records, and (officers) the 回头看 rows of its jurisdiction's other
-    inspections that changed within the window."""
-    catalog = Change.scope_path.is_(None)
-    if principal.role == "admin":
+    catalog and the caller's own records, and what the policy's pull rules add
+    (`pull.everything`, `pull.subtree`, `pull.questions`, `pull.history`: server.kernel.access).
+    `pull.history` (officers) adds the 回头看 rows of the jurisdiction's other inspections that
+    changed within the window; the rows of the caller's own inspections are left out (the
+    device has those records)."""
+    if can(principal, "pull.everything"):
         return true()
     own = Change.owner_user_id == principal.user_id
-    if principal.role == "supervisor":
-        return or_(catalog, own, Change.scope_path.startswith(principal.jurisdiction_path, autoescape=True))
-    if principal.role == "expert":
-        return or_(catalog, own, Change.entity == "question")
-    # 回头看 rows of the officer's own inspections are left out: the device has those records
-    history = and_(Change.entity == HISTORY, Change.owner_user_id != principal.user_id,
-                   Change.created_at >= history_cutoff(),
-                   Change.scope_path.startswith(principal.jurisdiction_path, autoescape=True))
-    return or_(catalog, and_(own, Change.entity != HISTORY), history)
+    in_subtree = Change.scope_path.startswith(principal.jurisdiction_path, autoescape=True)
+    seen = [Change.scope_path.is_(None)]
+    if can(principal, "pull.subtree"):
+        seen += [own, in_subtree]
+    else:
+        seen.append(and_(own, Change.entity != HISTORY))
+    if can(principal, "pull.history"):
+        seen.append(and_(Change.entity == HISTORY, Change.owner_user_id != principal.user_id,
+                         Change.created_at >= history_cutoff(), in_subtree))
+    if can(principal, "pull.questions"):
+        seen.append(Change.entity == "question")
+    return or_(*seen)
 
 
 def horizon() -> int:

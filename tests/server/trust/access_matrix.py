@@ -162,6 +162,12 @@ def _api_call(world: World, op: Op, ids: dict, token: str) -> str:
         r = api.call("POST", path, token=token, json={"hashes": [ids["P"]]})
         if r.status_code == 200:
             return "O" if r.json["present"] == [ids["P"]] else "H"
+    elif op.body in ("pull_inspection", "pull_question", "pull_history"):
+        entity, key = {"pull_inspection": ("inspection", "I"), "pull_question": ("question", "Q"),
+                       "pull_history": ("history", "I")}[op.body]
+        r = api.call("GET", f"/api/v1/sync/pull?limit=10000&entities={entity}", token=token)
+        if r.status_code == 200:
+            return "O" if ids[key] in {c["id"] for c in r.json["changes"]} else "H"
     elif op.body == "tus":
         r = api.call("POST", path, token=token, headers={"Tus-Resumable": "1.0.0", "Upload-Length": "10"})
     elif op.body == "csv":

@@ -61,6 +61,14 @@ ADMINS = row("FFFFF", "FFFFF", "FFFFF", "OOOOO", "FFFFF")
 READERS = row("OOOOO", "OOOOO", "FFFFF", "OOOOO", "FFFFF")
 REGISTRY = row("FFFFF", "FFFFF", "FFFFF", "OOOOO", "FFFOF")     # a registrar of a province only
 CONSOLE_SUPERVISE = row("FFFFF", "OHOOH", "FFFFF", "OOOOO", "FFFFF")
+#: the enforcement cycle's pages (issue 13) — supervisors of the record's subtree, admins:
+#: a list page of plans, draws, tasks or orders is SUPERVISORS (rows filtered by subtree),
+#: a page of one plan/task/order of 110105 is CONSOLE_SUPERVISE; add the record as a fresh
+#: kind or to build_world's ids when the page needs one (access_matrix.py)
+PLANNERS = SUPERVISORS
+PLANNING_RECORD = CONSOLE_SUPERVISE
+#: a record of 110105 owned by ins_own in a pull: the owner, supervisors of its subtree, admins
+PULL_RECORD = row("OHHHH", "OHOOH", "HHHHH", "OOOOO", "HHHHH")
 
 PRODUCT = {"name": "婴儿连体衣", "category": "infant", "product_class": "A", "standards": "GB 18401"}
 CSV = "gtin,name,category,product_class,company_name,credit_code,standards\n6901234567892,连体衣,infant,A,,,GB 18401\n"
@@ -119,6 +127,14 @@ OPS: tuple[Op, ...] = (
     Op("compliance", "GET", "/api/v1/compliance/stats", "statistics.read", SUPERVISORS),
     Op("pull", "GET", "/api/v1/sync/pull?limit=1", "sync.use", ALL),
     Op("digest", "POST", "/api/v1/sync/digest", "sync.use", ALL, {"digests": {}}),
+    # what a pull serves: O = the record is in the caller's pull, H = it is not
+    Op("pull_inspection", "GET", "/api/v1/sync/pull", "pull.subtree", PULL_RECORD, "pull_inspection"),
+    Op("pull_inspection_all", "GET", "/api/v1/sync/pull", "pull.everything", PULL_RECORD, "pull_inspection"),
+    # 回头看: a colleague's inspection (not the owner's own: the tablet has it), in the subtree
+    Op("pull_history", "GET", "/api/v1/sync/pull", "pull.history",
+       row("HHOOH", "OHOOH", "HHHHH", "OOOOO", "HHHHH"), "pull_history"),
+    Op("pull_question", "GET", "/api/v1/sync/pull", "pull.questions",
+       row("OHHHH", "OHOOH", "OOOOO", "OOOOO", "HHHHH"), "pull_question"),
     # console pages (inspectors and registrars cannot sign in: console.enter)
     Op("c_home", "GET", "/console/", "console.enter", row("FFFFF", "OOOOO", "OOOOO", "OOOOO", "FFFFF"),
        console=True),

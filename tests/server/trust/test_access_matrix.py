@@ -45,3 +45,12 @@ def test_every_policy_action_is_exercised():
     # the enforcement cycle's actions without a console page or API route (CLI commands, the
     # order push handler) are tested in tests/server/planning/test_planning_access_imports.py
     assert sorted(set(POLICY) - {op.action for op in OPS} - set(PLANNING_ACTIONS)) == []
+
+
+def test_the_matrix_size_is_printed(capsys):
+    """Last in the file: the number of cases the matrix ran (issue 12 asks for it)."""
+    if len(CASES_RUN) < len(OPS):
+        pytest.skip("the matrix rows were not all run in this session (-k)")
+    with capsys.disabled():
+        print(f"\naccess matrix: {len(OPS)} operations, {sum(CASES_RUN)} cases")
+    assert sum(CASES_RUN) > 25 * len(OPS)

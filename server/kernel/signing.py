@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,8 +68,11 @@ def _default_key(instance: Path) -> Path:
     path = instance / "catalog_ed25519.key"
     try:
         write_key_pair(path)
-    except FileExistsError:
-        pass                 # made earlier, or by another worker starting at the same time
+    except FileExistsError:  # made earlier, or by another worker starting at the same time:
+        for _ in range(50):  # that one may still be writing it
+            if path.read_text(encoding="ascii").strip():
+                break
+            time.sleep(0.01)
     return path
 
 

@@ -183,6 +183,9 @@ TASK = Record("task", (
     Text("order_id", max_length=36),
     Text("inspection_id", max_length=36),
     Text("cancel_reason", max_length=500),               # why a supervisor cancelled it (state cancelled)
+    Items("products", record=Record("task_product", (Gtin("gtin", required=True),      # the enterprise's
+                                                     Text("name", max_length=200))),   # registered products
+          max_items=50),
 ))
 
 

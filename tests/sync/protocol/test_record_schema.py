@@ -256,3 +256,6 @@ def test_an_order_is_normalised_and_a_task_checked():
     cancelled = {**task, "state": "cancelled", "cancel_reason": "企业已注销"}
     assert TASK.check(cancelled).ok
     assert [e.path for e in TASK.check({**cancelled, "cancel_reason": "x" * 501}).errors] == ["data.cancel_reason"]
+    products = {**task, "products": [{"gtin": "06901234567892", "name": "婴儿纯棉连体衣"}]}
+    assert TASK.check(products).ok
+    assert TASK.check({**products, "products": [{"gtin": "06901234567893"}]}).errors[0].path.startswith("data.products")

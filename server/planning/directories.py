@@ -29,6 +29,7 @@ from server.kernel.auth import Principal
 from server.kernel.errors import ValidationFailed
 from server.kernel.extensions import db
 from server.planning.models import Enterprise, InspectionItem, RosterInspector
+from server.registry import service as registry
 
 OUTSIDE = "不在本人辖区内 (outside your jurisdiction)"
 
@@ -197,10 +198,23 @@ def list_enterprises(principal: Principal, *, q: str | None = None, limit: int =
         text = q.strip()
         query = query.where(Enterprise.name.contains(text, autoescape=True)
                             | Enterprise.credit_code.contains(text.upper(), autoescape=True))
-    rows = db.session.execute(query.order_by(Enterprise.credit_code).limit(limit).offset(offset)).scalars()
+    rows = list(db.session.execute(query.order_by(Enterprise.credit_code).limit(limit).offset(offset)).scalars())
+    registered = registered_products([r.credit_code for r in rows])
     return [{"credit_code": r.credit_code, "name": r.name, "address": r.address,
              "jurisdiction": r.jurisdiction_code, "industry": r.industry, "risk_class": r.risk_class,
-             "products": list(r.products or ()), "version": r.version} for r in rows]
+             "products": list(r.products or ()), "registered_products": registered[r.credit_code],
+             "version": r.version} for r in rows]
+
+
+def registered_products(credit_codes: Iterable[str]) -> dict[str, list[dict]]:
+    """Return {credit code: the registry's live products of the enterprise} — those
+    registered to its credit code and those its directory row lists by GTIN (a GTIN the
+    registry does not know is left out: the registry is the one list of products)."""
+    codes = list(dict.fromkeys(credit_codes))
+    listed = [g for row in db.session.execute(select(Enterprise.products).where(Enterprise.credit_code.in_(codes)))
+              .scalars() for g in (row or ())] if codes else []
+    found = registry.products_of(codes, listed)
+    return {code: found.get(code, []) for code in codes}
 
 
 def enterprise(credit_code: str) -> Enterprise | None:

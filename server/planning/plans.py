@@ -215,6 +215,7 @@ def _make_tasks(row: PlanRow, doc: dict[str, Any], pseudonyms: dict[str, str]) -
     due = date.fromisoformat(body["ends"]) if body.get("ends") else None
     codes = {p: pseudonyms.get(p, p) for t in doc["result"]["targets"] for p in t["inspectors"]}
     users = directories.accounts_of(codes.values())
+    products = directories.registered_products([t["credit_code"] for t in doc["result"]["targets"]])
     out = []
     now = clock.now()
     for target in doc["result"]["targets"]:
@@ -228,7 +229,9 @@ def _make_tasks(row: PlanRow, doc: dict[str, Any], pseudonyms: dict[str, str]) -
                         "plan_name": row.name, "stratum": target["stratum"], "shortfall": target["shortfall"],
                         "enterprise": {"credit_code": target["credit_code"], "name": target["name"],
                                        "address": enterprise.address if enterprise else ""},
-                        "items": items}, version=1, created_at=now, updated_at=now)
+                        "items": items, "products": [{"gtin": p["gtin"], "name": p["name"]}
+                                                     for p in products.get(target["credit_code"], [])][:50]},
+                    version=1, created_at=now, updated_at=now)
         db.session.add(task)
         emit_task(task)
         out.append(task)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sampling import Estimate
 from server.accounts import service as accounts
@@ -71,6 +71,16 @@ def list_orders(principal: Principal, *, state: str | None = None, limit: int = 
                 .scalars() if principal.user_id in (t.user_ids or ())}
         rows = [r for r in rows if r.task_id in mine or r.issued_by == principal.username]
     return [order_json(r) for r in rows[offset:offset + limit]]
+
+
+def published_plans(limit: int = 5) -> list[dict[str, Any]]:
+    """Return the plans with published results, newest publication first: [{id, name,
+    rows (published), last (the newest publication date)}] — for the public site."""
+    rows = db.session.execute(
+        select(Plan.id, Plan.name, func.count(Publication.task_id), func.max(Publication.published_on))
+        .join(Publication, Publication.plan_id == Plan.id).where(Publication.published_on.is_not(None))
+        .group_by(Plan.id, Plan.name).order_by(func.max(Publication.published_on).desc(), Plan.id).limit(limit)).all()
+    return [{"id": i, "name": n, "rows": c, "last": d.isoformat() if d else None} for i, n, c, d in rows]
 
 
 def _outcomes(plan_id: str, published_only: bool) -> tuple[dict[str, bool], Counter]:

@@ -18,6 +18,7 @@ from server.planning.directories import (
     import_inspectors,
     import_items,
     list_enterprises,
+    registered_products,
 )
 from server.planning.plans import (
     commit,
@@ -30,10 +31,16 @@ from server.planning.plans import (
     run,
 )
 from server.planning.publication import publish, publish_due, published_rows
-from server.planning.queries import list_orders, list_tasks, plan_estimate, plan_report
+from server.planning.queries import (
+    list_orders,
+    list_tasks,
+    plan_estimate,
+    plan_report,
+    published_plans,
+)
 
 __all__ = ["cancel_task", "check_item_file", "commit", "create_plan", "demo_cycle", "draw_document", "get_plan",
            "import_enterprises", "import_inspectors", "import_items", "issue_order", "list_enterprises",
            "list_orders", "list_plans", "list_tasks", "officer_problems", "on_review", "plan_estimate", "plan_report", "pseudonym",
-           "publish", "publish_due", "published_rows", "reassign_task", "reinspection_due", "reveal", "run",
+           "publish", "publish_due", "published_plans", "published_rows", "reassign_task", "registered_products", "reinspection_due", "reveal", "run",
            "withdraw_result"]

@@ -6,7 +6,7 @@ nothing (re-importing the same file changes nothing). The unit of work commits.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -84,6 +84,35 @@ def list_products(principal: Principal | None, q: str | None = None, limit: int 
     rows = db.session.execute(select(Product).where(*cond).order_by(Product.gtin)
                               .limit(limit).offset(offset)).scalars()
     return {"total": int(total or 0), "items": [product_json(r) for r in rows]}
+
+
+def products_of(credit_codes: Iterable[str], gtins: Iterable[str] = ()) -> dict[str, list[dict[str, Any]]]:
+    """Return {credit code: [{gtin, name, category, product_class, standards}]} of the live
+    products registered to these companies, plus those of `gtins` (a directory's own list of
+    product codes) under their company's code; each list by GTIN. Raises nothing."""
+    codes = sorted({c for c in credit_codes if c})
+    wanted = set()
+    for value in gtins:
+        try:
+            wanted.add(gtin14(str(value)))
+        except CodeError:
+            continue
+    cond = []
+    if codes:
+        cond.append(Product.credit_code.in_(codes))
+    if wanted:
+        cond.append(Product.gtin.in_(sorted(wanted)))
+    if not cond:
+        return {}
+    out: dict[str, list[dict[str, Any]]] = {}
+    rows = db.session.execute(select(Product).where(Product.deleted_at.is_(None), or_(*cond))
+                              .order_by(Product.gtin)).scalars()
+    for row in rows:
+        if row.credit_code:
+            out.setdefault(row.credit_code, []).append(
+                {"gtin": row.gtin, "name": row.name, "category": row.category, "product_class": row.product_class,
+                 "standards": list(row.data.get("standards") or [])})
+    return out
 
 
 def save_product(data: Mapping[str, Any]) -> str:

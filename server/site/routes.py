@@ -7,6 +7,7 @@ from flask import Blueprint, jsonify, make_response, render_template, request
 from server.catalog import service as catalog
 from server.interpretations import service as interpretations
 from server.kernel import clock
+from server.planning import service as planning
 from server.registry import service as registry
 from server.site.lang import page_language, page_words
 from server.site.search import public_search
@@ -43,7 +44,8 @@ def home():
     standards = sorted(catalog.standard_titles(public=True).items(), key=lambda kv: _number_key(kv[0]))
     products = registry.list_products(None, limit=EXAMPLES)["items"]
     published = len(interpretations.list_public())
-    return _page("site/home.html", standards=standards, products=products, published=published)
+    return _page("site/home.html", standards=standards, products=products, published=published,
+                 plans=planning.published_plans())
 
 
 @bp.route("/search", methods=["GET"])

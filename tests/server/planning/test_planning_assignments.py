@@ -158,3 +158,24 @@ def test_a_result_is_withdrawn_only_before_its_deadline(app, api):
     assert caught.value.key == "error.conflict.result_deadline"
     with app.app_context(), uow.unit_of_work(), pytest.raises(NotFound):
         planning.withdraw_result(supervisor("sup_haidian"), tasks[1].id, "不是本辖区")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_tasks_products_are_the_registrys_products_of_its_enterprise(app, api):
+    from planning_kit import ASSETS
+
+    from server.registry import service as registry
+    with app.app_context(), uow.unit_of_work():
+        registry.import_csv(accounts.principal_of("admin"), (ASSETS / "demo_products.csv").read_bytes())
+    tasks = _drawn(app)
+    with app.app_context():
+        products = planning.registered_products([t.credit_code for t in tasks] + ["91110105MA01ABCD00"])
+        assert [p["gtin"] for p in products["91110105MA01ABCD00"]] == ["06901234567892"]
+        for task in tasks:
+            assert db.session.get(Task, task.id).data["products"] == [
+                {"gtin": p["gtin"], "name": p["name"]} for p in products[task.credit_code]]
+        listed = planning.list_enterprises(supervisor(), q="91110105MA01ABCD00")
+        assert [p["gtin"] for p in listed[0]["registered_products"]] == ["06901234567892"]
+    _, home, client = _tablet(app, api, "insp_chaoyang")
+    client.sync()
+    assert all("products" in t for t in home.open_tasks())       # pulled and accepted by the task schema

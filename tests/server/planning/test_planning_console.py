@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-import pytest
 from planning_kit import PLAN_ID, seed_world
 from server_testkit import PASSWORD
 
@@ -38,7 +37,6 @@ def _post(client, path, data):
     return client.post(path, data={**data, "csrf_token": _csrf(client, "/console/plans/")})
 
 
-@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_a_supervisor_plans_draws_verifies_and_cancels_in_the_console(app):
     seed_world(app)
     client = _signed_in(app, "sup_chaoyang")

@@ -31,3 +31,20 @@ def test_planning_migration_up_and_down(db_url):
         upgrade(directory=MIGRATIONS_DIR, revision=REVISION)
         assert TABLES <= _tables()
         db.engine.dispose()
+
+
+WITHDRAWALS = "5e1b7c9d2a40"
+COLUMNS = {"withdrawn_on", "withdrawn_by", "withdrawn_reason"}
+
+
+def test_the_withdrawal_columns_go_up_and_down(db_url):
+    from flask_migrate import downgrade, upgrade
+
+    before = ScriptDirectory(MIGRATIONS_DIR).get_revision(WITHDRAWALS).down_revision
+    app = create_app({"SQLALCHEMY_DATABASE_URI": db_url})
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIR, revision=WITHDRAWALS)
+        assert COLUMNS <= {c["name"] for c in sa.inspect(db.engine).get_columns("publications")}
+        downgrade(directory=MIGRATIONS_DIR, revision=before)
+        assert not COLUMNS & {c["name"] for c in sa.inspect(db.engine).get_columns("publications")}
+        db.engine.dispose()

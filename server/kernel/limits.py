@@ -42,9 +42,26 @@ def csp_nonce() -> str:
     return nonce
 
 
+def _deeper_than(value: Any, limit: int) -> bool:
+    """Return True when `value` nests deeper than `limit` containers (no paths built: the
+    pass every body takes). Iterative."""
+    stack = [(value, 1)]
+    while stack:
+        current, depth = stack.pop()
+        children = current.values() if isinstance(current, dict) else current
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
+
+
 def json_depth_error(value: Any, limit: int, path: str = "body") -> str | None:
     """Return the path ("body.items.0.data…") of the first place `value` nests deeper than
     `limit` containers, or None. Iterative: any depth is safe to check."""
+    if not isinstance(value, (dict, list)) or (limit >= 1 and not _deeper_than(value, limit)):
+        return None
     stack = [(value, path, 1)]
     while stack:
         current, where, depth = stack.pop()

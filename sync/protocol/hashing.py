@@ -30,9 +30,10 @@ def item_hash(item: Mapping[str, Any] | PushItem) -> str:
     and answers `duplicate` when a replay hashes the same, `conflict` when it differs.
     """
     if isinstance(item, PushItem):
-        item = item.to_json()
-    content = {"entity": item.get("entity"), "id": item.get("id"),
-               "base_version": item.get("base_version"), "data": item.get("data")}
+        content = {"entity": item.entity, "id": item.id, "base_version": item.base_version, "data": item.data}
+    else:
+        content = {"entity": item.get("entity"), "id": item.get("id"),
+                   "base_version": item.get("base_version"), "data": item.get("data")}
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
 
 

@@ -11,6 +11,7 @@ from server.accounts import (  # noqa: F401
     console_audit,
     console_auth,
     console_devices,
+    console_users,
     models,
 )
 from server.accounts.service import authenticate_token

@@ -111,6 +111,13 @@ def create_user(username: str, password: str, role: str, jurisdiction_code: str,
     return user
 
 
+def set_password(user: User, password: str) -> None:
+    """Store an argon2 hash of `password` for `user`. Raises ValidationFailed (too short)."""
+    if len(password) < 8:
+        raise ValidationFailed("password_short", details={"password": ["too short"]})
+    user.password_hash = _hasher.hash(password)
+
+
 def user_json(user: User) -> dict:
     """Return the public description of a user."""
     return {"id": user.id, "username": user.username, "role": user.role,

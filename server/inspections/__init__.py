@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from server.inspections import api, console, console_files, console_flags, models  # noqa: F401  (console*: pages; models: tables)
+from server.inspections import api, console, console_files, console_flags, console_reopen, models  # noqa: F401  (console*: pages; models: tables)
 from server.inspections.push import InspectionsPush
 from server.inspections.signatures import SignaturesPush
 from server.kernel.features import Feature

@@ -1,6 +1,6 @@
 """The full activity history of one inspection, in order: what the tablet recorded (the
 inspection, each finding revision), what the server flagged, every follow-up step, every
-review and every document handed out (the evidence log's `exported` events)."""
+review (a reopening of an approved one, with its reason) and every document handed out (the evidence log's `exported` events)."""
 from __future__ import annotations
 
 import json
@@ -28,13 +28,15 @@ def activity(detail: dict, followups: dict[str, dict], indicators: dict[str, dic
         for step in (followups.get(fl["id"]) or {}).get("history") or ():
             items.append({"at": step["created_at"], "kind": f"flag_{step['action']}", "actor_id": step["actor_id"],
                           "params": {"note": step["note"], "assignee_id": step["assignee_id"]}})
+    events = [(e, json.loads(e.details) if isinstance(e.details, str) else (e.details or {}))
+              for e in evidence.events_for_record("inspection", detail["id"])]
+    reopenings = {d.get("review_id") for e, d in events if e.kind == "reviewed" and d.get("outcome") == "reopened"}
     for r in detail.get("reviews") or ():
-        items.append({"at": r["created_at"], "kind": "review", "actor_id": r["reviewer_id"],
-                      "params": {"outcome": r["outcome"], "note": r.get("comment") or ""}})
-    for event in evidence.events_for_record("inspection", detail["id"]):
+        items.append({"at": r["created_at"], "kind": "reopened" if r["id"] in reopenings else "review",
+                      "actor_id": r["reviewer_id"], "params": {"outcome": r["outcome"], "note": r.get("comment") or ""}})
+    for event, details in events:
         if event.kind != "exported":
             continue
-        details = json.loads(event.details) if isinstance(event.details, str) else (event.details or {})
         items.append({"at": event.at, "kind": "exported", "actor": event.actor,
                       "params": {"document": details.get("document") or details.get("kind") or ""}})
     return sorted((i for i in items if i["at"]), key=lambda i: _moment(i["at"]))

@@ -112,6 +112,7 @@ def _detail_context(inspection_id: str) -> dict:
     return {"d": detail, "groups": groups, "history": history, "indicators": indicators, "reviewers": reviewers,
             "names": names, "photos": photos, "products": present.products_of(detail),
             "summary": present.summary(detail), "reviewable": detail["status"] in REVIEWABLE,
+            "may_reopen": review_service.may_reopen(g.console_user, inspection_id),
             "back": _back_url(), "followups": followups, "people": people,
             "assignees": accounts.inspectors_in(g.console_user) if detail["flags"] else []}
 

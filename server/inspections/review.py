@@ -12,7 +12,7 @@ from server.inspections.history import emit_history
 from server.inspections.models import Finding, Flag, Inspection, Review
 from server.inspections.records import emit, finding_json, flag_json, inspection_json, review_json
 from server.inspections.status import REVIEWABLE, next_status
-from server.kernel import clock
+from server.kernel import audit, clock
 from server.kernel.access import Target, can, require
 from server.kernel.auth import Principal
 from server.kernel.errors import Conflict, NotFound, ValidationFailed
@@ -131,3 +131,48 @@ def review_inspection(principal: Principal, inspection_id: str, outcome: str, co
     for listener in current_app.extensions.get(LISTENERS_KEY, ()):
         listener(principal, inspection_json(row, name), outcome)
     return review_json(review)
+
+
+def may_reopen(principal: Principal, inspection_id: str) -> bool:
+    """True when `principal` may reopen this inspection now (approved, in their subtree,
+    and they took no part in it). Raises nothing."""
+    row = db.session.get(Inspection, inspection_id)
+    return row is not None and row.status == "approved" and \
+        can(principal, "inspection.reopen", inspection_target(row, participants=True))
+
+
+def reopen_inspection(principal: Principal, inspection_id: str, reason: str) -> dict:
+    """Send an approved inspection back to its officer (status returned, a new version the
+    tablet pulls) with `reason`: a review of outcome returned carrying the reason, an
+    evidence event `reviewed` {outcome: reopened} and an audit entry, so the history keeps
+    the approval and the reopening.
+
+    Raises NotFound (unknown/outside), Forbidden (not a supervisor/admin, or one who took
+    part in it), ValidationFailed (no reason), Conflict (not approved).
+    Returns {review, company_name}.
+    """
+    require(principal, "inspection.reopen")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("reason_required", details={"reason": ["required"]})
+    row = db.session.execute(select(Inspection).where(Inspection.id == inspection_id)
+                             .with_for_update()).scalar_one_or_none()
+    if row is None:
+        raise NotFound("inspection")
+    require(principal, "inspection.reopen", inspection_target(row, participants=True))
+    if row.status != "approved":
+        raise Conflict("not_approved", details={"status": [row.status]})
+    new_status = next_status(row.status, "reopen")
+    now = clock.now()
+    review = Review(id=str(uuid.uuid4()), inspection_id=row.id, reviewer_id=principal.user_id, outcome="returned",
+                    comment=reason, inspection_version=row.version, created_at=now)
+    db.session.add(review)
+    row.status, row.version, row.updated_at = new_status, row.version + 1, now
+    name = accounts.usernames([row.inspector_id])[row.inspector_id]
+    emit("review", review.id, 1, review_json(review), row)
+    emit("inspection", row.id, row.version, inspection_json(row, name), row)
+    evidence.append_event("reviewed", actor=principal.username, record_type="inspection", record_id=row.id,
+                          details={"outcome": "reopened", "review_id": review.id, "version": row.version,
+                                   "reason": reason[:500]})
+    audit.record(principal, "inspection.reopen", row.id, reason=reason)
+    return {"review": review_json(review), "company_name": row.company_name}

@@ -10,11 +10,16 @@ from sqlalchemy import func, select
 from server.inspections.listing import InspectionFilters, count_inspections, list_inspections
 from server.inspections.models import Finding, Inspection
 from server.inspections.recheck import remind_rechecks
-from server.inspections.rescan import flag_changed_verdicts
+from server.inspections.rescan import (
+    flag_changed_verdicts,
+    preview_changed_verdicts,
+    preview_withdrawal,
+)
 from server.inspections.review import (
     add_review_listener,
     get_inspection,
     photo_status,
+    reopen_inspection,
     review_inspection,
 )
 from server.inspections.status import LOCKED, REVIEWABLE, TRANSITIONS, next_status
@@ -37,7 +42,10 @@ __all__ = [
     "list_inspections",
     "next_status",
     "photo_status",
+    "preview_changed_verdicts",
+    "preview_withdrawal",
     "remind_rechecks",
+    "reopen_inspection",
     "review_inspection",
 ]
 

@@ -4,7 +4,8 @@
 
 Events: `create` (a new inspection, `create_draft` when the tablet keeps it a draft),
 `edit` / `edit_draft` (the officer changes it), `correct` (a new finding revision) and
-the review outcomes `approved`, `returned`, `rejected`. A status missing from an event's
+the review outcomes `approved`, `returned`, `rejected`, and `reopen` (an approved
+inspection goes back to its officer as returned, with a reason). A status missing from an event's
 row cannot take that event: approved and rejected inspections take no edit (locked);
 only submitted and resubmitted ones are reviewed.
 """
@@ -25,6 +26,8 @@ TRANSITIONS: dict[str, dict[str | None, str]] = {
     "edit_draft": {**_EDITABLE, "draft": "draft"},
     "correct": {**_EDITABLE, "draft": "draft"},
     **{outcome: dict.fromkeys(_REVIEWABLE, outcome) for outcome in REVIEW_OUTCOMES},
+    # an approved inspection back to its officer, with a reason (review.reopen_inspection)
+    "reopen": {"approved": "returned"},
 }
 #: statuses no edit can leave (approved, rejected)
 LOCKED = tuple(s for s in INSPECTION_STATUSES if s not in TRANSITIONS["edit"])

@@ -143,3 +143,32 @@ def publish(question_id: str):
                                                   flags=len(result["flags"])), "success")
             return redirect(url_for("console.question", question_id=question_id))
     return _render_question(question_id, publish_form=form, errors=errors, status=400)
+
+
+def _field_choices(current: list[str]) -> list[str]:
+    """Return the fields an admin may tick: every field the console names in words, and
+    whatever the expert has already."""
+    named = [k[len("field_"):] for k in t() if k.startswith("field_")]
+    return sorted(set(named) | set(current))
+
+
+@bp.route("/experts/<username>/fields", methods=["GET", "POST"])
+def expert_fields_page(username: str):
+    """GET: the fields of expert `username` as tick boxes; POST: replace them
+    (question_service.set_expert_fields, audited). 404 unknown user, 400 not an expert."""
+    require_action("expert.fields")
+    if accounts.find_user(username) is None:
+        raise NotFound("user", username=username)
+    current = question_service.expert_fields(accounts.find_user(username).id)
+    if request.method == "GET":
+        return render_template("console/expert_fields.html", username=username, fields=current,
+                               choices=_field_choices(current), error=None)
+    chosen = [f for f in request.form.getlist("fields") if f in _field_choices(current)]
+    try:
+        question_service.set_expert_fields(g.console_user, username, chosen)
+    except ValidationFailed as exc:
+        uow.rollback()
+        return render_template("console/expert_fields.html", username=username, fields=chosen,
+                               choices=_field_choices(current), error=exc.message), 400
+    flash(t()["expert_fields_saved_flash"].format(user=username), "success")
+    return redirect(url_for("console.user", username=username))

@@ -26,7 +26,7 @@ from server.interpretations.models import (
     Question,
     QuestionCandidate,
 )
-from server.kernel import clock
+from server.kernel import audit, clock
 from server.kernel.access import Target, can, list_filter, require
 from server.kernel.auth import Principal
 from server.kernel.changes import record_upsert
@@ -224,6 +224,7 @@ def set_expert_fields(principal: Principal, username: str, fields: list[str]) ->
     db.session.execute(delete(ExpertField).where(ExpertField.user_id == user.id))
     for name in sorted(set(fields)):
         db.session.add(ExpertField(user_id=user.id, field=name))
+    audit.record(principal, "expert.fields", username, fields=",".join(sorted(set(fields))) or "—")
     return {"username": username, "fields": sorted(set(fields))}
 
 

@@ -108,6 +108,13 @@ def _registry_level(principal: Principal, _target: Target) -> Forbidden | None:
     return None
 
 
+def _not_self(principal: Principal, target: Target) -> Forbidden | None:
+    """Separation of duties: an admin does not administer their own account (role,
+    jurisdiction, disabling, a password reset: another admin does; their own password is
+    `account.self`)."""
+    return Forbidden("own_account") if target.owner_id is not None and target.owner_id == principal.user_id else None
+
+
 #: the named conditions a Rule may require: each returns None (pass) or the Forbidden to raise
 CHECKS: dict[str, Callable[[Principal, Target], Forbidden | NotFound | None]] = {
     "not_participant": _not_participant,
@@ -115,6 +122,7 @@ CHECKS: dict[str, Callable[[Principal, Target], Forbidden | NotFound | None]] = 
     "own_unless_overseer": _own_unless_overseer,
     "admins_enrol_admins": _admins_enrol_admins,
     "registry_level": _registry_level,
+    "not_self": _not_self,
 }
 
 #: THE policy: every action of the API and console, by name
@@ -124,6 +132,8 @@ POLICY: dict[str, Rule] = {
     "inspection.read": Rule(INSPECTION_READERS, "subtree"),
     "inspection.write": Rule(RECORD_WRITERS, "subtree", ("own_if_inspector",), write=True),
     "inspection.review": Rule(SUPERVISORS, "subtree", ("not_participant",)),
+    # an approved inspection back to its officer, with a reason (console; kept in its history)
+    "inspection.reopen": Rule(SUPERVISORS, "subtree", ("not_participant",)),
     # evidence photos
     "photo.read": Rule(INSPECTION_READERS, "subtree"),
     "photo.publish": Rule(SUPERVISORS, "subtree"),
@@ -134,6 +144,10 @@ POLICY: dict[str, Rule] = {
     "device.revoke": Rule(SUPERVISORS, "subtree"),
     # users
     "user.unlock": Rule(("admin",)),
+    "user.list": Rule(("admin",)),
+    # create, disable/enable, reset the password, change role, jurisdiction or name (console)
+    "user.manage": Rule(("admin",), checks=("not_self",), write=True),
+    "jurisdiction.manage": Rule(("admin",), write=True),
     "audit.read": Rule(("admin",)),
     # registry and catalog
     "registry.read": Rule(ANYONE),

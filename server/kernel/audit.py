@@ -21,8 +21,10 @@ from server.kernel.extensions import db
 from server.kernel.types import BigInt, Json, Timestamp
 
 #: the acts recorded (the console's words: console.audit_<action>)
-ACTIONS = ("user.unlock", "device.enrol", "device.revoke", "registry.write", "registry.import",
-           "photo.publish", "photo.withdraw", "photo.read_original", "export")
+ACTIONS = ("user.unlock", "user.create", "user.disable", "user.enable", "user.reset_password", "user.change",
+           "jurisdiction.create", "jurisdiction.rename", "expert.fields", "inspection.reopen",
+           "device.enrol", "device.revoke", "registry.write", "registry.import", "photo.publish",
+           "photo.withdraw", "photo.read_original", "export")
 
 
 class AuditEvent(db.Model):
@@ -79,10 +81,14 @@ def record(principal: Principal | None, action: str, target: str, **details: Any
                               target=str(target)[:200], details={k: str(v)[:200] for k, v in details.items()}))
 
 
-def recent(*, limit: int = 200, offset: int = 0, action: str | None = None) -> list[dict]:
-    """Return the newest events first ({seq, at, actor, action, target, details})."""
+def recent(*, limit: int = 200, offset: int = 0, action: str | None = None,
+           target: str | None = None) -> list[dict]:
+    """Return the newest events first ({seq, at, actor, action, target, details}), of one
+    `action` and on one `target` when given."""
     query = select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit).offset(offset)
     if action:
         query = query.where(AuditEvent.action == action)
+    if target:
+        query = query.where(AuditEvent.target == target)
     return [{"seq": e.seq, "at": clock.as_utc(e.at).isoformat(), "actor": e.actor, "action": e.action,
              "target": e.target, "details": e.details} for e in db.session.execute(query).scalars()]

@@ -134,6 +134,11 @@ def _ids(world: World, op: Op) -> dict:
     ids = dict(world.ids)
     if op.fresh == "inspection":
         ids["I"] = _fresh_inspection(world, "ins_own")
+    elif op.fresh == "inspection_approved":      # ins_own's, approved by a supervisor of the province
+        ids["I"] = _fresh_inspection(world, "ins_own")
+        r = world.api.call("POST", f"/api/v1/inspections/{ids['I']}/reviews", "sup_province",
+                           json={"outcome": "approved"})
+        assert r.status_code == 201, r.json
     elif op.fresh == "inspection_by_sup":
         ids["I"] = _fresh_inspection(world, "sup_own")
     elif op.fresh == "device":

@@ -36,7 +36,8 @@ class Op:
     photo, {Q} question, {D} device, {G} product, {X} interpretation, {L} plan, {T} task,
     {R} a published result's task), `body`, the policy
     `action`, the expected letters per role, and `fresh`: a record made anew per case
-    ("inspection", "inspection_by_sup", "device", "product") because the call changes it."""
+    ("inspection", "inspection_by_sup", "inspection_approved", "device",
+    "product") because the call changes it."""
 
     name: str
     method: str
@@ -198,6 +199,26 @@ OPS: tuple[Op, ...] = (
     Op("c_task_cancel", "POST", "/console/tasks/{T}/cancel", "task.manage", CONSOLE_SUPERVISE, {"reason": "测试"},
        console=True),
     Op("c_orders", "GET", "/console/orders/", "task.manage", SUPERVISORS, console=True),
+    # administration (console, admins; never on the admin's own account)
+    Op("c_users", "GET", "/console/users/", "user.list", ADMINS, console=True),
+    Op("c_user", "GET", "/console/users/ins_own", "user.list", ADMINS, console=True),
+    Op("c_user_create", "POST", "/console/users/create", "user.manage", ADMINS, {"username": "Bad Name"},
+       console=True),
+    Op("c_user_edit_admin", "POST", "/console/users/adm_own/edit", "user.manage",
+       row("FFFFF", "FFFFF", "FFFFF", "FOOOO", "FFFFF"), {"role": "no-such-role"}, console=True),
+    Op("c_user_act", "GET", "/console/users/ins_own/disable", "user.manage", ADMINS, console=True),
+    Op("c_user_unlock", "GET", "/console/users/ins_own/unlock", "user.unlock", ADMINS, console=True),
+    Op("c_jurisdictions", "GET", "/console/jurisdictions/", "user.list", ADMINS, console=True),
+    Op("c_jurisdiction_create", "POST", "/console/jurisdictions/create", "jurisdiction.manage", ADMINS,
+       {"code": "110199", "name": ""}, console=True),
+    Op("c_jurisdiction_rename", "POST", "/console/jurisdictions/110105/rename", "jurisdiction.manage", ADMINS,
+       {"name": ""}, console=True),
+    Op("c_expert_fields", "GET", "/console/experts/exp_own/fields", "expert.fields", ADMINS, console=True),
+    Op("c_reopen", "POST", "/console/inspections/{I}/reopen", "inspection.reopen", CONSOLE_SUPERVISE,
+       {"reason": "x"}, fresh="inspection_approved", console=True),
+    Op("c_reopen_own", "POST", "/console/inspections/{I}/reopen", "inspection.reopen",
+       row("FFFFF", "FHOOH", "FFFFF", "OOOOO", "FFFFF"), {"reason": "x"}, fresh="inspection_by_sup",
+       console=True),
     Op("c_logout", "POST", "/console/logout", "console.enter", row("FFFFF", "OOOOO", "OOOOO", "OOOOO", "FFFFF"),
        console=True),
 )

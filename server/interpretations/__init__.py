@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask
 
-from server.interpretations import api_interpretations, api_questions, console, faq, models  # noqa: F401
+from server.interpretations import (  # noqa: F401
+    api_interpretations,
+    api_questions,
+    console,
+    console_manage,
+    faq,
+    models,
+)
 from server.interpretations.push import QuestionsPush
 from server.kernel.features import Feature
 from server.syncing.service import register_handler

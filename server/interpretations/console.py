@@ -43,7 +43,8 @@ def _question_context(question_id: str) -> dict:
             "asker": accounts.display_names([asker_id]).get(asker_id) if asker_id is not None else None}
 
 
-def _render_question(question_id: str, *, answer_form=None, publish_form=None, errors=None, status=200):
+def _render_question(question_id: str, *, answer_form=None, publish_form=None, errors=None, status=200,
+                     preview=None):
     ctx = _question_context(question_id)
     q = ctx["q"]
     indicator = ctx["indicators"].get(q.get("indicator_id") or "", {})
@@ -58,7 +59,8 @@ def _render_question(question_id: str, *, answer_form=None, publish_form=None, e
     picked = {i.strip() for i in form["indicator_ids"].splitlines() if i.strip()}
     choices = sorted(set(choices) | picked)
     return render_template("console/question.html", answer_form=answer_form or {}, publish_form=form,
-                           errors=errors or {}, effects=EFFECTS, indicator_choices=choices,
+                           errors=errors or {}, effects=EFFECTS, preview=preview,
+                           preview_names=indicator_names(preview), indicator_choices=choices,
                            picked=picked, choice_info=catalog.indicator_info(choices), **ctx), status
 
 
@@ -86,7 +88,7 @@ def answer(question_id: str):
     return redirect(url_for("console.question", question_id=question_id))
 
 
-def _effect(key: str, value: str):
+def effect_of_form(key: str, value: str):
     """Return the effect of a publication from the form: 判定方法 and 适用 in words (the
     select's value, or what was typed: 修约值, 全数值比较法 …); other effects as typed.
     Raises ValueError for a method or applicability the words do not name."""
@@ -118,7 +120,7 @@ def publish(question_id: str):
     effective = parse_date(form["effective"])
     errors = {}
     try:
-        effect = _effect(form["effect_key"], form["effect_value"]) if form["effect_key"] in EFFECTS else None
+        effect = effect_of_form(form["effect_key"], form["effect_value"]) if form["effect_key"] in EFFECTS else None
     except ValueError:
         effect = None
         errors["effect"] = words[f"effect_{form['effect_key']}_invalid"].format(value=form["effect_value"])
@@ -127,13 +129,20 @@ def publish(question_id: str):
     if form["effect_key"] not in EFFECTS:
         errors["effect"] = words["effect"]
     if not errors:
+        what = {"title": form["title"], "text": form["text"], "effect": effect, "effective": effective,
+                "clauses": [{"edition_id": form["edition_id"], "clause": form["clause"]}],
+                "indicator_ids": [i.strip() for i in form["indicator_ids"].splitlines() if i.strip()]}
+        if request.form.get("preview") == "1":          # which findings it would change; nothing stored
+            try:
+                preview = publishing.preview(g.console_user, **what)
+            except (ValidationFailed, NotFound) as exc:
+                uow.rollback()
+                errors["publish"] = exc.message
+            else:
+                return _render_question(question_id, publish_form=form, preview=preview)
+            return _render_question(question_id, publish_form=form, errors=errors, status=400)
         try:
-            result = publishing.publish(
-                g.console_user, title=form["title"], text=form["text"],
-                effect=effect, effective=effective,
-                clauses=[{"edition_id": form["edition_id"], "clause": form["clause"]}],
-                indicator_ids=[i.strip() for i in form["indicator_ids"].splitlines() if i.strip()],
-                answer_id=form["answer_id"] or None)
+            result = publishing.publish(g.console_user, **what, answer_id=form["answer_id"] or None)
         except (ValidationFailed, NotFound) as exc:
             uow.rollback()
             errors["publish"] = exc.message
@@ -143,6 +152,14 @@ def publish(question_id: str):
                                                   flags=len(result["flags"])), "success")
             return redirect(url_for("console.question", question_id=question_id))
     return _render_question(question_id, publish_form=form, errors=errors, status=400)
+
+
+def indicator_names(preview: dict | None) -> dict[str, str]:
+    """Return {indicator id: name} of the rows of a verdict preview."""
+    if not preview:
+        return {}
+    info = catalog.indicator_info(sorted({r["indicator_id"] for r in preview["rows"]}))
+    return {k: v.get("name") or k for k, v in info.items()}
 
 
 def _field_choices(current: list[str]) -> list[str]:

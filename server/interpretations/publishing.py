@@ -23,14 +23,15 @@ from server.inspections import service as inspections
 from server.interpretations import search
 from server.interpretations.models import Answer, Interpretation, InterpretationVersion, Question
 from server.interpretations.questions import save_question
-from server.kernel import clock
+from server.kernel import audit, clock
 from server.kernel.access import require
 from server.kernel.auth import Principal
-from server.kernel.changes import record_upsert
-from server.kernel.errors import NotFound, ValidationFailed
+from server.kernel.changes import record_change, record_upsert
+from server.kernel.errors import Conflict, NotFound, ValidationFailed
 from server.kernel.extensions import db
 from server.kernel.types import content_hash
 from server.rulesets import service as rulesets
+from sync.protocol import OP_DELETE
 
 
 def version_json(row: InterpretationVersion) -> dict:
@@ -102,26 +103,22 @@ def _check_effect(rules_obj, indicator_ids: list[str]) -> None:
                                    details={"effect.limit": [str(exc)]}) from exc
 
 
-def publish(principal: Principal, *, title: str, text: str, effect: dict, effective: date,
-            clauses: list[dict], indicator_ids: list[str] | None = None, until: date | None = None,
-            interpretation_id: str | None = None, answer_id: str | None = None) -> dict:
-    """Publish a new interpretation (or version n+1 of `interpretation_id`).
-
-    Returns {"interpretation": <pull data>, "flags": [<flag dicts of re-judged findings>]}.
-    Raises Forbidden (not expert/admin), NotFound (unknown interpretation/answer),
-    ValidationFailed (unknown clause/indicator, bad effect, unreadable limit, empty text).
-    """
+def _prepare(principal: Principal, *, title: str, text: str, effect: dict, effective: date, clauses: list[dict],
+             indicator_ids: list[str] | None, until: date | None, interpretation_id: str | None):
+    """Check a publication and return (rules object, resolved indicator ids, clauses, the
+    versions so far). Raises what publish raises."""
     require(principal, "interpretation.publish")
     if not (title or "").strip() or not (text or "").strip():
         raise ValidationFailed("title_text_required",
                                details={"title": ["required"], "text": ["required"]})
     clauses = [{"edition_id": c["edition_id"], "clause": str(c["clause"])} for c in clauses]
     ids = _check_clauses(clauses, list(indicator_ids or []))
-    now = clock.now()
     history = _versions(interpretation_id) if interpretation_id else []
     if interpretation_id and not history:
         raise NotFound("interpretation", interpretation=interpretation_id)
-    ident = interpretation_id or _new_id(now.date())
+    if interpretation_id and is_withdrawn(interpretation_id):
+        raise Conflict("interpretation_withdrawn", interpretation=interpretation_id)
+    ident = interpretation_id or _new_id(clock.now().date())
     version = history[-1].version + 1 if history else 1
     try:
         rules_obj = RulesInterpretation(id=ident, version=version, edition_id=clauses[0]["edition_id"],
@@ -130,6 +127,35 @@ def publish(principal: Principal, *, title: str, text: str, effect: dict, effect
     except InterpretationError as exc:
         raise ValidationFailed("interpretation_effect", problem=str(exc), details={"effect": [str(exc)]}) from exc
     _check_effect(rules_obj, ids or _clause_indicators(clauses[0]))
+    return rules_obj, ids, clauses, history
+
+
+def preview(principal: Principal, *, title: str, text: str, effect: dict, effective: date, clauses: list[dict],
+            indicator_ids: list[str] | None = None, until: date | None = None,
+            interpretation_id: str | None = None) -> dict:
+    """Which synced findings publishing this (as `publish` would take it) would change:
+    inspections.preview_changed_verdicts ({count, rows}). Stores nothing. Raises what
+    publish raises."""
+    rules_obj, *_ = _prepare(principal, title=title, text=text, effect=effect, effective=effective,
+                             clauses=clauses, indicator_ids=indicator_ids, until=until,
+                             interpretation_id=interpretation_id)
+    return inspections.preview_changed_verdicts(rules_obj)
+
+
+def publish(principal: Principal, *, title: str, text: str, effect: dict, effective: date,
+            clauses: list[dict], indicator_ids: list[str] | None = None, until: date | None = None,
+            interpretation_id: str | None = None, answer_id: str | None = None) -> dict:
+    """Publish a new interpretation (or version n+1 of `interpretation_id`: a revision).
+
+    Returns {"interpretation": <pull data>, "flags": [<flag dicts of re-judged findings>]}.
+    Raises Forbidden (not expert/admin), NotFound (unknown interpretation/answer),
+    ValidationFailed (unknown clause/indicator, bad effect, unreadable limit, empty text),
+    Conflict (revising a withdrawn one).
+    """
+    rules_obj, ids, clauses, history = _prepare(
+        principal, title=title, text=text, effect=effect, effective=effective, clauses=clauses,
+        indicator_ids=indicator_ids, until=until, interpretation_id=interpretation_id)
+    ident, version, now = rules_obj.id, rules_obj.version, clock.now()
     answer = db.session.get(Answer, answer_id) if answer_id else None
     if answer_id and answer is None:
         raise NotFound("answer")
@@ -151,6 +177,90 @@ def publish(principal: Principal, *, title: str, text: str, effect: dict, effect
     rulesets.provider().invalidate()
     flags = inspections.flag_changed_verdicts(rules_obj, exclude_new=(ident, version))
     return {"interpretation": data, "flags": flags}
+
+
+def version_to_rules(row: InterpretationVersion) -> RulesInterpretation:
+    """Return the rules.interpretation.Interpretation of a stored version."""
+    return RulesInterpretation(id=row.interpretation_id, version=row.version, edition_id=row.edition_id,
+                               clause=row.clause, indicator_ids=tuple(row.indicator_ids or ()),
+                               effective=row.effective, effect=dict(row.effect), until=row.until,
+                               title=row.title, text=row.text)
+
+
+def is_withdrawn(interpretation_id: str) -> bool:
+    """True when the interpretation was withdrawn (its pulled row is a tombstone)."""
+    row = db.session.get(Interpretation, interpretation_id)
+    return row is not None and row.deleted_at is not None
+
+
+def _newest(principal: Principal, interpretation_id: str) -> InterpretationVersion:
+    require(principal, "interpretation.publish")
+    history = _versions(interpretation_id)
+    if not history:
+        raise NotFound("interpretation", interpretation=interpretation_id)
+    if is_withdrawn(interpretation_id):
+        raise Conflict("interpretation_withdrawn", interpretation=interpretation_id)
+    return history[-1]
+
+
+def preview_withdrawal(principal: Principal, interpretation_id: str) -> dict:
+    """Which synced findings withdrawing the interpretation would change ({count, rows}).
+    Stores nothing. Raises Forbidden, NotFound, Conflict (withdrawn already)."""
+    return inspections.preview_withdrawal(version_to_rules(_newest(principal, interpretation_id)))
+
+
+def withdraw(principal: Principal, interpretation_id: str, reason: str) -> dict:
+    """Withdraw a published interpretation: rules stop judging with any of its versions
+    (the provider is told), the tablets get its tombstone through the change log (their
+    catalog drops it), the FAQ and the public search stop showing it, findings whose
+    verdict changes back are flagged (before/after), the reason is kept with the row and in
+    the audit log. Returns {interpretation_id, version, flags}.
+
+    Raises Forbidden, NotFound, ValidationFailed (no reason), Conflict (withdrawn already).
+    """
+    newest = _newest(principal, interpretation_id)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed("reason_required", details={"reason": ["required"]})
+    before_set = rulesets.provider().published.load()
+    now = clock.now()
+    row = db.session.get(Interpretation, interpretation_id)
+    row.version += 1
+    row.deleted_at = row.updated_at = now
+    row.data = {**row.data, "withdrawn_at": now.isoformat(), "withdrawal_reason": reason[:2000]}
+    row.content_hash = content_hash(row.data)
+    record_change("interpretation", interpretation_id, OP_DELETE, row.version, None)
+    search.remove_document("interpretation", interpretation_id)
+    rulesets.provider().invalidate()
+    audit.record(principal, "interpretation.withdraw", interpretation_id, version=newest.version, reason=reason)
+    flags = inspections.flag_changed_verdicts(
+        version_to_rules(newest), before_set=before_set,
+        after_set=tuple(i for i in before_set if i.id != interpretation_id), withdrawn=True)
+    return {"interpretation_id": interpretation_id, "version": row.version, "flags": flags}
+
+
+def managed(principal: Principal) -> list[dict]:
+    """Every interpretation ever published, newest first, for the experts' management page:
+    {id, version, title, edition_id, clause, effective, published_at, withdrawn_at}.
+    Raises Forbidden."""
+    require(principal, "interpretation.publish")
+    rows = db.session.execute(select(Interpretation).order_by(Interpretation.published_at.desc(),
+                                                              Interpretation.id)).scalars()
+    return [{"id": r.id, "version": r.data.get("version"), "title": r.data.get("title"), "edition_id": r.edition_id,
+             "clause": r.clause, "effective": r.effective.isoformat() if r.effective else None,
+             "published_at": clock.as_utc(r.published_at).isoformat() if r.published_at else None,
+             "withdrawn_at": clock.as_utc(r.deleted_at).isoformat() if r.deleted_at else None,
+             "withdrawal_reason": r.data.get("withdrawal_reason")} for r in rows]
+
+
+def versions_of(principal: Principal, interpretation_id: str) -> list[dict]:
+    """Every version of one interpretation, oldest first (version_json). Raises Forbidden,
+    NotFound."""
+    require(principal, "interpretation.publish")
+    history = _versions(interpretation_id)
+    if not history:
+        raise NotFound("interpretation", interpretation=interpretation_id)
+    return [version_json(v) for v in history]
 
 
 def _clause_indicators(clause: dict) -> list[str]:

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from rules.interpretation import Interpretation as RulesInterpretation
-from server.interpretations.models import InterpretationVersion
-from server.interpretations.publishing import get_public, list_public, publish, search_public
+from server.interpretations.models import Interpretation, InterpretationVersion
+from server.interpretations.publishing import (
+    get_public,
+    list_public,
+    publish,
+    search_public,
+    version_to_rules,
+)
 from server.interpretations.questions import (
     escalate_overdue,
     expert_fields,
@@ -21,25 +26,23 @@ __all__ = ["PUBLISHED", "escalate_overdue", "expert_fields", "get_public", "list
            "version_to_rules"]
 
 
-def version_to_rules(row: InterpretationVersion) -> RulesInterpretation:
-    """Return the rules.interpretation.Interpretation of a stored version."""
-    return RulesInterpretation(id=row.interpretation_id, version=row.version, edition_id=row.edition_id,
-                               clause=row.clause, indicator_ids=tuple(row.indicator_ids or ()),
-                               effective=row.effective, effect=dict(row.effect), until=row.until,
-                               title=row.title, text=row.text)
-
-
 def published_revision() -> tuple:
-    """Return a key that changes whenever a version is published (count, newest time)."""
+    """Return a key that changes whenever a version is published or an interpretation
+    withdrawn (counts, newest times)."""
     count, newest = db.session.execute(
         select(func.count(), func.max(InterpretationVersion.published_at))).one()
-    return int(count), str(newest)
+    gone, last_gone = db.session.execute(
+        select(func.count(), func.max(Interpretation.deleted_at)).where(Interpretation.deleted_at.is_not(None))).one()
+    return int(count), str(newest), int(gone), str(last_gone)
 
 
 def published_interpretations(exclude: tuple[str, int] | None = None) -> tuple:
     """Return every published version as rules objects (rules picks, per indicator and
-    date, the newest in force), optionally without the (id, version) `exclude`."""
+    date, the newest in force), optionally without the (id, version) `exclude`; the
+    versions of a withdrawn interpretation are left out."""
+    withdrawn = select(Interpretation.id).where(Interpretation.deleted_at.is_not(None))
     rows = db.session.execute(select(InterpretationVersion)
+                              .where(InterpretationVersion.interpretation_id.not_in(withdrawn))
                               .order_by(InterpretationVersion.interpretation_id,
                                         InterpretationVersion.version)).scalars()
     return tuple(version_to_rules(r) for r in rows

@@ -22,7 +22,7 @@ from server.kernel.types import BigInt, Json, Timestamp
 
 #: the acts recorded (the console's words: console.audit_<action>)
 ACTIONS = ("user.unlock", "user.create", "user.disable", "user.enable", "user.reset_password", "user.change",
-           "jurisdiction.create", "jurisdiction.rename", "expert.fields", "inspection.reopen",
+           "jurisdiction.create", "jurisdiction.rename", "expert.fields", "inspection.reopen", "interpretation.withdraw",
            "device.enrol", "device.revoke", "registry.write", "registry.import", "photo.publish",
            "photo.withdraw", "photo.read_original", "export")
 

@@ -199,6 +199,15 @@ OPS: tuple[Op, ...] = (
     Op("c_task_cancel", "POST", "/console/tasks/{T}/cancel", "task.manage", CONSOLE_SUPERVISE, {"reason": "测试"},
        console=True),
     Op("c_orders", "GET", "/console/orders/", "task.manage", SUPERVISORS, console=True),
+    # published interpretations managed by experts ({X}: none such, so experts and admins get 404)
+    Op("c_interpretations", "GET", "/console/interpretations/", "interpretation.publish", EXPERTS, console=True),
+    Op("c_interpretation", "GET", "/console/interpretations/{X}", "interpretation.publish",
+       row("FFFFF", "FFFFF", "HHHHH", "HHHHH", "FFFFF"), console=True),
+    Op("c_revise", "POST", "/console/interpretations/{X}/revise", "interpretation.publish",
+       row("FFFFF", "FFFFF", "HHHHH", "HHHHH", "FFFFF"), {"effect_key": "method", "method_value": "full",
+                                                          "effective": "2024-01-01"}, console=True),
+    Op("c_withdraw", "GET", "/console/interpretations/{X}/withdraw", "interpretation.publish",
+       row("FFFFF", "FFFFF", "HHHHH", "HHHHH", "FFFFF"), console=True),
     # administration (console, admins; never on the admin's own account)
     Op("c_users", "GET", "/console/users/", "user.list", ADMINS, console=True),
     Op("c_user", "GET", "/console/users/ins_own", "user.list", ADMINS, console=True),

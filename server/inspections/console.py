@@ -8,6 +8,7 @@ from server.accounts import service as accounts
 from server.catalog import service as catalog
 from server.inspections import activity, followup, listing, present
 from server.inspections import review as review_service
+from server.inspections.signatures import signatures_of
 from server.inspections.status import REVIEWABLE
 from server.kernel import uow
 from server.kernel.changes import savepoint
@@ -113,6 +114,7 @@ def _detail_context(inspection_id: str) -> dict:
             "names": names, "photos": photos, "products": present.products_of(detail),
             "summary": present.summary(detail), "reviewable": detail["status"] in REVIEWABLE,
             "may_reopen": review_service.may_reopen(g.console_user, inspection_id),
+            "signatures": signatures_of(inspection_id),
             "back": _back_url(), "followups": followups, "people": people,
             "assignees": accounts.inspectors_in(g.console_user) if detail["flags"] else []}
 

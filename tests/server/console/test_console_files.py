@@ -13,7 +13,7 @@ from datetime import UTC
 import pytest
 from console_kit import jpeg_bytes, seed, sign_in
 from openpyxl import load_workbook
-from server_testkit import finding, inspection_item
+from server_testkit import finding, inspection_item, uid
 
 from server.evidence.models import EvidenceEvent
 from server.kernel.console import tables
@@ -188,3 +188,32 @@ def test_the_onsite_record_prints_the_signatures(app, client, api, tmp_path):
     text = _pdftext(r.get_data(), tmp_path).replace(" ", "")
     for expected in ("王执法", "11010520230001", "拒绝", "赵见证", record[:12]):
         assert expected in text, expected
+
+
+def test_the_detail_page_shows_signatures_site_sample_and_accuracy(app, client, api):
+    from datetime import datetime
+
+    from server.accounts.models import User
+    from server.inspections.models import Signature
+
+    ident = uid()
+    item = inspection_item(ident, findings=[finding(measured="12", sample=2)], site="朝阳区建国路88号 二层童装区",
+                           completed_at="2025-06-01T10:40:00+08:00",
+                           position={"lat": 39.9219, "lon": 116.4436, "accuracy_m": 8, "source": "gps"})
+    assert api.push([item], "insp_chaoyang").json["results"][0]["status"] == "applied"
+    with app.app_context():
+        user = db.session.execute(db.select(User).where(User.username == "insp_chaoyang")).scalar_one()
+        at = datetime(2025, 6, 1, 2, 30, tzinfo=UTC)
+        for role, matches, data in (("officer", True, {"signer_name": "王执法", "signer_number": "11010520230001"}),
+                                    ("party", False, {"signer_name": "李店长", "refused": True,
+                                                      "refusal_note": "不认可检测结果", "witness_name": "赵见证"})):
+            db.session.add(Signature(id=f"sig-{role}", inspection_id=ident, role=role, record_hash="ab" * 32,
+                                     hash_matches=matches, refused=bool(data.get("refused")), image_sha256=None,
+                                     data={"signed_at": at.isoformat(), **data}, author_id=user.id, created_at=at))
+        db.session.commit()
+    sign_in(client, "sup_chaoyang")
+    page = client.get(f"/console/inspections/{ident}").get_data(as_text=True)
+    for expected in ("二层童装区", "完成检查", "2025-06-01 10:40", "精度 ± 8 米", "样品 2", "执法人员", "王执法",
+                     "执法证号 11010520230001", "与所签记录一致", "拒绝签名：不认可检测结果", "见证人 赵见证",
+                     "签名后记录有改动"):
+        assert expected in page, expected

@@ -1,6 +1,6 @@
 """The console's list machinery, the same for every work list: the query string of a list
 (filters, date range, sort, page) read into one `ListQuery`, numbered pages that stay in
-range, sort links, and views saved by name in the signed session.
+range, sort links, and views saved by name per user (server.kernel.console.saved).
 
 A feature's list view declares its filters (`Filter`) and sort keys, calls `read_query`,
 asks its service for the page and the total, then `paginate` clamps the page; the shell's
@@ -13,14 +13,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask import flash, redirect, request, session, url_for
+from flask import flash, g, redirect, request, url_for
 
-from server.kernel.console import bp, require_action, t
+from server.kernel.console import bp, require_action, saved, t
 from server.kernel.errors import NotFound
 
 MAX_PAGE = 100_000
-SAVED_VIEWS_KEY = "saved_views"
-MAX_SAVED_VIEWS = 20
+MAX_SAVED_VIEWS = saved.MAX_SAVED_VIEWS
 
 
 @dataclass(frozen=True)
@@ -137,28 +136,20 @@ def paginate(page: int, total: int, size: int, *, around: int = 2) -> Pager:
 
 
 def saved_views(list_name: str) -> dict[str, dict]:
-    """Return {view name: query args} saved for the list `list_name` in this session."""
-    return dict((session.get(SAVED_VIEWS_KEY) or {}).get(list_name) or {})
+    """Return {view name: query args} the signed-in user saved for the list `list_name`."""
+    return saved.views_of(g.console_user.user_id, list_name)
 
 
 def save_view(list_name: str, name: str, args: Mapping[str, str]) -> None:
-    """Keep `args` under `name` for `list_name` (newest replaces a same-named view; at most
-    MAX_SAVED_VIEWS a list). Raises nothing."""
-    every = dict(session.get(SAVED_VIEWS_KEY) or {})
-    views = dict(every.get(list_name) or {})
-    views.pop(name, None)
-    views[name] = {k: v for k, v in args.items() if k not in ("page", "csrf_token", "lang")}
-    every[list_name] = dict(list(views.items())[-MAX_SAVED_VIEWS:])
-    session[SAVED_VIEWS_KEY] = every
+    """Keep `args` under `name` for `list_name` for the signed-in user (newest replaces a
+    same-named view; at most MAX_SAVED_VIEWS a list). Raises nothing."""
+    saved.keep(g.console_user.user_id, list_name, name,
+               {k: v for k, v in args.items() if k not in ("page", "csrf_token", "lang")})
 
 
 def delete_view(list_name: str, name: str) -> None:
-    """Forget the saved view `name` of `list_name`. Raises nothing."""
-    every = dict(session.get(SAVED_VIEWS_KEY) or {})
-    views = dict(every.get(list_name) or {})
-    views.pop(name, None)
-    every[list_name] = views
-    session[SAVED_VIEWS_KEY] = every
+    """Forget the signed-in user's saved view `name` of `list_name`. Raises nothing."""
+    saved.forget(g.console_user.user_id, list_name, name)
 
 
 #: {list name: endpoint of its page}, filled by the features' console modules

@@ -111,6 +111,21 @@ def test_saved_views(client, ids):
     assert client.post("/console/views/nolist/save", data={"csrf_token": token, "name": "x"}).status_code == 404
 
 
+def test_saved_views_follow_their_user_to_the_next_sign_in_and_only_them(app, client, ids):
+    sign_in(client, "sup_chaoyang")
+    token = csrf(client, "/console/inspections/")
+    for n in range(22):                      # the oldest go past the limit
+        client.post("/console/views/inspections/save", data={"csrf_token": token, "name": f"视图{n}",
+                                                             "arg_outcome": "fail", "arg_page": "3"})
+    later = app.test_client()                # another browser, the next morning
+    sign_in(later, "sup_chaoyang")
+    page = later.get("/console/inspections/").get_data(as_text=True)
+    assert ">视图21</a>" in page and ">视图2</a>" in page and ">视图1</a>" not in page and "page=3" not in page
+    other = app.test_client()
+    sign_in(other, "sup_haidian")
+    assert "视图21" not in other.get("/console/inspections/").get_data(as_text=True)
+
+
 def test_bulk_approve_reports_each_inspection(client, api, ids):
     sign_in(client, "sup_chaoyang")
     token = csrf(client, "/console/inspections/")

@@ -88,6 +88,8 @@ def test_a_supervisors_day(live, device, tmp_path):
             page.wait_for_url("**/console/inspections/")
             assert page.locator("a.rowlink").count() == 5
             scrolls["list"] = _scroll_width(page)
+            list_box_overflow = page.evaluate(
+                "(() => { const e = document.querySelector('.table-wrap'); return e.scrollWidth - e.clientWidth })()")
             page.screenshot(path=shot.format("list"), full_page=True)
 
             # filter: what passed in the first week of June, by the keyboard-reachable form
@@ -165,4 +167,5 @@ def test_a_supervisors_day(live, device, tmp_path):
     assert list(ARTIFACTS.glob(f"day-onsite-{device}*.png"))
     limit = width if device == "desktop" else width + 1
     assert max(scrolls.values()) <= limit, scrolls
+    assert list_box_overflow <= 0, list_box_overflow      # 375 px: cards, not a table scrolled sideways
     assert seen and all(u.startswith(base) for u in seen), [u for u in seen if not u.startswith(base)]

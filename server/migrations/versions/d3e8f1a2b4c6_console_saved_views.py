@@ -1,7 +1,7 @@
 """console saved views per user: console_saved_views
 
 Revision ID: d3e8f1a2b4c6
-Revises: c0a51e7f1a90
+Revises: 5e1b7c9d2a40
 Create Date: 2026-12-01 19:05:00.000000
 
 """
@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 # revision identifiers, used by Alembic.
 revision = 'd3e8f1a2b4c6'
-down_revision = 'c0a51e7f1a90'
+down_revision = '5e1b7c9d2a40'
 branch_labels = None
 depends_on = None
 

@@ -279,6 +279,12 @@ def username_of(user_id_column):
     return select(User.username).where(User.id == user_id_column).scalar_subquery()
 
 
+def display_name_of(user_id_column):
+    """Return a SQL expression for the display name (else the username) of the user whose id
+    is `user_id_column` (a correlated subquery, as username_of)."""
+    return select(func.coalesce(User.display_name, User.username)).where(User.id == user_id_column).scalar_subquery()
+
+
 def display_names(ids: Iterable[int | None]) -> dict[int, str]:
     """Return {user id: display name or username}."""
     ids = sorted({i for i in ids if i is not None})

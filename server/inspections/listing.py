@@ -156,18 +156,20 @@ def list_inspections(principal: Principal, filters: InspectionFilters | None = N
                      descending: bool = True, limit: int = 100, offset: int = 0, summary: bool = False,
                      **values) -> list[dict]:
     """Return inspections inside the caller's subtree narrowed by `filters` (or the same
-    names as keywords: status=, disagreement=, q=, …), sorted by `sort`.
+    names as keywords: status=, disagreement=, q=, …), sorted by `sort`; each row also has
+    `inspector_name` (the inspector's display name, else the username).
 
     With `summary=True` each row also carries `summary` = {findings, fail, photos_missing,
     photos_referenced} (see inspection_summaries). Raises ValidationFailed for an unknown
     status or outcome, Forbidden for experts.
     """
     where = where_clauses(principal, filters or InspectionFilters.of(values))
-    query = select(Inspection, accounts.username_of(Inspection.inspector_id)).where(*where)
+    query = select(Inspection, accounts.username_of(Inspection.inspector_id),
+                   accounts.display_name_of(Inspection.inspector_id)).where(*where)
     rows = db.session.execute(query.order_by(*order_by(sort, descending)).limit(limit).offset(offset)).all()
-    items = [inspection_json(row, name) for row, name in rows]
+    items = [{**inspection_json(row, name), "inspector_name": shown} for row, name, shown in rows]
     if summary:
-        summaries = inspection_summaries([row for row, _ in rows])
+        summaries = inspection_summaries([row for row, _, _ in rows])
         for item in items:
             item["summary"] = summaries[item["id"]]
     return items

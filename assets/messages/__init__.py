@@ -115,8 +115,15 @@ def words(prefix: str, lang: str | None = None) -> dict[str, str]:
     """Return the texts under `prefix.` (e.g. "console") in `lang`, keyed without the
     prefix: the word table a page's template reads."""
     chosen = language(lang) if lang is not None else DEFAULT_LANGUAGE
+    return dict(_words(prefix, chosen))
+
+
+@functools.cache
+def _words(prefix: str, lang: str) -> Mapping[str, str]:
+    """words() of one language, scanned once (every console page asks, twice: the scan of
+    the whole catalogue was a tenth of a list page)."""
     head = prefix + "."
-    return {k[len(head):]: v for k, v in catalogue(chosen).items() if k.startswith(head)}
+    return {k[len(head):]: v for k, v in catalogue(lang).items() if k.startswith(head)}
 
 
 def placeholders(template: str) -> frozenset[str]:

@@ -12,7 +12,7 @@ autovacuum would after the load), then times each
 list page over `--requests` requests (p50 / p95 / max, ms) beside a baseline measured in the
 same run: the compliance page for the same session (sign-in check, template, one query on an
 empty table). Prints EXPLAIN (ANALYZE, BUFFERS) of the SQL the first page runs. With
-`--without-indexes` the indexes of migration 8e2f4a6c1d37 are dropped first (to show what
+`--without-indexes` the indexes of migrations 8e2f4a6c1d37 and d4a7c2e9f1b6 are dropped first (to show what
 they buy). The database is left loaded (re-running reuses it when the counts match).
 """
 from __future__ import annotations
@@ -46,6 +46,7 @@ PAGES = {"list": "/console/inspections/", "submitted": "/console/inspections/?st
          "disagreement": "/console/inspections/?disagreement=1", "company": "/console/inspections/?q=%E6%81%92%E4%BF%A1",
          "page 40": "/console/inspections/?page=40"}
 NEW_INDEXES = ("ix_inspections_updated_at_id", "ix_inspections_path_pattern", "ix_inspections_status_updated_at",
+               "ix_inspections_status_path", "ix_inspections_disagreement_path",
                "ix_inspections_disagreement_updated_at")
 
 
@@ -198,7 +199,7 @@ def main() -> int:
                 db.session.execute(text(f"DROP INDEX IF EXISTS {name}"))
             db.session.commit()
     print(f"{'PostgreSQL' if postgres else dialect} fsync={fsync}; {counts[0]:,} inspections, {counts[1]:,} findings"
-          f"{f' (loaded in {seconds:.0f} s)' if seconds else ''}; indexes of 8e2f4a6c1d37: "
+          f"{f' (loaded in {seconds:.0f} s)' if seconds else ''}; work-list indexes: "
           f"{'dropped' if args.without_indexes else 'present'}")
     client = app.test_client()
     page = client.get("/console/login").get_data(as_text=True)

@@ -130,3 +130,9 @@ Index("ix_inspections_disagreement_updated_at", Inspection.updated_at,
 # LIKE '<path>%' as an index range on PostgreSQL whatever the database's collation
 Index("ix_inspections_path_pattern", Inspection.jurisdiction_path,
       postgresql_ops={"jurisdiction_path": "varchar_pattern_ops"})
+# the filtered pages' counts inside a subtree as index-only scans (migration d4a7c2e9f1b6)
+Index("ix_inspections_status_path", Inspection.status, Inspection.jurisdiction_path,
+      postgresql_ops={"jurisdiction_path": "varchar_pattern_ops"})
+Index("ix_inspections_disagreement_path", Inspection.jurisdiction_path,
+      postgresql_ops={"jurisdiction_path": "varchar_pattern_ops"},
+      postgresql_where=Inspection.has_disagreement.is_(True), sqlite_where=Inspection.has_disagreement.is_(True))

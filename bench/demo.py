@@ -109,7 +109,7 @@ def serve_run() -> dict[str, tuple[float, float]]:
             raise SystemExit(f"the server did not start within {SERVE_DEADLINE_S} s")
         while True:
             try:
-                with urllib.request.urlopen(url + "/health", timeout=60):
+                with urllib.request.urlopen(url + "/", timeout=60):
                     break
             except OSError:
                 if time.perf_counter() - started > SERVE_DEADLINE_S:
@@ -123,7 +123,7 @@ def serve_run() -> dict[str, tuple[float, float]]:
         shutil.rmtree(folder, ignore_errors=True)
     after = os.times()
     cpu = after.children_user + after.children_system - before.children_user - before.children_system
-    return {"demo data loaded (printed)": (loaded or 0.0, 0.0), "serving (first /health answer)": (serving, cpu)}
+    return {"demo data loaded (printed)": (loaded or 0.0, 0.0), "serving (first answer of /)": (serving, cpu)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -38,9 +38,13 @@ from kivy_client.presenters import (
 from kivy_client.presenters.completion import CompletionPresenter
 from kivy_client.presenters.history import HistoryPresenter
 from kivy_client.presenters.home import HomeItem, HomePresenter
+from kivy_client.presenters.live_scan import LiveScanPresenter
 from kivy_client.presenters.questions import QuestionsPresenter
 from kivy_client.records_screen import RecordsScreen
 from kivy_client.screens import HomeScreen, ScanScreen, SettingsScreen
+from kivy_client.services.camera import open_camera
+from kivy_client.services.decoders import decoder_for
+from kivy_client.services.feedback import feedback_for
 from kivy_client.services.location import LocationService, location_service
 from kivy_client.services.photos import FONT_PATH
 
@@ -81,7 +85,8 @@ class TabletApp(App):
 
     def __init__(self, store: DeviceStore | None = None, *, store_path: str | None = None, runner=None,
                  sync_transport_factory=None, enrol_transport_factory=None, inspector: str = "",
-                 camera_folder: str | None = None, location: LocationService | None = None, **kw):
+                 camera_folder: str | None = None, location: LocationService | None = None,
+                 camera_factory=None, **kw):
         super().__init__(**kw)
         self.store = store or open_store(store_path or "device.sqlite")
         self.translator = Translator()
@@ -92,6 +97,12 @@ class TabletApp(App):
         self.enrol_presenter = EnrolPresenter(self.store, runner=self.runner, **enrol_kw)
         self.scan_presenter = ScanPresenter(self.store)
         post = self.runner.post
+        # the camera (a replay when $GBFIELD_CAMERA_REPLAY names a folder) and the platform's decoder
+        self.camera_factory = camera_factory or (lambda: open_camera(platform))
+        self.feedback = feedback_for(platform)
+        self.live_scan = LiveScanPresenter(self.camera_factory, lambda: decoder_for(platform),
+                                           lambda text, _symbology: self.scan_presenter.scan(text), post=post,
+                                           feedback=self.feedback)
         self.location = location or location_service(platform, post)
         # the officer's name is read when a photo is taken (a tablet enrolled in this session has it)
         self.inspection_presenter = InspectionPresenter(self.store, inspector=inspector, camera_folder=camera_folder,
@@ -183,11 +194,13 @@ class TabletApp(App):
                  (RecordsScreen, self.records_presenter), (QuestionsScreen, self.questions_presenter),
                  (HistoryScreen, self.history_presenter), (SettingsScreen, self.enrol_presenter))
         for cls, presenter in pairs:
-            screen = cls(presenter=presenter, **({"home": self.home_presenter} if cls is HomeScreen else {}))
+            extra = {HomeScreen: {"home": self.home_presenter}, ScanScreen: {"live": self.live_scan}}.get(cls, {})
+            screen = cls(presenter=presenter, **extra)
             presenter.subscribe(screen.refresh)
             root.ids.sm.add_widget(screen)
             screen.refresh()
         home = root.ids.sm.get_screen("home")
+        self.live_scan.subscribe(root.ids.sm.get_screen("scan").show_live)
         # the home counts change when a finding is recorded, a question read, an enrolment saved
         for presenter in (self.inspection_presenter, self.enrol_presenter, self.questions_presenter,
                           self.completion_presenter):
@@ -205,7 +218,8 @@ class TabletApp(App):
 
     def on_pause(self) -> bool:
         """Android paused the app: keep the inspection in progress (snapshot in the store)
-        and stay resumable (True)."""
+        and stay resumable (True). The camera is let go."""
+        self.live_scan.stop()
         inspection = self.root.ids.sm.get_screen("inspection")
         fields = {k: inspection.ids[k].text for k in self.RESUME_FIELDS if k in inspection.ids}
         lifecycle.save(self.store, lifecycle.take(self.root.ids.sm.current, self.inspection_presenter, fields))

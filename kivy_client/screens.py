@@ -114,12 +114,37 @@ class HomeScreen(Screen):
 
 
 class ScanScreen(Screen):
-    """扫码: a code typed or scanned (or read from a photo) → product and its standards;
-    开始检查 and 回头看 on the product card (`start_button`, `history_button`)."""
+    """扫码: the camera's preview with the 扫码 toggle (`live`, a LiveScanPresenter: frames
+    decoded in the background, the code's outline drawn, vibration/beep), or a code typed
+    or read from a photo → product and its standards, resolved offline; 开始检查 and 回头看
+    on the product card (`start_button`, `history_button`)."""
 
     presenter = ObjectProperty(None)
+    live = ObjectProperty(None, allownone=True)
+    scanning = BooleanProperty(False)
+    live_message = StringProperty("")
+    live_found = BooleanProperty(False)
+    live_failed = BooleanProperty(False)
     start_button = ObjectProperty(None, allownone=True)
     history_button = ObjectProperty(None, allownone=True)
+
+    def toggle_camera(self) -> None:
+        """扫码 / 停止扫码."""
+        self.live.toggle()
+
+    def show_live(self) -> None:
+        """Copy the live scanner's state (camera on, message, code taken) into the screen."""
+        live = self.live
+        self.ids.preview.scanner = live
+        self.scanning = live.scanning
+        self.live_found, self.live_failed = live.state == "found", live.state == "error"
+        self.live_message = localize(live.message, _lang()) or _t("camera_idle")
+        self.ids.preview.watch(live.scanning)
+
+    def on_leave(self, *_args) -> None:
+        """The camera is off whenever the scan screen is not shown."""
+        if self.live is not None:
+            self.live.stop()
 
     def look_up(self) -> None:
         """Resolve the text field."""
@@ -131,6 +156,8 @@ class ScanScreen(Screen):
 
     def refresh(self) -> None:
         """Show the last answer: product card, standards with badges and key indicators."""
+        if self.live is not None:
+            self.show_live()
         box = self.ids.results
         box.clear_widgets()
         result = self.presenter.result

@@ -13,6 +13,7 @@ from kivy_client.presenters.base import Observable
 from kivy_client.services.camera import Camera, CameraUnavailable
 from kivy_client.services.decoders import Decoder, DecoderUnavailable
 from kivy_client.services.feedback import Feedback, NoFeedback
+from kivy_client.services.frames import Frame
 from kivy_client.services.scanner import LiveScanner, ScanResult
 
 IDLE, SCANNING, FOUND, ERROR = "idle", "scanning", "found", "error"
@@ -43,6 +44,7 @@ class LiveScanPresenter(Observable):
         self.outline: tuple[tuple[tuple[float, float], ...], tuple[int, int]] | None = None
         self.camera: Camera | None = None
         self.scanner: LiveScanner | None = None
+        self.latest: Frame | None = None       # the newest frame, for the preview (set on the camera's thread)
         self._taken: dict[str, float] = {}
 
     @property
@@ -60,7 +62,7 @@ class LiveScanPresenter(Observable):
             self.camera = self.camera_factory()
             self.scanner = LiveScanner(decoder, self._result, post=self.post, clock=self.clock)
             self.scanner.start()
-            self.camera.start(self.scanner.offer)
+            self.camera.start(self._frame)
         except (CameraUnavailable, DecoderUnavailable) as exc:
             self._shutdown()
             self.state, self.message = ERROR, f"无法扫码：{exc} / cannot scan"
@@ -76,6 +78,13 @@ class LiveScanPresenter(Observable):
         if was == SCANNING:
             self.state = IDLE
             self.notify()
+
+    def _frame(self, frame: Frame) -> None:
+        """A camera frame (camera thread): kept for the preview, offered to the decoder."""
+        self.latest = frame
+        scanner = self.scanner
+        if scanner is not None:
+            scanner.offer(frame)
 
     def toggle(self) -> None:
         """Start when idle, stop when scanning."""
@@ -106,6 +115,7 @@ class LiveScanPresenter(Observable):
             self.last, self.outline = result, (code.points, result.frame_size)
             if not self.keep_scanning:
                 self._shutdown()
+            self.latest = result.frame or self.latest      # the preview shows the picture the code was read in
             self.state, self.message = FOUND, f"已识别：{code.text} / read"
             self.notify()
             self.on_code(code.text, code.symbology)

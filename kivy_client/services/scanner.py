@@ -34,6 +34,7 @@ class ScanResult:
     decode_seconds: float
     taken_at: float
     error: str | None = None
+    frame: Frame | None = field(default=None, repr=False, compare=False)   # the picture the codes are in
 
     @property
     def text(self) -> str | None:
@@ -138,5 +139,6 @@ class LiveScanner:
                         self.stats.first_hit_at = self.clock()
                 running = self._running
             if running and (codes or error):
-                result = ScanResult(codes, frame.index, (frame.width, frame.height), elapsed, frame.taken_at, error)
+                result = ScanResult(codes, frame.index, (frame.width, frame.height), elapsed, frame.taken_at, error,
+                                    frame)
                 self.post(lambda r=result: self.on_result(r))

@@ -39,6 +39,7 @@ from kivy_client.presenters.completion import CompletionPresenter
 from kivy_client.presenters.history import HistoryPresenter
 from kivy_client.presenters.home import HomeItem, HomePresenter
 from kivy_client.presenters.live_scan import LiveScanPresenter
+from kivy_client.presenters.photo_capture import PhotoCapture
 from kivy_client.presenters.questions import QuestionsPresenter
 from kivy_client.records_screen import RecordsScreen
 from kivy_client.screens import HomeScreen, ScanScreen, SettingsScreen
@@ -107,6 +108,7 @@ class TabletApp(App):
         # the officer's name is read when a photo is taken (a tablet enrolled in this session has it)
         self.inspection_presenter = InspectionPresenter(self.store, inspector=inspector, camera_folder=camera_folder,
                                                         location=self.location)
+        self.photo_capture = PhotoCapture(self.inspection_presenter, self.camera_factory, runner=self.runner)
         self.records_presenter = RecordsPresenter(self.store)
         self.home_presenter = HomePresenter(self.store)
         self.questions_presenter = QuestionsPresenter(self.store)
@@ -194,13 +196,15 @@ class TabletApp(App):
                  (RecordsScreen, self.records_presenter), (QuestionsScreen, self.questions_presenter),
                  (HistoryScreen, self.history_presenter), (SettingsScreen, self.enrol_presenter))
         for cls, presenter in pairs:
-            extra = {HomeScreen: {"home": self.home_presenter}, ScanScreen: {"live": self.live_scan}}.get(cls, {})
+            extra = {HomeScreen: {"home": self.home_presenter}, ScanScreen: {"live": self.live_scan},
+                     InspectionScreen: {"capture": self.photo_capture}}.get(cls, {})
             screen = cls(presenter=presenter, **extra)
             presenter.subscribe(screen.refresh)
             root.ids.sm.add_widget(screen)
             screen.refresh()
         home = root.ids.sm.get_screen("home")
         self.live_scan.subscribe(root.ids.sm.get_screen("scan").show_live)
+        self.photo_capture.subscribe(root.ids.sm.get_screen("inspection").show_capture)
         # the home counts change when a finding is recorded, a question read, an enrolment saved
         for presenter in (self.inspection_presenter, self.enrol_presenter, self.questions_presenter,
                           self.completion_presenter):
@@ -220,6 +224,7 @@ class TabletApp(App):
         """Android paused the app: keep the inspection in progress (snapshot in the store)
         and stay resumable (True). The camera is let go."""
         self.live_scan.stop()
+        self.photo_capture.stop()
         inspection = self.root.ids.sm.get_screen("inspection")
         fields = {k: inspection.ids[k].text for k in self.RESUME_FIELDS if k in inspection.ids}
         lifecycle.save(self.store, lifecycle.take(self.root.ids.sm.current, self.inspection_presenter, fields))

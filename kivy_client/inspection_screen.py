@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from kivy.app import App
 from kivy.metrics import dp
-from kivy.properties import BooleanProperty, ColorProperty, ObjectProperty, StringProperty
+from kivy.properties import (
+    BooleanProperty,
+    ColorProperty,
+    NumericProperty,
+    ObjectProperty,
+    StringProperty,
+)
 from kivy.uix.boxlayout import BoxLayout
 from kivy.uix.screenmanager import Screen
 
@@ -47,6 +53,11 @@ class InspectionScreen(Screen):
     verdict_steps = StringProperty("")
     verdict_colour = ColorProperty(OUTCOME_COLOURS["inconclusive"])
     photo_message = StringProperty("")
+    capture = ObjectProperty(None, allownone=True)     # PhotoCapture: 拍照 off the UI thread
+    camera_on = BooleanProperty(False)
+    photo_busy = BooleanProperty(False)
+    photo_failed = BooleanProperty(False)
+    photo_progress = NumericProperty(0)
     question_message = StringProperty("")
     position_text = StringProperty("")
     input_kind = StringProperty("number")
@@ -108,13 +119,29 @@ class InspectionScreen(Screen):
             self.question_message = localize(self.presenter.message, _lang())
 
     def take_photo(self) -> None:
-        """拍照/添加照片: the typed path, else the newest image of the camera folder."""
-        try:
-            self.presenter.take_photo(self.ids.photo_path.text)
-        except PresenterError as exc:
-            self.photo_message = localize(exc.message, _lang())
-            return
-        self.photo_message, self.ids.photo_path.text = "", ""
+        """添加照片文件 (the fallback): the typed path, else the newest image of the camera
+        folder, watermarked on the worker (`capture`, a PhotoCapture)."""
+        self.capture.attach_file(self.ids.photo_path.text)
+        if self.capture.state != "error":
+            self.ids.photo_path.text = ""
+
+    def camera_photo(self) -> None:
+        """拍照: the camera's picture in the evidence card; tapped again (拍摄), the still."""
+        self.capture.shoot()
+
+    def show_capture(self) -> None:
+        """Copy PhotoCapture's state (camera on, stage, progress) into the evidence card."""
+        c = self.capture
+        self.ids.photo_preview.scanner = c
+        self.ids.photo_preview.watch(c.viewing)
+        self.camera_on, self.photo_busy, self.photo_progress = c.viewing, c.busy, c.progress
+        self.photo_failed = c.state == "error"
+        self.photo_message = localize(c.message, _lang())
+
+    def on_leave(self, *_args) -> None:
+        """The camera is off whenever the inspection screen is not shown."""
+        if self.capture is not None:
+            self.capture.stop()
 
     def choose(self, indicator_id: str) -> None:
         """Select an indicator: its input, units and pick list."""

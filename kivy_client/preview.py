@@ -55,8 +55,13 @@ class CameraPreview(Widget):
             return
         frame = scanner.latest
         self.confirmed = scanner.state == "found" and scanner.outline is not None
-        if frame is not None and frame is not self._frame:
-            self._show(frame)
+        live = getattr(scanner.camera, "texture", None)     # Kivy's camera draws its own texture: no copy
+        if live is not None and frame is not None and not self.confirmed:
+            self._texture, self._frame = live, frame
+            self.shown_frames += 1
+            self._draw()
+        elif frame is not None and (self._frame is None or frame.pixels is not self._frame.pixels):
+            self._show(frame)          # a replay hands the same pixels again: drawn once
         elif frame is None and self._frame is not None:
             self._frame, self._texture = None, None
             self._draw()

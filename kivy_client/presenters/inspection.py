@@ -392,10 +392,17 @@ class InspectionPresenter(Observable):
         if target is None:
             raise self._error("请先保存检查信息 / start the inspection first")
         try:
-            processed = process_photo(capture, self.watermark(target))
-            path = processed.save(self.photo_dir)
+            path = process_photo(capture, self.watermark(target)).save(self.photo_dir)
+        except (PhotoPipelineError, OSError) as exc:
+            raise self._error(f"照片无法保存：{readable(exc)}") from exc
+        return self.attach_saved(path, target)
+
+    def attach_saved(self, path: Path, target: str) -> str:
+        """Attach a photo the pipeline saved at `path` to `target` (a finding or the
+        inspection) and show it; return its SHA-256. Raises PresenterError."""
+        try:
             sha = self.records.attach_photo(target, path)
-        except (PhotoPipelineError, DeviceError, OSError) as exc:
+        except (DeviceError, OSError) as exc:
             raise self._error(f"照片无法保存：{readable(exc)}") from exc
         if target in self.findings:
             self._show(target)

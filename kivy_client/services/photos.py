@@ -98,15 +98,17 @@ def draw_watermark(image: Image.Image, lines: list[str], font_path: str = str(FO
     text_width = max(int(font.getlength(line)) for line in lines)
     band_height = len(lines) * (size + spacing) + margin * 2
     box = (0, max(0, height - band_height), min(width, text_width + margin * 2), height)
-    overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
+    # only the band is composited (not the whole picture): a worker thread holds Python's
+    # lock through each whole-image operation, and the UI thread waits for it
+    band = image.crop(box).convert("RGBA")
+    overlay = Image.new("RGBA", band.size, (0, 0, 0, 140))
     draw = ImageDraw.Draw(overlay)
-    draw.rectangle(box, fill=(0, 0, 0, 140))
-    y = box[1] + margin
+    y = margin
     for line in lines:
-        draw.text((margin, y), line, font=font, fill=(255, 255, 255, 255), stroke_width=1,
+        draw.text((margin - box[0], y), line, font=font, fill=(255, 255, 255, 255), stroke_width=1,
                   stroke_fill=(0, 0, 0, 255))
         y += size + spacing
-    image.paste(Image.alpha_composite(image.convert("RGBA"), overlay).convert("RGB"))
+    image.paste(Image.alpha_composite(band, overlay).convert("RGB"), box[:2])
     return box
 
 

@@ -63,6 +63,7 @@ def tap(widget) -> None:
     from kivy.tests.common import UnitTestTouch
     from kivy.uix.scrollview import ScrollView
 
+    pump(2)             # the layout settles before the finger comes down (a screenshot or a new app re-lays it)
     parent, held = widget.parent, False
     while parent is not None and parent is not parent.parent:
         if isinstance(parent, ScrollView):

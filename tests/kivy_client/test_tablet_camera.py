@@ -4,9 +4,11 @@ real decoder on its thread), 拍照 through the watermark pipeline off the UI th
 enrolment QR scanned in Settings. Screenshots: tests/_artifacts/tablet-camera-*.png."""
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from tablet_kit import DEMO_GTIN
-from tablet_window import close_app, code_frames, open_app, pump, shoot, tap, texts
+from tablet_window import ARTIFACTS, close_app, code_frames, open_app, pump, shoot, tap, texts
 
 pytestmark = pytest.mark.xdist_group("kivy")
 
@@ -91,3 +93,99 @@ def _blank_frames(folder):
     for i in range(3):
         Image.new("L", (640, 480), 120 + 20 * i).save(folder / f"b{i}.png")
     return folder
+
+
+def open_inspection(app) -> object:
+    """Scan the demo product (typed), 开始检查, save the form: the inspection screen."""
+    tap(app.root.ids.nav_scan)
+    scan = screen(app, "scan")
+    scan.ids.code.text = DEMO_GTIN
+    tap(scan.ids.look_up)
+    tap(scan.start_button)
+    insp = screen(app, "inspection")
+    insp.ids.address.text = "北京市朝阳区示例路1号"
+    tap(insp.ids.save)
+    assert app.inspection_presenter.inspection_id, insp.form_message
+    return insp
+
+
+def camera_still(folder, size=(2592, 1944)):
+    """A replay folder holding one 5-megapixel still (noise, so JPEG work is real)."""
+    from PIL import Image
+
+    folder.mkdir(parents=True, exist_ok=True)
+    noise = [Image.effect_noise(size, 60 + 10 * k) for k in range(3)]
+    Image.merge("RGB", noise).save(folder / "still.jpg", quality=92)
+    return folder
+
+
+def test_a_camera_photo_is_watermarked_off_the_ui_thread(ui, tmp_path, monkeypatch):
+    """拍照 → 拍摄 → the still goes through process_photo on a worker thread (never the UI
+    thread), the stage and progress shown, the photo attached back on the UI thread.
+    The UI thread's longest stall while the photo was processed is written to
+    tests/_artifacts/tablet-camera-photo-stall.txt (see the note: text rendering on the UI
+    thread still waits on the worker on this machine)."""
+    import threading
+    import time
+
+    from kivy.clock import Clock
+
+    from kivy_client.presenters import photo_capture
+
+    threads: list[str] = []
+    real = photo_capture.process_photo
+
+    def watched(*args, **kw):
+        threads.append(threading.current_thread().name)
+        return real(*args, **kw)
+
+    monkeypatch.setattr(photo_capture, "process_photo", watched)
+    monkeypatch.setenv("GBFIELD_CAMERA_REPLAY", str(camera_still(tmp_path / "still")))
+    insp = open_inspection(ui)
+    tap(insp.ids.camera_photo)
+    capture = ui.photo_capture
+    assert capture.viewing, capture.message
+    pump(until=lambda: insp.ids.photo_preview.shown_frames > 0)
+    assert insp.ids.camera_photo.text == "拍摄" and insp.ids.photo_preview.height > 200
+    shoot("camera-photo-viewfinder")
+    ticks: list[tuple[float, str]] = []
+    event = Clock.schedule_interval(lambda _dt: ticks.append((time.monotonic(), capture.state)), 0)
+    try:
+        tap(insp.ids.camera_photo)
+        pump(until=lambda: capture.state in ("idle", "error"), timeout=60)
+    finally:
+        event.cancel()
+    assert capture.state == "idle", capture.message
+    assert threads and threading.main_thread().name not in threads, threads
+    assert "processing" in {state for _t, state in ticks}
+    stall = max(b - a for (a, _s), (b, state) in itertools.pairwise(ticks) if state == "processing")
+    (ARTIFACTS / "tablet-camera-photo-stall.txt").write_text(f"{stall * 1000:.0f} ms\n")
+    assert "待上传" in texts(insp.ids.photos) and "照片已附加" in insp.ids.photo_message.text
+    assert not insp.camera_on and capture.camera is None
+    row = next(r for r in ui.store.photos.rows() if r["sha256"] == capture.last_sha)
+    from PIL import Image
+
+    with Image.open(row["path"]) as done:
+        assert max(done.size) == 2048            # the pipeline's long edge: watermarked, not the raw still
+    shoot("camera-photo-attached")
+
+
+def test_the_file_fallback_goes_through_the_worker_too(ui, tmp_path):
+    from PIL import Image
+
+    insp = open_inspection(ui)
+    insp.ids.photo_path.text = str(tmp_path / "missing.jpg")
+    tap(insp.ids.take_photo)
+    assert "找不到照片文件" in insp.ids.photo_message.text and insp.photo_failed
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a picture")
+    insp.ids.photo_path.text = str(broken)
+    tap(insp.ids.take_photo)
+    pump(until=lambda: ui.photo_capture.state in ("idle", "error"))
+    assert "照片无法保存" in insp.ids.photo_message.text and "Traceback" not in insp.ids.photo_message.text
+    good = tmp_path / "label.jpg"
+    Image.new("RGB", (1600, 1200), (200, 180, 150)).save(good)
+    insp.ids.photo_path.text = str(good)
+    tap(insp.ids.take_photo)
+    pump(until=lambda: ui.photo_capture.state in ("idle", "error"))
+    assert ui.photo_capture.state == "idle" and "待上传" in texts(insp.ids.photos)

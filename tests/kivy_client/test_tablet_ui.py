@@ -60,6 +60,7 @@ def tap(widget) -> None:
     from kivy.tests.common import UnitTestTouch
     from kivy.uix.scrollview import ScrollView
 
+    pump(2)             # the layout settles before the finger comes down (a screenshot or a new app re-lays it)
     parent, scrolled, held = widget.parent, False, False
     while parent is not None and parent is not parent.parent:
         held = held or isinstance(parent, ScrollView)
@@ -272,7 +273,8 @@ def test_records_list_opens_an_inspection(ui):
     Image.new("RGB", (640, 480), (120, 160, 200)).save(capture)
     insp.ids.photo_path.text = str(capture)
     tap(insp.ids.take_photo)
-    assert insp.ids.photo_message.text == "" and "待上传" in texts(insp.ids.photos)
+    pump(until=lambda: ui.photo_capture.state in ("idle", "error"))      # watermarked on a worker
+    assert ui.photo_capture.state == "idle" and "待上传" in texts(insp.ids.photos), insp.ids.photo_message.text
     shoot("inspection-photo")
 
 
@@ -387,7 +389,8 @@ def test_walkthrough_of_an_inspection_day(ui, server, device_token, tmp_path):
     Image.new("RGB", (1600, 1200), (200, 180, 150)).save(capture)
     insp.ids.photo_path.text = str(capture)
     tap(insp.ids.take_photo)
-    assert insp.ids.photo_message.text == "" and "待上传" in texts(insp.ids.photos)
+    pump(until=lambda: ui.photo_capture.state in ("idle", "error"))      # watermarked on a worker
+    assert ui.photo_capture.state == "idle" and "待上传" in texts(insp.ids.photos), insp.ids.photo_message.text
     shoot("day-09-photo")
     # 6. a question on the clause
     tap(insp.indicator_buttons[FORMALDEHYDE_A])

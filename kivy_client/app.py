@@ -54,6 +54,14 @@ KV_FILES = ("theme.kv", "home.kv", "scan.kv", "inspection.kv", "complete.kv", "r
             "history.kv", "settings.kv")
 
 
+def enrolment_code(text: str) -> str | None:
+    """None for an enrolment payload; else why the code is not taken (LiveScanPresenter's accept)."""
+    if text.startswith("gbfield-enrol:"):
+        return None
+    return ("这不是登记二维码：请扫描管理端“登记平板”页上的二维码 / not an enrolment QR code: scan the code on "
+            "the console's Enrol a tablet page")
+
+
 def register_cjk_font() -> None:
     """Make WenQuanYi Micro Hei (shipped in assets/fonts) the default "Roboto" so Chinese renders."""
     LabelBase.register(name="Roboto", fn_regular=str(FONT_PATH), fn_bold=str(FONT_PATH))
@@ -108,6 +116,9 @@ class TabletApp(App):
         # the officer's name is read when a photo is taken (a tablet enrolled in this session has it)
         self.inspection_presenter = InspectionPresenter(self.store, inspector=inspector, camera_folder=camera_folder,
                                                         location=self.location)
+        self.enrol_scan = LiveScanPresenter(self.camera_factory, lambda: decoder_for(platform),
+                                            lambda text, _symbology: self.enrol_scanned(text), post=post,
+                                            feedback=self.feedback, accept=enrolment_code)
         self.photo_capture = PhotoCapture(self.inspection_presenter, self.camera_factory, runner=self.runner)
         self.records_presenter = RecordsPresenter(self.store)
         self.home_presenter = HomePresenter(self.store)
@@ -125,6 +136,10 @@ class TabletApp(App):
         self.lang = language
         for screen in self.root.ids.sm.screens:
             screen.refresh()
+
+    def enrol_scanned(self, payload: str) -> None:
+        """The console's enrolment QR was read in Settings."""
+        self.root.ids.sm.get_screen("settings").scanned(payload)
 
     def start_inspection(self, resolution) -> None:
         """Take a scanned product to the inspection screen (form prefilled, indicators listed)."""
@@ -197,7 +212,8 @@ class TabletApp(App):
                  (HistoryScreen, self.history_presenter), (SettingsScreen, self.enrol_presenter))
         for cls, presenter in pairs:
             extra = {HomeScreen: {"home": self.home_presenter}, ScanScreen: {"live": self.live_scan},
-                     InspectionScreen: {"capture": self.photo_capture}}.get(cls, {})
+                     InspectionScreen: {"capture": self.photo_capture},
+                     SettingsScreen: {"enrol_scan": self.enrol_scan}}.get(cls, {})
             screen = cls(presenter=presenter, **extra)
             presenter.subscribe(screen.refresh)
             root.ids.sm.add_widget(screen)
@@ -205,6 +221,7 @@ class TabletApp(App):
         home = root.ids.sm.get_screen("home")
         self.live_scan.subscribe(root.ids.sm.get_screen("scan").show_live)
         self.photo_capture.subscribe(root.ids.sm.get_screen("inspection").show_capture)
+        self.enrol_scan.subscribe(root.ids.sm.get_screen("settings").show_scan)
         # the home counts change when a finding is recorded, a question read, an enrolment saved
         for presenter in (self.inspection_presenter, self.enrol_presenter, self.questions_presenter,
                           self.completion_presenter):
@@ -225,6 +242,7 @@ class TabletApp(App):
         and stay resumable (True). The camera is let go."""
         self.live_scan.stop()
         self.photo_capture.stop()
+        self.enrol_scan.stop()
         inspection = self.root.ids.sm.get_screen("inspection")
         fields = {k: inspection.ids[k].text for k in self.RESUME_FIELDS if k in inspection.ids}
         lifecycle.save(self.store, lifecycle.take(self.root.ids.sm.current, self.inspection_presenter, fields))

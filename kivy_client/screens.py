@@ -216,15 +216,48 @@ class ScanScreen(Screen):
 
 
 class SettingsScreen(Screen):
-    """设置: enrolment (the QR payload) and the language."""
+    """设置: enrolment (the console's QR scanned with the camera, or its text pasted, and
+    the officer's own password), the officer's profile and the language."""
 
     presenter = ObjectProperty(None)
+    enrol_scan = ObjectProperty(None, allownone=True)     # LiveScanPresenter taking gbfield-enrol: codes
+    scanning = BooleanProperty(False)
     enrol_state = StringProperty("")
     message = StringProperty("")
     busy = BooleanProperty(False)
     failed = BooleanProperty(False)
 
     profile_message = StringProperty("")
+
+    def toggle_scan(self) -> None:
+        """扫描登记二维码 / 停止扫码."""
+        self.enrol_scan.toggle()
+
+    def enrol(self) -> None:
+        """登记: the payload with the officer's own password."""
+        self.presenter.enrol(self.ids.payload.text, self.ids.enrol_password.text or None)
+
+    def scanned(self, payload: str) -> None:
+        """The enrolment QR was read: enrol at once when the password is typed, else ask for it."""
+        self.ids.payload.text = payload
+        if self.ids.enrol_password.text:
+            self.enrol()
+        else:
+            self.message, self.failed = _t("enrol_scanned"), False
+
+    def show_scan(self) -> None:
+        """Copy the enrolment scanner's state into the screen (its refusals as the message)."""
+        live = self.enrol_scan
+        self.ids.enrol_preview.scanner = live
+        self.scanning = live.scanning
+        self.ids.enrol_preview.watch(live.scanning)
+        if live.state == "error" or (live.scanning and live.message):
+            self.message, self.failed = localize(live.message, _lang()), live.state == "error" or live.refused
+
+    def on_leave(self, *_args) -> None:
+        """The camera is off whenever Settings is not shown."""
+        if self.enrol_scan is not None:
+            self.enrol_scan.stop()
 
     def refresh(self) -> None:
         """Copy the EnrolPresenter's state and the officer's profile into the screen."""

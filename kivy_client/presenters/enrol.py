@@ -9,6 +9,7 @@ from typing import Any
 from device import DeviceStore
 from device.trust import CatalogTrust
 from kivy_client.presenters.base import InlineRunner, Observable, PresenterError, readable
+from kivy_client.presenters.failures import plain_failure
 from kivy_client.services.qr import QrDecodeError, decode_image
 from sync.client import HttpTransport
 from sync.protocol import ProtocolError, parse_enrol_payload
@@ -89,9 +90,9 @@ class EnrolPresenter(Observable):
             self.state, self.message = DONE, f"已登记：{who} @ {server} / enrolled"
             self.notify()
 
-        self.runner.submit(work, done, self._fail)
+        self.runner.submit(work, done, lambda exc: self._fail(exc, server))
 
-    def _fail(self, exc: BaseException) -> None:
+    def _fail(self, exc: BaseException, server: str = "") -> None:
         self.state = ERROR
-        self.message = f"登记失败：{readable(exc)}"
+        self.message = plain_failure(exc, server, zh_prefix="登记失败：", en_prefix="enrolment failed: ")
         self.notify()

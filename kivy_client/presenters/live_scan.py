@@ -44,6 +44,7 @@ class LiveScanPresenter(Observable):
         self.outline: tuple[tuple[tuple[float, float], ...], tuple[int, int]] | None = None
         self.camera: Camera | None = None
         self.scanner: LiveScanner | None = None
+        self.refused = False                   # the last code read was refused by `accept` (message says why)
         self.latest: Frame | None = None       # the newest frame, for the preview (set on the camera's thread)
         self._taken: dict[str, float] = {}
 
@@ -69,6 +70,7 @@ class LiveScanPresenter(Observable):
             self.notify()
             return
         self.state, self.message, self.outline = SCANNING, "请将二维码或条码对准取景框 / point the camera at the code", None
+        self.refused = False
         self.notify()
 
     def stop(self) -> None:
@@ -107,10 +109,11 @@ class LiveScanPresenter(Observable):
                 return
             refusal = self.accept(code.text) if self.accept else None
             if refusal:
-                self.message = refusal
+                self.message, self.refused = refusal, True
                 self.notify()
                 continue
             self._taken[code.text] = now
+            self.refused = False
             self.feedback.confirm()
             self.last, self.outline = result, (code.points, result.frame_size)
             if not self.keep_scanning:

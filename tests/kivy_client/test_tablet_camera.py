@@ -28,7 +28,8 @@ def ui(server, device_token, tmp_path_factory):
     def make():
         from kivy_client.app import TabletApp
 
-        return TabletApp(store=store, sync_transport_factory=lambda creds: WsgiTransport(server, creds["token"]))
+        return TabletApp(store=store, sync_transport_factory=lambda creds: WsgiTransport(server, creds["token"]),
+                         enrol_transport_factory=lambda url: WsgiTransport(server))
 
     app = open_app(make)
     yield app
@@ -189,3 +190,50 @@ def test_the_file_fallback_goes_through_the_worker_too(ui, tmp_path):
     tap(insp.ids.take_photo)
     pump(until=lambda: ui.photo_capture.state in ("idle", "error"))
     assert ui.photo_capture.state == "idle" and "待上传" in texts(insp.ids.photos)
+
+
+def test_the_enrolment_qr_is_scanned_in_settings_and_needs_the_officers_password(ui, server, tmp_path, monkeypatch):
+    from server_testkit import PASSWORD, Api
+
+    from sync.protocol import make_enrol_payload
+
+    answer = Api(server).call("POST", "/api/v1/devices/enrolments", "admin", json={"username": "insp_chaoyang"})
+    assert answer.status_code == 201, answer.json
+    payload = make_enrol_payload("http://gbfield.test", answer.json["code"])
+    tap(ui.root.ids.nav_settings)
+    settings = screen(ui, "settings")
+    # a product's code is refused: only the console's enrolment QR is taken
+    monkeypatch.setenv("GBFIELD_CAMERA_REPLAY", str(code_frames(tmp_path / "product", DIGITAL_LINK)))
+    tap(settings.ids.scan_enrol)
+    pump(until=lambda: "这不是登记二维码" in settings.ids.enrol_message.text)
+    assert ui.enrol_scan.scanning and settings.ids.enrol_preview.height > 100
+    assert settings.failed              # shown in red, not as a confirmation
+    shoot("camera-enrol-refused")
+    tap(settings.ids.scan_enrol)
+    assert not ui.enrol_scan.scanning
+    # the enrolment QR, no password yet: asked for it
+    monkeypatch.setenv("GBFIELD_CAMERA_REPLAY", str(code_frames(tmp_path / "enrol", payload)))
+    settings.ids.enrol_password.text = ""
+    tap(settings.ids.scan_enrol)
+    pump(until=lambda: ui.enrol_scan.state == "found")
+    pump(3)
+    assert settings.ids.payload.text == payload and "请输入你本人的密码" in settings.ids.enrol_message.text
+    # a wrong password: said plainly; the right one: enrolled
+    settings.ids.enrol_password.text = "not-my-password"
+    tap(settings.ids.enrol)
+    pump(until=lambda: ui.enrol_presenter.state in ("done", "error"))
+    assert "密码错误：请输入你本人的登录密码" in settings.ids.enrol_message.text
+    settings.ids.enrol_password.text = PASSWORD
+    tap(settings.ids.enrol)
+    pump(until=lambda: ui.enrol_presenter.state in ("done", "error"))
+    assert ui.enrol_presenter.state == "done", settings.ids.enrol_message.text
+    assert settings.ids.enrol_state.text.startswith("已登记：") and "gbfield.test" in settings.ids.enrol_state.text
+    shoot("camera-enrolled")
+    # the same code again: used
+    tap(settings.ids.enrol)
+    pump(until=lambda: ui.enrol_presenter.state in ("done", "error"))
+    assert "登记码已使用" in settings.ids.enrol_message.text
+    tap(settings.ids.lang_en)
+    assert settings.ids.enrol_message.text == "enrolment failed: The enrolment code was used already"
+    assert settings.ids.scan_enrol.text == "Scan the enrolment QR code"
+    tap(settings.ids.lang_zh)

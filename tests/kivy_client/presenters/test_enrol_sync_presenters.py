@@ -110,3 +110,49 @@ def test_thread_runner_hands_a_failure_back_to_the_ui_thread():
     for fn in posted:
         fn()
     assert [str(e) for e in failures] == ["网络不可用"]
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.mark.parametrize(("case", "zh", "en"), [
+    ("wrong-password", "密码错误：请输入你本人的登录密码", "wrong password: enter your own sign-in password"),
+    ("no-password", "请输入你本人的登录密码以确认登记", "enter your own sign-in password to confirm the enrolment"),
+    ("used", "登记码已使用", "The enrolment code was used already"),
+    ("unknown", "登记码无效", "Unknown enrolment code"),
+    ("no-network", "无法连接服务器", "cannot reach the server"),
+])
+def test_enrol_failures_say_what_to_do_in_one_language(server, tmp_path, case, zh, en):
+    import time
+
+    from kivy_client.presenters import localize
+    from sync.client import HttpTransport
+
+    store = open_store(tmp_path / "t.sqlite")
+    code = _enrol_code(server)
+    factory = lambda url: WsgiTransport(server)
+    if case == "used":
+        EnrolPresenter(open_store(tmp_path / "other.sqlite"), transport_factory=factory).enrol(
+            make_enrol_payload("http://gbfield.test", code), PASSWORD)
+    if case == "unknown":
+        code = "NOSUCH42"
+    url = "http://gbfield.test"
+    if case == "no-network":
+        url = f"http://127.0.0.1:{_closed_port()}"
+        factory = lambda u: HttpTransport(u, timeout=(2.0, 5.0))
+    password = {"wrong-password": "not-my-password", "no-password": None}.get(case, PASSWORD)
+    enrol = EnrolPresenter(store, transport_factory=factory)
+    started = time.monotonic()
+    enrol.enrol(make_enrol_payload(url, code), password)
+    assert enrol.state == "error"
+    assert time.monotonic() - started < 5            # no network is said within seconds
+    chinese, english = localize(enrol.message, "zh_CN"), localize(enrol.message, "en")
+    assert chinese.startswith("登记失败：") and zh in chinese and "/" not in chinese.replace("http://", "")
+    assert english.startswith("enrolment failed: ") and en in english
+    assert not any("\u4e00" <= ch <= "\u9fff" for ch in english), english
+    assert "Traceback" not in enrol.message and "400" not in english

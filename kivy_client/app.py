@@ -8,6 +8,7 @@ UI through Clock.schedule_once.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from kivy.app import App
@@ -50,6 +51,7 @@ from kivy_client.services.location import LocationService, location_service
 from kivy_client.services.photos import FONT_PATH
 
 KV_DIR = Path(__file__).resolve().parent / "kv"
+LANGUAGE_KEY = "language"          # device state: the UI language the officer chose
 KV_FILES = ("theme.kv", "home.kv", "scan.kv", "inspection.kv", "complete.kv", "records.kv", "questions.kv",
             "history.kv", "settings.kv")
 
@@ -91,6 +93,11 @@ class TabletApp(App):
 
     lang = StringProperty("zh_CN")
     title = "gbfield"
+    net_state = StringProperty("unknown")      # online | offline | unknown (the rail's dot)
+    net_text = StringProperty("")
+    last_sync_text = StringProperty("")
+    pending_text = StringProperty("")
+    NETWORK_CHECK_SECONDS = 30
 
     def __init__(self, store: DeviceStore | None = None, *, store_path: str | None = None, runner=None,
                  sync_transport_factory=None, enrol_transport_factory=None, inspector: str = "",
@@ -99,6 +106,10 @@ class TabletApp(App):
         super().__init__(**kw)
         self.store = store or open_store(store_path or "device.sqlite")
         self.translator = Translator()
+        saved = self.store.state.get(LANGUAGE_KEY)
+        if saved in ("zh_CN", "en"):               # the officer's choice, kept across restarts
+            self.translator.set_language(saved)
+            self.lang = saved
         self.runner = runner or ThreadRunner(lambda fn: Clock.schedule_once(lambda _dt: fn(), 0))
         sync_kw = {"transport_factory": sync_transport_factory} if sync_transport_factory else {}
         enrol_kw = {"transport_factory": enrol_transport_factory} if enrol_transport_factory else {}
@@ -130,12 +141,30 @@ class TabletApp(App):
         """Return the text of `key` in the current language (kv passes app.lang to re-bind)."""
         return self.translator(key)
 
+    def show_status(self) -> None:
+        """The rail's sync status: online/offline, the last successful sync (kept across
+        restarts), the items waiting, and the progress of a sync running."""
+        p = self.sync_presenter
+        self.net_state = {True: "online", False: "offline"}.get(p.online, "unknown")
+        self.net_text = self.t({"online": "online", "offline": "offline"}.get(self.net_state, "net_unknown"))
+        last = p.last_success
+        if p.state == "syncing":
+            self.last_sync_text = f"{self.t('syncing')} {round(p.progress * 100)}%"
+        elif last:
+            when = datetime.fromisoformat(last["at"]).astimezone()
+            self.last_sync_text = f"{self.t('last_sync')}\n{when:%m-%d %H:%M}"
+        else:
+            self.last_sync_text = self.t("never_synced")
+        self.pending_text = f"{self.t('waiting_n')} {p.outbox_counts()['pending']}"
+
     def set_language(self, language: str) -> None:
         """Switch the UI language ("zh_CN" / "en") and re-label every screen."""
         self.translator.set_language(language)
         self.lang = language
+        self.store.state.set(LANGUAGE_KEY, language)
         for screen in self.root.ids.sm.screens:
             screen.refresh()
+        self.show_status()
 
     def enrol_scanned(self, payload: str) -> None:
         """The console's enrolment QR was read in Settings."""
@@ -231,6 +260,12 @@ class TabletApp(App):
         self.sync_presenter.subscribe(root.ids.sm.get_screen("questions").refresh)
         self.completion_presenter.subscribe(root.ids.sm.get_screen("inspection").refresh)
         self.location.start(lambda _fix: root.ids.sm.get_screen("inspection").refresh())
+        for presenter in (self.sync_presenter, self.inspection_presenter, self.completion_presenter,
+                          self.photo_capture):
+            presenter.subscribe(self.show_status)
+        self.show_status()
+        self.sync_presenter.check_network()
+        Clock.schedule_interval(lambda _dt: self.sync_presenter.check_network(), self.NETWORK_CHECK_SECONDS)
         return root
 
     # ---- Android lifecycle (kivy_client/lifecycle.py) ---------------------------------

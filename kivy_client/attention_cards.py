@@ -122,7 +122,7 @@ def photo_tiles(grid, photos, lang: str, empty: str) -> None:
     if not photos:
         grid.add_widget(Body(text=empty, font_size="16sp", color=MUTED))
         return
-    colours = {"pending": (0.08, 0.40, 0.75, 1), "uploaded": (0.13, 0.55, 0.25, 1), "rejected": (0.78, 0.16, 0.16, 1)}
+    colours = {"pending": (0.08, 0.40, 0.75, 1), "uploaded": (0.09, 0.45, 0.19, 1), "rejected": (0.78, 0.16, 0.16, 1)}
     for photo in photos:
         tile = BoxLayout(orientation="vertical", size_hint_y=None, spacing=dp(2))
         tile.add_widget(Image(source=photo.thumbnail, size_hint_y=None, height=dp(84), fit_mode="contain"))

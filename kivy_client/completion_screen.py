@@ -240,7 +240,7 @@ class CompleteScreen(Screen):
             self.slots["witness"] = witness
             refusal.add_widget(witness)
         box.add_widget(refusal)
-        self.finish_button = BigButton(text=_t("complete_inspection"), tint=(0.13, 0.55, 0.25, 1),
+        self.finish_button = BigButton(text=_t("complete_inspection"), tint=(0.09, 0.45, 0.19, 1),
                                        disabled=done or self.blocked, height=dp(64))
         self.finish_button.bind(on_release=lambda *_: self.finish())
         box.add_widget(self.finish_button)

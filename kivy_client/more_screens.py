@@ -12,7 +12,7 @@ from kivy.uix.screenmanager import Screen
 from kivy_client.widgets import OUTCOME_COLOURS, Badge, Body, Card, FlatButton
 
 MUTED = (0.38, 0.42, 0.47, 1)
-QUESTION_COLOURS = {"queued_on_device": (0.45, 0.5, 0.55, 1), "sent": (0.08, 0.40, 0.75, 1),
+QUESTION_COLOURS = {"queued_on_device": (0.36, 0.41, 0.46, 1), "sent": (0.08, 0.40, 0.75, 1),
                     "matched": OUTCOME_COLOURS["inconclusive"], "answered": OUTCOME_COLOURS["pass"]}
 
 

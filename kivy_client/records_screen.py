@@ -10,7 +10,7 @@ from kivy.uix.screenmanager import Screen
 
 from kivy_client.widgets import OUTCOME_COLOURS, Badge, Body, Card, FlatButton
 
-STATUS_COLOURS = {"draft": (0.45, 0.5, 0.55, 1), "submitted": (0.08, 0.40, 0.75, 1),
+STATUS_COLOURS = {"draft": (0.36, 0.41, 0.46, 1), "submitted": (0.08, 0.40, 0.75, 1),
                   "resubmitted": (0.08, 0.40, 0.75, 1), "returned": OUTCOME_COLOURS["inconclusive"],
                   "approved": OUTCOME_COLOURS["pass"], "rejected": OUTCOME_COLOURS["fail"]}
 

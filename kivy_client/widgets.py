@@ -13,8 +13,10 @@ from kivy.uix.label import Label
 from kivy.uix.scrollview import ScrollView
 from kivy.uix.widget import Widget
 
-OUTCOME_COLOURS = {"pass": (0.13, 0.55, 0.25, 1), "fail": (0.78, 0.16, 0.16, 1),
-                   "inconclusive": (0.85, 0.55, 0.05, 1)}
+#: verdict colours: white text on them and they as text on white both reach 4.5:1 (WCAG AA;
+#: tests/kivy_client/test_tablet_legibility.py)
+OUTCOME_COLOURS = {"pass": (0.09, 0.45, 0.19, 1), "fail": (0.78, 0.16, 0.16, 1),
+                   "inconclusive": (0.62, 0.33, 0.0, 1)}
 
 
 class Body(Label):
@@ -51,7 +53,7 @@ class HideBox(Hideable, BoxLayout):
 class Badge(Label):
     """A coloured pill with a short text (status of a standard, key indicator)."""
 
-    background = ColorProperty((0.45, 0.5, 0.55, 1))
+    background = ColorProperty((0.36, 0.41, 0.46, 1))
 
 
 class BigButton(Button):

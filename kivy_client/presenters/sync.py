@@ -4,14 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from device import DeviceError, DeviceRecords, DeviceStore, open_store
 from kivy_client.presenters.attention import Attention, attention_items
 from kivy_client.presenters.base import InlineRunner, Observable, PresenterError, readable
+from kivy_client.presenters.failures import NO_NETWORK, failure_words, is_offline
+from kivy_client.services.network import reachable
 from sync.client import HttpTransport, SyncClient, SyncReport
+from sync.client.errors import RetryableError
 
 IDLE, SYNCING, DONE, ERROR = "idle", "syncing", "done", "error"
+LAST_SYNC_KEY = "last_sync"          # state key: {at, pulled, pushed} of the last successful run
 
 
 @dataclass(frozen=True)
@@ -37,19 +42,48 @@ def _default_transport(creds: dict[str, Any]) -> Any:
 
 
 class SyncPresenter(Observable):
-    """State: `state`, `stage`, `done`, `remaining`, `message`, `last` (ReportSummary)."""
+    """State: `state`, `stage`, `done`, `remaining`, `message`, `last` (ReportSummary),
+    `online` (True/False, None before anything was tried), `last_success` (kept in the
+    store across restarts: {at, pulled, pushed}).
+
+    `probe(server_url)` says whether the server can be reached (a short TCP connect with
+    the real HTTP transport; none with another transport, e.g. in-process, unless given)."""
 
     def __init__(self, store: DeviceStore, *, runner: InlineRunner | None = None,
                  transport_factory: Callable[[dict[str, Any]], Any] = _default_transport,
-                 client_options: dict[str, Any] | None = None):
+                 client_options: dict[str, Any] | None = None,
+                 probe: Callable[[str], bool] | None | str = "default"):
         super().__init__()
         self.store = store
         self.runner = runner or InlineRunner()
         self.transport_factory = transport_factory
+        self.probe = (reachable if transport_factory is _default_transport else None) if probe == "default" else probe
+        self.online: bool | None = None
         self.client_options = client_options or {}
         self.state, self.stage, self.done, self.remaining = IDLE, "", 0, 0
         self.message = ""
         self.last: ReportSummary | None = None
+
+    @property
+    def last_success(self) -> dict[str, Any] | None:
+        """{at (ISO UTC), pulled, pushed} of the last successful sync, kept in the store."""
+        value = self.store.state.get(LAST_SYNC_KEY)
+        return value if isinstance(value, dict) and value.get("at") else None
+
+    def check_network(self) -> None:
+        """Probe the server in the background; `online` follows (no-op when not enrolled or
+        while a sync runs)."""
+        creds = self.store.state.credentials()
+        if self.probe is None or self.state == SYNCING or not creds or not creds.get("server_url"):
+            return
+        url = creds["server_url"]
+
+        def seen(up: bool) -> None:
+            if self.online != up:
+                self.online = up
+                self.notify()
+
+        self.runner.submit(lambda: self.probe(url), seen, lambda _exc: seen(False))
 
     @property
     def progress(self) -> float:
@@ -121,7 +155,11 @@ class SyncPresenter(Observable):
         def progress(stage: str, done: int, remaining: int) -> None:
             self.runner.post(lambda: self._progress(stage, done, remaining))
 
+        url = str(creds.get("server_url") or "")
+
         def work() -> SyncReport:
+            if self.probe is not None and not self.probe(url):      # said within seconds, not after the retries
+                raise RetryableError(f"no connection to {url}")
             # the worker uses its own connection: one SQLite connection is not shared across threads
             store = open_store(self.store.path) if self.store.path != ":memory:" else self.store
             transport = self.transport_factory(creds)
@@ -134,7 +172,7 @@ class SyncPresenter(Observable):
                 if store is not self.store:
                     store.close()
 
-        self.runner.submit(work, self._finished, self._crashed)
+        self.runner.submit(work, self._finished, lambda exc: self._crashed(exc, url))
         return True
 
     def _progress(self, stage: str, done: int, remaining: int) -> None:
@@ -144,15 +182,27 @@ class SyncPresenter(Observable):
     def _finished(self, report: SyncReport) -> None:
         self.last = ReportSummary.of(report)
         if report.ok:
-            self.state = DONE
+            self.state, self.online = DONE, True
+            self.store.state.set(LAST_SYNC_KEY, {"at": datetime.now(UTC).isoformat(timespec="seconds"),
+                                                 "pulled": report.pulled, "pushed": report.pushed})
             self.message = (f"同步完成：拉取 {report.pulled}，推送 {report.pushed}，冲突 {report.conflicts}，"
                             f"退回 {report.rejected} / synced: pulled {report.pulled}, pushed {report.pushed}, "
                             f"conflicts {report.conflicts}, rejected {report.rejected}")
         else:
             self.state = ERROR
-            self.message = "\n".join(("同步未完成 / sync incomplete", *report.errors))
+            offline = any("network error" in e for e in report.errors)
+            if offline:
+                self.online = False
+                server = (self.store.state.credentials() or {}).get("server_url", "")
+                self.message = "同步未完成：" + NO_NETWORK[0].format(server=server) + " / sync incomplete: " + \
+                    NO_NETWORK[1].format(server=server)
+            else:
+                self.message = "\n".join(("同步未完成 / sync incomplete", *report.errors))
         self.notify()
 
-    def _crashed(self, exc: BaseException) -> None:
-        self.state, self.message = ERROR, f"同步失败 / sync failed：{readable(exc)}"
+    def _crashed(self, exc: BaseException, server: str = "") -> None:
+        if is_offline(exc):
+            self.online = False
+        zh, en = failure_words(exc, server)
+        self.state, self.message = ERROR, f"同步失败：{zh} / sync failed: {en}"
         self.notify()

@@ -33,7 +33,11 @@ def close_app(app) -> None:
     app.stop()
     if app.root is not None and app.root.parent is Window:
         Window.remove_widget(app.root)
-    EventLoop.status = "started"     # App.stop() closed the loop; the next app runs in it again
+    # App.stop() schedules stopTouchApp() for the next frame (the loop was never "started":
+    # _run_prepare only), which would close the loop; with `quit` set EventLoop.idle() no
+    # longer lays out nor draws, and the next app's widgets stay where they were first put.
+    # "closed" makes that pending call a no-op; the loop itself goes on for the next app.
+    EventLoop.status, EventLoop.quit, EventLoop.stopping = "closed", False, False
 
 
 def pump(frames: int = 2, until=None, timeout: float = 20.0) -> None:

@@ -42,3 +42,14 @@ def test_an_inspection_gone_from_the_device_is_reported_not_raised(synced_store)
 @pytest.mark.parametrize("stored", [None, "garbage", 42, {"fields": 3}])
 def test_unreadable_snapshots_are_ignored(stored):
     assert lifecycle.Snapshot.from_dict(stored) is None
+
+
+def test_the_language_chosen_is_kept_across_restarts(synced_store):
+    from kivy_client.app import LANGUAGE_KEY, TabletApp
+
+    assert TabletApp(store=synced_store).lang == "zh_CN"
+    synced_store.state.set(LANGUAGE_KEY, "en")           # what set_language writes
+    app = TabletApp(store=synced_store)
+    assert app.lang == "en" and app.t("sync") == "Sync"
+    synced_store.state.set(LANGUAGE_KEY, "fr")           # an unknown value is ignored
+    assert TabletApp(store=synced_store).lang == "zh_CN"

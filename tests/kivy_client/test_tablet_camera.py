@@ -237,3 +237,24 @@ def test_the_enrolment_qr_is_scanned_in_settings_and_needs_the_officers_password
     assert settings.ids.enrol_message.text == "enrolment failed: The enrolment code was used already"
     assert settings.ids.scan_enrol.text == "Scan the enrolment QR code"
     tap(settings.ids.lang_zh)
+
+
+def test_the_rail_shows_the_network_the_last_sync_and_what_waits(ui):
+    rail = ui.root.ids
+    tap(rail.nav_home)
+    home = screen(ui, "home")
+    tap(home.ids.sync_button)
+    pump(until=lambda: ui.sync_presenter.state in ("done", "error"), timeout=60)
+    assert ui.sync_presenter.state == "done", ui.sync_presenter.message
+    pump(2)
+    assert rail.net_text.text == "在线" and ui.net_state == "online"
+    assert rail.last_sync_text.text.startswith("上次同步") and rail.pending_text.text == "待上传 0"
+    ui.sync_presenter.online = False                  # the probe found no server
+    ui.show_status()
+    assert rail.net_text.text == "离线"
+    tap(ui.root.ids.nav_settings)
+    tap(screen(ui, "settings").ids.lang_en)
+    assert rail.net_text.text == "Offline" and rail.last_sync_text.text.startswith("Last sync")
+    assert ui.store.state.get("language") == "en"          # kept for the next start
+    shoot("rail-status-en")
+    tap(screen(ui, "settings").ids.lang_zh)

@@ -156,3 +156,26 @@ def test_enrol_failures_say_what_to_do_in_one_language(server, tmp_path, case, z
     assert english.startswith("enrolment failed: ") and en in english
     assert not any("\u4e00" <= ch <= "\u9fff" for ch in english), english
     assert "Traceback" not in enrol.message and "400" not in english
+
+
+def test_a_sync_with_no_network_says_so_within_seconds_and_the_last_sync_is_kept(tmp_path, server, device_token):
+    import time
+
+    from kivy_client.presenters import localize
+
+    store = open_store(tmp_path / "t.sqlite")
+    store.state.save_credentials({"server_url": f"http://127.0.0.1:{_closed_port()}", "token": "x", "device_id": "d",
+                                  "user": {"username": "insp_chaoyang"}})
+    offline = SyncPresenter(store)                 # the real HTTP transport, with its reachability probe
+    started = time.monotonic()
+    offline.sync()
+    assert time.monotonic() - started < 5 and offline.state == "error" and offline.online is False
+    english = localize(offline.message, "en")
+    assert english.startswith("sync failed: cannot reach the server http://127.0.0.1:"), english
+    assert localize(offline.message, "zh_CN").startswith("同步失败：无法连接服务器")
+    assert offline.last_success is None
+    online = SyncPresenter(store, transport_factory=lambda creds: WsgiTransport(server, device_token))
+    store.state.save_credentials({**store.state.credentials(), "token": device_token})
+    assert online.sync() and online.state == "done" and online.online is True
+    kept = SyncPresenter(store).last_success                  # as after a restart
+    assert kept and kept["at"] and kept["pulled"] > 0

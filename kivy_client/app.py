@@ -164,6 +164,11 @@ class TabletApp(App):
         self.store.state.set(LANGUAGE_KEY, language)
         for screen in self.root.ids.sm.screens:
             screen.refresh()
+        inspection = self.root.ids.sm.get_screen("inspection")
+        inspection.form_message = inspection.value_message = inspection.question_message = ""   # said in the other language
+        inspection.ids.keypad.relabel(self.t)
+        for presenter in (self.live_scan, self.enrol_scan, self.photo_capture):
+            presenter.notify()          # their messages, in the new language
         self.show_status()
 
     def enrol_scanned(self, payload: str) -> None:
@@ -265,7 +270,8 @@ class TabletApp(App):
             presenter.subscribe(self.show_status)
         self.show_status()
         self.sync_presenter.check_network()
-        Clock.schedule_interval(lambda _dt: self.sync_presenter.check_network(), self.NETWORK_CHECK_SECONDS)
+        self._network_check = Clock.schedule_interval(lambda _dt: self.sync_presenter.check_network(),
+                                                      self.NETWORK_CHECK_SECONDS)
         return root
 
     # ---- Android lifecycle (kivy_client/lifecycle.py) ---------------------------------
@@ -303,7 +309,11 @@ class TabletApp(App):
         lifecycle.clear(self.store)
 
     def on_stop(self) -> None:
-        """Stop the location service, close the device store."""
+        """Stop the cameras, the network check and the location service; close the device store."""
+        for camera_user in (self.live_scan, self.enrol_scan, self.photo_capture):
+            camera_user.stop()
+        if getattr(self, "_network_check", None) is not None:
+            self._network_check.cancel()
         self.location.stop()
         self.store.close()
 

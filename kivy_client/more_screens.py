@@ -49,7 +49,7 @@ class QuestionsScreen(Screen):
             box.add_widget(Body(text=t("no_questions"), color=MUTED))
         for row in rows:
             card = Card(background=(0.95, 0.99, 0.95, 1) if row.unread else (1, 1, 1, 1))
-            head = BoxLayout(size_hint_y=None, height=dp(40), spacing=dp(12))
+            head = BoxLayout(size_hint_y=None, height=dp(52), spacing=dp(12))
             head.add_widget(Badge(text=row.status_label(lang), background=QUESTION_COLOURS.get(row.status)))
             head.add_widget(Body(text=row.where or t("no_clause"), font_size="16sp", color=MUTED, size_hint_y=1))
             card.add_widget(head)
@@ -90,7 +90,7 @@ class HistoryScreen(Screen):
         box.clear_widgets()
         for past in p.inspections:
             card = Card()
-            head = BoxLayout(size_hint_y=None, height=dp(40), spacing=dp(12))
+            head = BoxLayout(size_hint_y=None, height=dp(52), spacing=dp(12))
             head.add_widget(Badge(text=past.status_label(lang) or "—",
                                   background=OUTCOME_COLOURS["fail"] if past.fails else OUTCOME_COLOURS["pass"]))
             who = t("mine") if past.mine else past.inspector

@@ -37,12 +37,12 @@ class RecordsScreen(Screen):
             box.add_widget(Body(text=t("no_records"), color=(0.38, 0.42, 0.47, 1)))
         for row in rows:
             card = Card()
-            head = BoxLayout(size_hint_y=None, height=dp(40), spacing=dp(12))
+            head = BoxLayout(size_hint_y=None, height=dp(52), spacing=dp(12))
             head.add_widget(Badge(text=row.status_label(lang), background=STATUS_COLOURS.get(row.status)))
             head.add_widget(Body(text=f"{row.company or '—'}  {row.product}", font_size="20sp", bold=True,
                                  size_hint_y=1, shorten=True, shorten_from="right"))
             button = FlatButton(text=t("open_correct" if row.status == "returned" else "open_record"),
-                                size_hint_x=None, width=dp(160), height=dp(40))
+                                size_hint_x=None, width=dp(160), height=dp(52))
             button.bind(on_release=lambda _b, ident=row.id: app.open_record(ident))
             head.add_widget(button)
             self.open_buttons[row.id] = button

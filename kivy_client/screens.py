@@ -25,6 +25,11 @@ def _lang() -> str:
     return App.get_running_app().lang
 
 
+def _colon() -> str:
+    """"：" in Chinese, ": " in English."""
+    return ": " if _lang() == "en" else "："
+
+
 class HomeScreen(Screen):
     """首页: sync status, the big sync button, progress, the tiles, and everything that
     needs the officer (returned, rejected, flagged, answered; conflicts, refused items),
@@ -172,9 +177,10 @@ class ScanScreen(Screen):
             product = result.product
             card = Card()
             card.add_widget(Body(text=product.get("name") or "", font_size="24sp", bold=True))
-            card.add_widget(Body(text=f"{_t('company')}：{product.get('company_name') or '—'}"))
-            card.add_widget(Body(text=f"{_t('credit_code')}：{product.get('credit_code') or '—'}    "
-                                      f"{_t('gtin')}：{result.gtin}", font_size="16sp",
+            colon = _colon()
+            card.add_widget(Body(text=f"{_t('company')}{colon}{product.get('company_name') or '—'}"))
+            card.add_widget(Body(text=f"{_t('credit_code')}{colon}{product.get('credit_code') or '—'}    "
+                                      f"{_t('gtin')}{colon}{result.gtin}", font_size="16sp",
                                  color=(0.38, 0.42, 0.47, 1)))
             row = BoxLayout(size_hint_y=None, height=dp(52), spacing=dp(12))
             start = FlatButton(text=_t("start_inspection"), size_hint_x=None, width=dp(200))
@@ -201,11 +207,15 @@ class ScanScreen(Screen):
         head.add_widget(Body(text=f"{view.get('edition') or view['code']}  {view.get('title') or ''}",
                              font_size="20sp", bold=True, size_hint_y=1))
         card.add_widget(head)
+        english = _lang() == "en"
         for ind in view.get("key_indicators") or ():
             unit = f" {ind['unit']}" if ind.get("unit") else ""
-            text = f"•  {ind['name']}（{ind['clause']}）  {_t('limit')} {ind['limit']}{unit}"
+            name = (ind.get("name_en") or ind["name"]) if english else ind["name"]
+            clause = f" ({ind['clause']})" if english else f"（{ind['clause']}）"
+            text = f"•  {name}{clause}  {_t('limit')} {ind['limit']}{unit}"
             if ind.get("mark"):       # 待核实: never shown like a confirmed value (scan.kv)
-                card.add_widget(Factory.UnverifiedBody(text=f"{text}  【{ind['mark']}】"))
+                mark = f"  [{ind['mark']}]" if english else f"  【{ind['mark']}】"
+                card.add_widget(Factory.UnverifiedBody(text=f"{text}{mark}"))
             else:
                 card.add_widget(Body(text=text, font_size="17sp"))
         if view.get("chain_lines"):   # the related-standards chain (presenters/standard.py)
@@ -263,7 +273,7 @@ class SettingsScreen(Screen):
         """Copy the EnrolPresenter's state and the officer's profile into the screen."""
         p = self.presenter
         enrolled = p.enrolled
-        self.enrol_state = (f"{_t('enrolled_as')}：{enrolled['user']} @ {enrolled['server_url']}" if enrolled
+        self.enrol_state = (f"{_t('enrolled_as')}{_colon()}{enrolled['user']} @ {enrolled['server_url']}" if enrolled
                             else _t("not_enrolled"))
         self.message, self.busy, self.failed = localize(p.message, _lang()), p.state == "working", p.state == "error"
         profile = OfficerProfile.load(p.store)

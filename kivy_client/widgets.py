@@ -137,6 +137,10 @@ class Keypad(Hideable, GridLayout):
             self.keys[key] = button
             self.add_widget(button)
 
+    def relabel(self, t) -> None:
+        """Label the word keys in the current language (`t`: the app's translator)."""
+        self.keys["⌫"].text, self.keys["清除"].text = t("key_backspace"), t("key_clear")
+
     def press(self, key: str) -> None:
         """Apply one key to the target field."""
         if self.target is None:

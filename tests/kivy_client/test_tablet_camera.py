@@ -258,3 +258,61 @@ def test_the_rail_shows_the_network_the_last_sync_and_what_waits(ui):
     assert ui.store.state.get("language") == "en"          # kept for the next start
     shoot("rail-status-en")
     tap(screen(ui, "settings").ids.lang_zh)
+
+
+def _store_texts(store) -> str:
+    """Every text the device store holds (catalog, registry, records): data, which may be Chinese."""
+    import sqlite3
+
+    out = []
+    with sqlite3.connect(store.path) as db:
+        for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+            for row in db.execute(f'SELECT * FROM "{table}"'):
+                out += [str(v) for v in row if isinstance(v, (str, bytes))]
+    return "\n".join(v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in out)
+
+
+def test_every_screen_in_english_has_no_chinese_but_data_and_big_enough_targets(ui):
+    """English mode, every screen filled (a product scanned, an inspection with a verdict,
+    records, questions, history, settings): any CJK text shown must be data the store holds
+    (standard titles, product and company names, the officer's name) or the language switch's
+    own words (中文, 语言: an officer stuck in a language finds them); every
+    button and input is at least 48 dp each way. Known gap: the verdict steps come from
+    `rules` as Chinese sentences and are stored with the finding, so they pass here as data
+    (docs/tablet.md, "Not done yet")."""
+    import re
+
+    from kivy.metrics import dp
+    from kivy.uix.button import Button
+    from kivy.uix.textinput import TextInput
+
+    insp = open_inspection(ui)
+    insp.choose("GB 18401-2010/4.1/formaldehyde/A")
+    insp.ids.measured.text = "20.4"
+    tap(insp.ids.judge)
+    assert insp.has_verdict
+    tap(ui.root.ids.nav_settings)
+    tap(screen(ui, "settings").ids.lang_en)
+    data = _store_texts(ui.store)
+    cjk = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+")
+    problems, small = [], []
+    for name in ("home", "scan", "inspection", "records", "questions", "history", "settings"):
+        ui.root.show(name)
+        pump(4)
+        shown = screen(ui, name)
+        for widget in [*shown.walk(), *ui.root.ids.sync_status.walk()]:
+            text = str(getattr(widget, "text", "") or "") + " " + str(getattr(widget, "hint_text", "") or "")
+            for run in cjk.findall(text):
+                # data the store holds, and the language switch's own words (found in either language)
+                if run not in data and run not in ("中文", "语言"):
+                    problems.append(f"{name}: {run!r} in {text.strip()[:60]!r}")
+            shown_target = (isinstance(widget, (Button, TextInput)) and widget.opacity > 0 and widget.width > 1
+                            and not widget.disabled)
+            if shown_target and (widget.height < dp(48) - 0.5 or widget.width < dp(48) - 0.5):
+                small.append(f"{name}: {type(widget).__name__} {getattr(widget, 'text', '')[:20]!r} "
+                             f"{widget.width / dp(1):.0f}×{widget.height / dp(1):.0f} dp")
+        shoot(f"en-{name}")
+    tap(ui.root.ids.nav_settings)
+    tap(screen(ui, "settings").ids.lang_zh)
+    assert not problems, "Chinese left in English mode:\n" + "\n".join(sorted(set(problems))[:40])
+    assert not small, "touch targets under 48 dp:\n" + "\n".join(sorted(set(small))[:40])

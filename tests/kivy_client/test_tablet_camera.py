@@ -235,7 +235,7 @@ def test_the_enrolment_qr_is_scanned_in_settings_and_needs_the_officers_password
     assert "登记码已使用" in settings.ids.enrol_message.text
     tap(settings.ids.lang_en)
     assert settings.ids.enrol_message.text == "enrolment failed: The enrolment code was used already"
-    assert settings.ids.scan_enrol.text == "Scan the enrolment QR code"
+    assert settings.ids.scan_enrol.text == "Scan enrolment QR"
     tap(settings.ids.lang_zh)
 
 

@@ -42,6 +42,7 @@ from kivy_client.presenters.home import HomeItem, HomePresenter
 from kivy_client.presenters.live_scan import LiveScanPresenter
 from kivy_client.presenters.photo_capture import PhotoCapture
 from kivy_client.presenters.questions import QuestionsPresenter
+from kivy_client.presenters.search import StandardSearch
 from kivy_client.records_screen import RecordsScreen
 from kivy_client.screens import HomeScreen, ScanScreen, SettingsScreen
 from kivy_client.services.camera import open_camera
@@ -116,6 +117,7 @@ class TabletApp(App):
         self.sync_presenter = SyncPresenter(self.store, runner=self.runner, **sync_kw)
         self.enrol_presenter = EnrolPresenter(self.store, runner=self.runner, **enrol_kw)
         self.scan_presenter = ScanPresenter(self.store)
+        self.standard_search = StandardSearch(self.store)
         post = self.runner.post
         # the camera (a replay when $GBFIELD_CAMERA_REPLAY names a folder) and the platform's decoder
         self.camera_factory = camera_factory or (lambda: open_camera(platform))
@@ -245,7 +247,7 @@ class TabletApp(App):
                  (RecordsScreen, self.records_presenter), (QuestionsScreen, self.questions_presenter),
                  (HistoryScreen, self.history_presenter), (SettingsScreen, self.enrol_presenter))
         for cls, presenter in pairs:
-            extra = {HomeScreen: {"home": self.home_presenter}, ScanScreen: {"live": self.live_scan},
+            extra = {HomeScreen: {"home": self.home_presenter}, ScanScreen: {"live": self.live_scan, "search": self.standard_search},
                      InspectionScreen: {"capture": self.photo_capture},
                      SettingsScreen: {"enrol_scan": self.enrol_scan}}.get(cls, {})
             screen = cls(presenter=presenter, **extra)
@@ -256,6 +258,7 @@ class TabletApp(App):
         self.live_scan.subscribe(root.ids.sm.get_screen("scan").show_live)
         self.photo_capture.subscribe(root.ids.sm.get_screen("inspection").show_capture)
         self.enrol_scan.subscribe(root.ids.sm.get_screen("settings").show_scan)
+        self.sync_presenter.subscribe(self.standard_search.forget)     # a sync may change the catalog
         # the home counts change when a finding is recorded, a question read, an enrolment saved
         for presenter in (self.inspection_presenter, self.enrol_presenter, self.questions_presenter,
                           self.completion_presenter):

@@ -25,6 +25,11 @@ def _lang() -> str:
     return App.get_running_app().lang
 
 
+def _is_words(text: str) -> bool:
+    """True for typed words (甲醛, jiaquan, jq), not a code (digits, a link, a GS1 string)."""
+    return bool(text) and not text.isdigit() and "://" not in text and not text.startswith(("^", "(", "gbfield-"))
+
+
 def _colon() -> str:
     """"：" in Chinese, ": " in English."""
     return ": " if _lang() == "en" else "："
@@ -126,6 +131,7 @@ class ScanScreen(Screen):
 
     presenter = ObjectProperty(None)
     live = ObjectProperty(None, allownone=True)
+    search = ObjectProperty(None, allownone=True)      # StandardSearch: words typed (甲醛, jiaquan, jq)
     scanning = BooleanProperty(False)
     live_message = StringProperty("")
     live_found = BooleanProperty(False)
@@ -151,9 +157,16 @@ class ScanScreen(Screen):
         if self.live is not None:
             self.live.stop()
 
+    hits: tuple = ()
+
     def look_up(self) -> None:
-        """Resolve the text field."""
-        self.presenter.scan(self.ids.code.text)
+        """Resolve the text field as a code; words that are no code search the standards."""
+        text = self.ids.code.text.strip()
+        self.hits = ()
+        self.presenter.scan(text)
+        if not self.presenter.found and self.search is not None and _is_words(text):
+            self.hits = tuple(self.search.search(text))
+            self.refresh()
 
     def load_photo(self) -> None:
         """Decode the photo named in the path field."""
@@ -167,6 +180,10 @@ class ScanScreen(Screen):
         box.clear_widgets()
         result = self.presenter.result
         if result is None:
+            return
+        if not self.presenter.found and self.hits:
+            for hit in self.hits:
+                box.add_widget(self._hit_card(hit))
             return
         if not self.presenter.found:
             card = Card(background=(1, 0.95, 0.90, 1))
@@ -197,6 +214,18 @@ class ScanScreen(Screen):
         box.add_widget(Body(text=_t("standards"), font_size="20sp", bold=True))
         for view in self.presenter.standards(_lang()):
             box.add_widget(self._standard_card(view))
+
+    @staticmethod
+    def _hit_card(hit) -> Card:
+        """A search hit: what it is called, where (edition, clause, status), its limits by class."""
+        card = Card()
+        card.add_widget(Body(text=hit.title, font_size="20sp", bold=True))
+        where = "  ".join(x for x in (hit.edition_id or hit.standard_code, hit.clause or "", hit.status or "") if x)
+        card.add_widget(Body(text=where, font_size="16sp", color=(0.38, 0.42, 0.47, 1)))
+        if hit.limits:
+            card.add_widget(Body(text=f"{_t('limit')}  " + "  ·  ".join(limit.text() for limit in hit.limits),
+                                 font_size="17sp"))
+        return card
 
     @staticmethod
     def _standard_card(view: dict) -> Card:

@@ -75,6 +75,20 @@ def test_a_camera_that_cannot_open_says_so_and_typing_still_works(ui, tmp_path, 
     assert "婴儿纯棉连体衣" in texts(scan.ids.results)
 
 
+def test_words_typed_search_the_standards_offline(ui):
+    tap(ui.root.ids.nav_scan)
+    scan = screen(ui, "scan")
+    for text in ("jiaquan", "甲醛"):
+        scan.ids.code.text = text
+        tap(scan.ids.look_up)
+        shown = texts(scan.ids.results)
+        assert "甲醛" in shown and "A类 ≤20 mg/kg" in shown and "B类 ≤75" in shown and "C类 ≤300" in shown, shown[:300]
+    shoot("search-jiaquan")
+    scan.ids.code.text = "6901234567893"            # a code with a wrong check digit is still said so
+    tap(scan.ids.look_up)
+    assert "校验位错误" in texts(scan.ids.results)
+
+
 def test_leaving_the_scan_screen_turns_the_camera_off(ui, tmp_path, monkeypatch):
     monkeypatch.setenv("GBFIELD_CAMERA_REPLAY", str(_blank_frames(tmp_path / "blank")))
     tap(ui.root.ids.nav_scan)

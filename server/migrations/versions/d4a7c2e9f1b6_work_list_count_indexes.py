@@ -2,7 +2,7 @@
 (bench/console.py: the filtered pages' counts visited the heap for every match)
 
 Revision ID: d4a7c2e9f1b6
-Revises: 5e1b7c9d2a40
+Revises: d3e8f1a2b4c6
 Create Date: 2026-12-01 19:10:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'd4a7c2e9f1b6'
-down_revision = '5e1b7c9d2a40'
+down_revision = 'd3e8f1a2b4c6'
 branch_labels = None
 depends_on = None
 

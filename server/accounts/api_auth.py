@@ -15,8 +15,9 @@ from server.accounts.schemas import (
 from server.kernel import audit
 from server.kernel.access import allow
 from server.kernel.auth import current_principal
-from server.kernel.errors import ErrorSchema, InvalidCredentials
+from server.kernel.errors import InvalidCredentials
 from server.kernel.extensions import db
+from server.kernel.http_errors import ErrorSchema
 from server.kernel.uow import unit_of_work
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="User login tokens")

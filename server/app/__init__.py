@@ -40,9 +40,10 @@ from server.kernel import console, encoding, limits, metrics, requestlog, runtim
 from server.kernel.changes import install_change_hooks
 from server.kernel.config import load_config
 from server.kernel.database import configure_engine, engine_options
-from server.kernel.errors import ClientTooOld, register_error_handlers
+from server.kernel.errors import ClientTooOld
 from server.kernel.extensions import db, make_api, migrate
 from server.kernel.features import Feature
+from server.kernel.http_errors import register_error_handlers
 from server.rulesets.service import install_provider
 from sync.protocol import PROTOCOL_HEADER, client_protocol_ok
 

@@ -6,7 +6,7 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from server.kernel.errors import GbfieldApi
+from server.kernel.http_errors import GbfieldApi
 
 
 class Base(DeclarativeBase):

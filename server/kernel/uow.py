@@ -18,8 +18,9 @@ from contextlib import contextmanager
 from flask import Flask, Response
 from sqlalchemy.exc import DBAPIError
 
-from server.kernel.errors import Unavailable, error_response
+from server.kernel.errors import Unavailable
 from server.kernel.extensions import db
+from server.kernel.http_errors import error_response
 
 log = logging.getLogger(__name__)
 

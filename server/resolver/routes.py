@@ -20,7 +20,7 @@ from codes import CodeError, china_prefix, parse_digital_link, parse_standard_li
 from rules.errors import RulesError
 from server.catalog.service import current_catalog, test_data_standards
 from server.kernel import clock
-from server.kernel.errors import error_response
+from server.kernel.http_errors import error_response
 from server.kernel.i18n import choose_language
 from server.registry.service import live_product
 from server.resolver.blueprint import bp

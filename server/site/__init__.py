@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from server.kernel.errors import HTML_ERROR_PAGE
 from server.kernel.features import Feature
+from server.kernel.http_errors import HTML_ERROR_PAGE
 from server.site import routes
 from server.site.errors import error_page
 

@@ -187,5 +187,5 @@ def test_rejecting_asks_for_confirmation_first(client, api, ids):
 def test_list_shows_inspectors_by_name(client, ids):
     sign_in(client, "sup_chaoyang")
     page = client.get("/console/inspections/").get_data(as_text=True)
-    cells = re.findall(r'<td class="nowrap" title="insp_chaoyang">([^<]*)</td>', page)
+    cells = re.findall(r'<td class="nowrap" data-label="[^"]*" title="insp_chaoyang">([^<]*)</td>', page)
     assert cells and set(cells) == {"朝阳区执法人员 张三"}     # the display name; the username on hover

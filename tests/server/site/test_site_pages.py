@@ -78,7 +78,7 @@ def test_faq_filter_lists_no_test_data(client):
 
 @pytest.mark.parametrize("path, status, title", [
     ("/faq/JS-9999-9999", 404, "页面不存在"),
-    ("/console/users/", 404, "页面不存在"),
+    ("/console/no-such-page/", 404, "页面不存在"),
     ("/nowhere", 404, "页面不存在"),
     ("/s/foo", 400, "标准编号无法识别"),
     ("/01/06901234567891", 400, "二维码内容有误"),
@@ -106,11 +106,11 @@ def test_chinese_pages_carry_no_english_tails(client, path):
 
 
 def test_console_path_error_page_links_back_to_the_console(client):
-    html = client.get("/console/users/", headers=BROWSER).get_data(as_text=True)
+    html = client.get("/console/no-such-page/", headers=BROWSER).get_data(as_text=True)
     assert 'href="/console/"' in html
 
 
-@pytest.mark.parametrize("path", ["/nowhere", "/faq/JS-9999-9999", "/console/users/"])
+@pytest.mark.parametrize("path", ["/nowhere", "/faq/JS-9999-9999", "/console/no-such-page/"])
 @pytest.mark.parametrize("accept", [None, "*/*", "application/json", "application/json, text/html;q=0.5"])
 def test_machines_get_json(client, path, accept):
     resp = client.get(path, headers={"Accept": accept} if accept else {})
